@@ -1,0 +1,75 @@
+"""The `labc` command line.
+
+Subcommands live one per module in `labc/commands/` and are imported only when invoked, so
+`labc compile` never pays for torch, mujoco or ray. To add a command, write
+`labc/commands/<name>.py` exposing a click command named `command`, and list it in COMMANDS.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+# name -> module under labc.commands (each exposes `command`) and its one-line help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "parse": ("parse", "Parse a protocol and print its AST as JSON."),
+    "fmt": ("fmt", "Convert a protocol between the .yaml and .lab surfaces."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when that subcommand runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(f"labc.commands.{entry[0]}")
+        return module.command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Help lists the one-liners without importing every command module.
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="labc")
+def cli() -> None:
+    """labc: a declarative protocol compiler for laboratory robots."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: click's usage errors exit 2; anything unexpected is reported, not dumped."""
+    try:
+        result = cli.main(args=argv, prog_name="labc", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug in labc, not bad input: say so in one line unless debugging
+        if os.environ.get("LABC_DEBUG"):
+            raise
+        click.echo(f"labc: internal error: {type(exc).__name__}: {exc} (set LABC_DEBUG=1 for a traceback)", err=True)
+        return 3
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
