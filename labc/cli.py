@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in labc, not bad input: say so in one line unless debugging
         if os.environ.get("LABC_DEBUG"):
             raise
-        click.echo(f"labc: internal error: {type(exc).__name__}: {exc} (set LABC_DEBUG=1 for a traceback)", err=True)
+        click.echo(
+            f"labc: internal error: {type(exc).__name__}: {exc} (set LABC_DEBUG=1 for a traceback)", err=True
+        )
         return 3
     return result if isinstance(result, int) else 0
 

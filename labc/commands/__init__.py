@@ -1,0 +1,1 @@
+"""One module per `labc` subcommand; see labc/cli.py."""
