@@ -1,0 +1,128 @@
+"""What every atomic skill is: typed parameters, preconditions, effects, and how to say it.
+
+In the style of a protocol engine's command implementations: a skill is a stateless object that
+checks `pre(state, params)`, then applies `effect(state, params)` to the state it is handed. The
+compiler copies the state when it needs a snapshot; skills never do. Success predicate and expert
+carry the skill's own name: labsim and robogenesis register their implementations under it.
+"""
+
+from __future__ import annotations
+
+import functools
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Generic, TypeVar
+
+import jinja2
+from pydantic import BaseModel, ConfigDict, Field
+
+from skills.codes import Violation
+from skills.state import LabState
+
+
+class Usage(BaseModel):
+    """What a node touches, so the compiler can draw DAG edges.
+
+    `objects` are shared resources (an object or instrument two nodes cannot use at once);
+    `liquid_from` / `liquid_to` name the containers liquid leaves and enters (data edges).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    objects: frozenset[str]
+    liquid_from: frozenset[str] = frozenset()
+    liquid_to: frozenset[str] = frozenset()
+
+
+class SkillArgs(BaseModel):
+    """Base of every skill's parameter model: immutable, no stray fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ArmArgs(SkillArgs):
+    arm: int = Field(default=0, ge=0, description="which robot arm acts")
+
+
+P = TypeVar("P", bound=SkillArgs)
+
+
+def noun(name: str) -> str:
+    """How a technician names a declared object: `beaker_1` -> "beaker 1", `reservoir` -> "the reservoir"."""
+    words = name.replace("_", " ")
+    return words if words[-1:].isdigit() else f"the {words}"
+
+
+def volume(ul: float) -> str:
+    if ul >= 1000:
+        return f"{ul / 1000:g} mL"
+    return f"{ul:g} µL"
+
+
+def duration(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if minutes and rest:
+        return f"{minutes:g} min {rest:g} s"
+    if minutes:
+        return f"{minutes:g} min"
+    return f"{seconds:g} s"
+
+
+def celsius(value: float) -> str:
+    return f"{value:g} °C"
+
+
+def upfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV.filters.update(noun=noun, volume=volume, duration=duration, celsius=celsius, upfirst=upfirst)
+
+
+@functools.cache
+def _template(source: str) -> jinja2.Template:
+    return _ENV.from_string(source)
+
+
+class Skill(ABC, Generic[P]):
+    """Subclasses set the class attributes and override the checks and effects they need."""
+
+    name: ClassVar[str]
+    params: ClassVar[type[SkillArgs]]
+    templates: ClassVar[tuple[str, ...]]
+    default_duration_s: ClassVar[float]
+    summary: ClassVar[str]
+
+    @property
+    def predicate(self) -> str:
+        return self.name
+
+    @property
+    def expert(self) -> str:
+        return self.name
+
+    def duration_s(self, params: P) -> float:
+        return self.default_duration_s
+
+    def pre(self, state: LabState, params: P) -> list[Violation]:
+        return []
+
+    def effect(self, state: LabState, params: P) -> None:
+        """Apply the skill to `state` in place; only called when `pre` found no error."""
+
+    def resolve(self, state: LabState, params: P) -> P:
+        """Fill choices left to execution time; the default has none."""
+        return params
+
+    @abstractmethod
+    def uses(self, params: P) -> Usage:
+        """The objects and liquid flows of one node (from the parameters alone)."""
+
+    def context(self, params: P, state: LabState) -> dict[str, Any]:
+        """Template variables: the parameters, plus whatever a skill adds (liquid names...)."""
+        return params.model_dump()
+
+    def instructions(self, params: P, state: LabState) -> list[str]:
+        """Every template rendered against the state *before* the skill; the first is canonical."""
+        context = self.context(params, state)
+        return [" ".join(_template(source).render(context).split()) for source in self.templates]

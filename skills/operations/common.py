@@ -1,0 +1,55 @@
+"""What every operation shares: its argument base, its error, and small lowering helpers.
+
+Operations are pure: they read the state *before* the statement (to know what is already held,
+open or on) and return atomic skill parameters in execution order. They do not check
+preconditions; symbolic execution of the returned skills does, so every error points at the node
+that would fail.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from skills.codes import Violation
+from skills.pick import PickParams
+from skills.place import PlaceParams, is_spot
+from skills.registry import SkillParams
+from skills.state import LabState, Relation
+
+
+class OpArgs(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    arm: int = Field(default=0, ge=0, description="the arm used when nothing is already held")
+
+
+class LoweringError(ValueError):
+    """An operation that has no lowering at all (no pipette declared, wells that do not pair)."""
+
+    def __init__(self, violation: Violation) -> None:
+        super().__init__(violation.message)
+        self.violation = violation
+
+
+def default_relation(state: LabState, target: str) -> Relation:
+    """`at` a bench spot, `in` something with a door, lid or drawer, otherwise `on`."""
+    if is_spot(target) or target not in state.objects:
+        return "at"
+    kind = state.type_of(target)
+    return "in" if kind.has("has_door") or kind.has("has_lid") or kind.has("has_drawer") else "on"
+
+
+def arm_for(state: LabState, name: str, default: int) -> int:
+    """The arm already holding `name`, else the operation's arm."""
+    holder = state.holder_of(name) if name in state.objects else None
+    return default if holder is None else holder
+
+
+def borrow(state: LabState, name: str, arm: int, body: list[SkillParams]) -> list[SkillParams]:
+    """Wrap `body` in picking `name` up and putting it back where it was, unless it is already held."""
+    if name not in state.objects or state.holder_of(name) is not None:
+        return body
+    obj = state.objects[name]
+    home = obj.location or "bench/home"
+    back = PlaceParams(object=name, target=home, relation=obj.relation or "at", arm=arm)
+    return [PickParams(object=name, arm=arm), *body, back]
