@@ -1,0 +1,45 @@
+"""Lab assets generated from catalog geometry hints; `build_labware` picks the builder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mujoco
+
+from labsim.assets.devices import build_device
+from labsim.assets.info import AssetInfo, WellGrid
+from labsim.assets.racks import build_plate, build_tip_rack
+from labsim.assets.vessels import build_beaker, build_pipette, build_rod
+
+
+def footprint(kind: Any) -> tuple[float, float]:
+    """Half extents (x, y) on the bench, including stands, rests and handles."""
+    sx, sy, _ = kind.geometry.outer_size_m
+    shape = kind.geometry.shape
+    if shape in ("device", "box"):
+        return sy / 2 + 0.05, sx / 2
+    if shape == "rod":
+        return kind.geometry.outer_size_m[2] / 2 + 0.01, 0.03
+    if shape == "pipette":
+        return sx / 2 + 0.02, sx / 2 + 0.02
+    return sx / 2, sy / 2
+
+
+def build_labware(
+    world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, float, float], volume_ul: float
+) -> AssetInfo:
+    shape = kind.geometry.shape
+    if shape in ("cylinder", "flask"):
+        return build_beaker(world, name, kind, pos, volume_ul)
+    if shape == "rod":
+        return build_rod(world, name, kind, pos)
+    if shape == "pipette":
+        return build_pipette(world, name, kind, pos)
+    if shape == "rack" and "holds_tips" in kind.affordances and kind.wells is not None:
+        return build_tip_rack(world, name, kind, pos)
+    if shape in ("plate", "rack"):
+        return build_plate(world, name, kind, pos)
+    return build_device(world, name, kind, pos)
+
+
+__all__ = ["AssetInfo", "WellGrid", "build_labware", "footprint"]

@@ -1,0 +1,67 @@
+"""The simulator backend protocol: what the executor and data engine call, whatever the engine.
+
+MuJoCo is the first implementation (`labsim.mujoco_env`); an Isaac Sim backend would implement the
+same two protocols and register itself in `BACKENDS`, with no change to callers.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from labsim.robot_profile import RobotProfile
+from labsim.scene_spec import SceneSpec
+
+BACKENDS: dict[str, str] = {"mujoco": "labsim.mujoco_env:MujocoBackend"}
+
+
+class Randomization(BaseModel):
+    """Per-reset perturbations drawn from the reset seed (the data engine widens these)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    object_xy_m: float = Field(0.0, ge=0.0, description="Uniform jitter of free labware on the bench.")
+    joint_noise_rad: float = Field(0.0, ge=0.0, description="Uniform noise added to the home pose.")
+    light_scale: tuple[float, float] = Field((1.0, 1.0), description="Range scaling light intensity.")
+
+
+@dataclass
+class Observation:
+    images: dict[str, np.ndarray]  # camera -> uint8 (H, W, 3)
+    state: np.ndarray  # float32: arm joint positions, then gripper opening in [0, 1]
+    time_s: float
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Env(Protocol):
+    robot: RobotProfile
+    ik: Any
+
+    def reset(self, seed: int) -> Observation: ...
+
+    def step(self, action: np.ndarray) -> Observation: ...
+
+    def observe(self) -> Observation: ...
+
+    def check(self, predicate: str, params: Any) -> bool: ...
+
+    def object_pose(self, name: str) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def close(self) -> None: ...
+
+
+class Backend(Protocol):
+    def build(self, scene: SceneSpec, robot: str, randomization: Randomization | None = None) -> Env: ...
+
+
+def get_backend(name: str = "mujoco") -> Backend:
+    """Import a backend by name only when asked (mujoco stays out of `labc compile`)."""
+    try:
+        module_name, cls_name = BACKENDS[name].split(":")
+    except KeyError:
+        raise ValueError(f"unknown simulator backend {name!r}; known: {', '.join(BACKENDS)}") from None
+    return getattr(importlib.import_module(module_name), cls_name)()

@@ -1,0 +1,92 @@
+"""Build one robot (arm + gripper) as an MjSpec from the robosuite wheel's MJCF, per its profile.
+
+robosuite's arms carry torque motors; labc drives joint-position targets, so those motors are replaced
+by position servos (stiffness from the profile, critically damped by default) and the arm's links get
+gravity compensation, as a real arm's controller would provide.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import mujoco
+
+from labsim.robot_profile import RobotProfile, robosuite_assets
+
+GRIPPER_PREFIX = "gripper/"
+ROBOT_COLLISION_RGBA = (0.62, 0.66, 0.72, 1.0)
+
+
+def _add_position_servo(spec: mujoco.MjSpec, name: str, joint: str, kp: float, kv: float) -> None:
+    act = spec.add_actuator(name=name, target=joint, trntype=mujoco.mjtTrn.mjTRN_JOINT)
+    act.gaintype = mujoco.mjtGain.mjGAIN_FIXED
+    act.biastype = mujoco.mjtBias.mjBIAS_AFFINE
+    act.gainprm[0] = kp
+    act.biasprm[0:3] = [0.0, -kp, -kv]
+
+
+def load_mjcf(path: Path) -> mujoco.MjSpec:
+    """Load a wheel MJCF that robosuite would have preprocessed: drop later duplicates of an asset
+    name (the Robotiq 85 file declares `robotiq_arg2f_base_link` twice; the first wins) and attributes
+    that the MJCF schema forbids, and make mesh paths absolute."""
+    root = ET.parse(path).getroot()
+    seen: set[tuple[str, str]] = set()
+    for asset in root.iter("asset"):
+        for child in list(asset):
+            key = (child.tag, child.get("name", ""))
+            if key[1] and key in seen:
+                asset.remove(child)
+            seen.add(key)
+    for default in root.iter("default"):  # xarm7_gripper.xml puts `group` on a <default>
+        for attr in [a for a in default.attrib if a != "class"]:
+            del default.attrib[attr]
+    compiler = root.find("compiler")
+    if compiler is None:
+        compiler = ET.Element("compiler")
+        root.insert(0, compiler)
+    for attr in ("meshdir", "texturedir"):
+        compiler.set(attr, str(path.parent / compiler.get(attr, "")))
+    return mujoco.MjSpec.from_string(ET.tostring(root, encoding="unicode"))
+
+
+def build_robot_spec(profile: RobotProfile) -> mujoco.MjSpec:
+    """Arm with its gripper attached; the returned spec's root body is `profile.arm_root_body`."""
+    assets = robosuite_assets()
+    arm = load_mjcf(assets / profile.arm_mjcf)
+    gripper = load_mjcf(assets / profile.gripper.mjcf)
+    for actuator in list(arm.actuators):
+        arm.delete(actuator)
+    for camera in list(arm.cameras):
+        arm.delete(camera)
+    for geom in arm.geoms:
+        if geom.group == 0 and geom.contype != 0:
+            geom.rgba = ROBOT_COLLISION_RGBA
+    for geom in gripper.geoms:
+        if geom.group == 0 and (geom.contype != 0 or geom.conaffinity != 0):
+            geom.rgba = (0.35, 0.35, 0.38, 1.0)
+
+    for joint_name, (lo, hi), kp in zip(profile.arm_joints, profile.joint_limits, profile.kp, strict=True):
+        joint = arm.joint(joint_name)
+        if joint is None:
+            raise ValueError(f"profile {profile.name}: arm MJCF has no joint {joint_name!r}")
+        joint.range = [lo, hi]
+        joint.limited = mujoco.mjtLimited.mjLIMITED_TRUE
+        joint.armature = max(joint.armature, profile.armature)
+        # Critical damping of the servo on the joint's armature-dominated inertia.
+        kv = 2.0 * profile.damping_ratio * math.sqrt(kp * max(profile.armature, 0.05) * 4.0)
+        _add_position_servo(arm, f"{joint_name}_servo", joint_name, kp, kv)
+
+    mount = arm.body(profile.attach_body)
+    if mount is None:
+        raise ValueError(f"profile {profile.name}: arm MJCF has no body {profile.attach_body!r}")
+    cam = profile.wrist_camera
+    wrist_body = arm.body(cam.body)
+    wrist_body.add_camera(name="wrist", pos=list(cam.pos), quat=list(cam.quat), fovy=cam.fovy_deg)
+    frame = mount.add_frame()
+    frame.attach_body(gripper.body(profile.gripper.root_body), GRIPPER_PREFIX, "")
+    for body in arm.bodies:
+        if body.name != "world":
+            body.gravcomp = 1.0
+    return arm

@@ -1,0 +1,159 @@
+"""Compose a whole scene with mujoco.MjSpec: floor, bench, lights, cameras, robot, labware."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import mujoco
+import numpy as np
+
+from labsim.assets import AssetInfo, build_labware, footprint
+from labsim.errors import SceneError
+from labsim.layout import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z, ROBOT_MOUNT, place_all
+from labsim.robot_model import build_robot_spec
+from labsim.robot_profile import PHYSICS_TIMESTEP_S, RobotProfile, load_profile
+from labsim.scene_spec import SceneSpec
+
+ROBOT_PREFIX = "r0/"
+# name -> (camera position, point it looks at)
+SCENE_CAMERA_POSES: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
+    "front": ((-0.45, -0.4, 1.65), (0.55, 0.0, 0.8)),
+    "side": ((0.55, 1.25, 1.3), (0.45, 0.0, 0.8)),
+    "top": ((0.42, 0.0, 2.0), (0.5, 0.0, 0.75)),
+}
+
+
+@dataclass
+class SceneInfo:
+    """What was built, by name, for the environment and predicates to look things up."""
+
+    scene: SceneSpec
+    profile: RobotProfile
+    prefix: str
+    assets: dict[str, AssetInfo] = field(default_factory=dict)
+
+    def asset(self, name: str) -> AssetInfo:
+        try:
+            return self.assets[name]
+        except KeyError:
+            raise SceneError(
+                f"no labware named {name!r} in the scene; have {', '.join(self.assets)}"
+            ) from None
+
+
+def look_at_xyaxes(pos: tuple[float, float, float], target: tuple[float, float, float]) -> list[float]:
+    """MuJoCo camera xyaxes for a camera at `pos` looking at `target` with world z up."""
+    forward = np.asarray(target, float) - np.asarray(pos, float)
+    forward /= np.linalg.norm(forward)
+    right = np.cross(forward, [0.0, 0.0, 1.0])
+    right /= np.linalg.norm(right)
+    up = np.cross(right, forward)
+    return [*right.tolist(), *up.tolist()]
+
+
+def _add_bench(spec: mujoco.MjSpec) -> None:
+    world = spec.worldbody
+    world.add_geom(
+        name="floor",
+        type=mujoco.mjtGeom.mjGEOM_PLANE,
+        size=[3.0, 3.0, 0.05],
+        rgba=[0.55, 0.55, 0.52, 1],
+        group=2,
+    )
+    cx, cy = BENCH_CENTER_XY
+    hx, hy = BENCH_HALF_SIZE
+    thick = 0.03
+    world.add_geom(
+        name="bench_top",
+        type=mujoco.mjtGeom.mjGEOM_BOX,
+        size=[hx + 0.15, hy, thick],
+        pos=[cx - 0.15, cy, BENCH_TOP_Z - thick],
+        rgba=[0.93, 0.93, 0.9, 1],
+        group=2,
+        friction=[1.0, 0.005, 0.0001],
+    )
+    for sx in (-1, 1):
+        for sy in (-1, 1):
+            world.add_geom(
+                type=mujoco.mjtGeom.mjGEOM_BOX,
+                size=[0.03, 0.03, (BENCH_TOP_Z - 2 * thick) / 2],
+                pos=[cx - 0.15 + sx * (hx + 0.1), cy + sy * (hy - 0.05), (BENCH_TOP_Z - 2 * thick) / 2],
+                rgba=[0.35, 0.35, 0.38, 1],
+                group=2,
+                contype=0,
+                conaffinity=0,
+            )
+    world.add_geom(  # robot pedestal plate
+        type=mujoco.mjtGeom.mjGEOM_CYLINDER,
+        size=[0.12, 0.005, 0],
+        pos=[ROBOT_MOUNT[0], ROBOT_MOUNT[1], BENCH_TOP_Z + 0.005],
+        rgba=[0.2, 0.2, 0.22, 1],
+        group=2,
+    )
+    world.add_light(
+        name="key", pos=[0.9, 0.6, 2.6], dir=[-0.3, -0.3, -1.0], diffuse=[0.7, 0.7, 0.7], castshadow=True
+    )
+    world.add_light(name="fill", pos=[-0.5, -1.0, 2.2], dir=[0.4, 0.5, -1.0], diffuse=[0.35, 0.35, 0.35])
+    for name, (pos, target) in SCENE_CAMERA_POSES.items():
+        world.add_camera(name=name, pos=list(pos), xyaxes=look_at_xyaxes(pos, target), fovy=55.0)
+
+
+def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, SceneInfo]:
+    """The MjSpec for a scene with `robot`; SceneError if labware is unknown or cannot be placed."""
+    from skills.catalog import load_catalog
+
+    profile = load_profile(robot)
+    catalog = load_catalog()
+    kinds = {}
+    for item in scene.labware:
+        try:
+            kinds[item.name] = catalog.get(item.type)
+        except KeyError as exc:
+            raise SceneError(f"{item.name}: {exc}") from None
+    placements = place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware])
+
+    spec = mujoco.MjSpec()
+    spec.modelname = "labsim_scene"
+    spec.option.timestep = PHYSICS_TIMESTEP_S
+    spec.option.integrator = mujoco.mjtIntegrator.mjINT_IMPLICITFAST
+    spec.option.cone = mujoco.mjtCone.mjCONE_ELLIPTIC
+    spec.option.noslip_iterations = 0
+    height, width = scene.resolution
+    spec.visual.global_.offwidth = max(640, width)
+    spec.visual.global_.offheight = max(480, height)
+    spec.visual.quality.shadowsize = 2048
+    spec.visual.headlight.ambient = [0.35, 0.35, 0.35]
+    spec.stat.center = [0.45, 0.0, 0.9]
+    spec.stat.extent = 1.5
+    _add_bench(spec)
+
+    arm = build_robot_spec(profile)
+    mount = spec.worldbody.add_body(
+        name="robot_mount", pos=[m + b for m, b in zip(ROBOT_MOUNT, profile.base_pos, strict=True)]
+    )
+    mount.add_frame().attach_body(arm.body(profile.arm_root_body), ROBOT_PREFIX, "")
+
+    info = SceneInfo(scene=scene, profile=profile, prefix=ROBOT_PREFIX)
+    by_name = {i.name: i for i in scene.labware}
+    for placement in placements:
+        item = by_name[placement.name]
+        pos = (placement.x, placement.y, BENCH_TOP_Z)
+        info.assets[item.name] = build_labware(
+            spec.worldbody, item.name, kinds[item.name], pos, item.volume_ul
+        )
+    return spec, info
+
+
+def compile_scene(scene: SceneSpec, robot: str) -> tuple[mujoco.MjModel, SceneInfo]:
+    spec, info = build_scene_spec(scene, robot)
+    try:
+        model = spec.compile()
+    except ValueError as exc:
+        raise SceneError(f"the composed scene does not compile: {exc}") from None
+    return model, info
+
+
+def tilt_deg(xmat: np.ndarray) -> float:
+    """Angle between a body's z axis and world up, in degrees."""
+    return math.degrees(math.acos(float(np.clip(xmat.reshape(3, 3)[2, 2], -1.0, 1.0))))
