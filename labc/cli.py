@@ -17,6 +17,9 @@ import click
 COMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("parse", "Parse a protocol and print its AST as JSON."),
     "fmt": ("fmt", "Convert a protocol between the .yaml and .lab surfaces."),
+    "robots": ("robots", "List the robot profiles the simulator can use."),
+    "view": ("view", "Render a scene from every camera into a PNG."),
+    "skills": ("skills", "List the atomic skills and operations with signatures and examples."),
 }
 
 

@@ -90,7 +90,7 @@ def test_blow_up_raises_typed_error() -> None:
     env = get_backend().build(_scene("pick", cameras=[]), "franka")
     env.reset(0)
     env.data.qvel[env.model.body("beaker").dofadr[0]] = 1e6
-    with pytest.raises(NumericalInstability, match="velocity|NaN|acceleration") as info:
+    with pytest.raises(NumericalInstability, match=r"velocity|NaN|acceleration") as info:
         env.step(np.concatenate([env.robot.home, [0.0]]))
     assert info.value.reason
     with pytest.raises(NumericalInstability, match="NaN"):

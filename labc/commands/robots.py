@@ -1,0 +1,24 @@
+"""`labc robots`: list the robot profiles labsim can put at the bench."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("robots")
+@click.option("--json", "as_json", is_flag=True, help="Print the profiles as JSON.")
+def command(as_json: bool) -> None:
+    """List robot profiles (labsim/robots/*.yaml): joints, gripper, control rate."""
+    import json
+
+    from labsim.robot_profile import list_profiles, load_profile
+
+    profiles = [load_profile(name) for name in list_profiles()]
+    if as_json:
+        click.echo(json.dumps([p.model_dump() for p in profiles], indent=2))
+        return
+    for p in profiles:
+        click.echo(
+            f"{p.name:8s} {p.description} | {p.n_arm} arm joints + gripper | {p.control_hz:g} Hz | "
+            f"state {len(p.state_names)}, action {len(p.action_names)}"
+        )
