@@ -23,9 +23,13 @@ def _scene_from_file(path: Path, robot: str, resolution: int, mode: str):
     try:
         from compiler import compile_file  # type: ignore[attr-defined]
     except ImportError as exc:
-        raise click.ClickException(f"{path}: not a scene file, and the compiler is unavailable ({exc})") from None
+        raise click.ClickException(
+            f"{path}: not a scene file, and the compiler is unavailable ({exc})"
+        ) from None
     compiled = compile_file(path)
-    return SceneSpec.from_compiled(compiled, robot=robot, resolution=(resolution, resolution), render_mode=mode)
+    return SceneSpec.from_compiled(
+        compiled, robot=robot, resolution=(resolution, resolution), render_mode=mode
+    )
 
 
 @click.command("view")
