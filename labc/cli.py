@@ -17,6 +17,7 @@ import click
 COMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("parse", "Parse a protocol and print its AST as JSON."),
     "fmt": ("fmt", "Convert a protocol between the .yaml and .lab surfaces."),
+    "train": ("train", "Train LabVLA (stage 1 FAST tokens, stage 2 flow expert) on datasets."),
     "robots": ("robots", "List the robot profiles the simulator can use."),
     "view": ("view", "Render a scene from every camera into a PNG."),
     "skills": ("skills", "List the atomic skills and operations with signatures and examples."),

@@ -1,0 +1,146 @@
+"""Checkpoints: safetensors weights + JSON config, stats, tokenizers, optimizer state; no pickle.
+
+A checkpoint folder is assembled under a temporary name and renamed into place, so a crash never leaves
+a half-written checkpoint where a loader would find it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from labvla.backbone import build_backbone, image_geometry
+from labvla.config import LabVLAConfig
+from labvla.data.samples import SampleBuilder
+from labvla.fast import FastTokenizer
+from labvla.model import LabVLA
+from labvla.normalize import NormStats
+from labvla.prompt import TextTokenizer, load_text_tokenizer
+
+LATEST = "latest"  # a text file naming the newest checkpoint folder (portable where symlinks are not)
+
+
+@dataclass
+class Loaded:
+    model: LabVLA
+    config: LabVLAConfig
+    stats: NormStats
+    text: TextTokenizer
+    fast: FastTokenizer
+    path: Path
+
+    def builder(self) -> SampleBuilder:
+        return SampleBuilder(self.config, self.text, self.fast, self.stats, image_geometry(self.config))
+
+
+def save_checkpoint(
+    folder: Path,
+    model: LabVLA,
+    stats: NormStats,
+    text: TextTokenizer,
+    fast: FastTokenizer,
+    trainer: dict[str, Any] | None = None,
+    optimizer: torch.optim.Optimizer | None = None,
+) -> Path:
+    from safetensors.torch import save_file, save_model
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        save_model(model, str(tmp / "model.safetensors"))
+        (tmp / "config.json").write_text(model.config.model_dump_json(indent=2))
+        (tmp / "stats.json").write_text(stats.model_dump_json(indent=2))
+        fast.save(tmp / "fast_tokenizer.json")
+        text.save(tmp)
+        if trainer is not None:
+            (tmp / "trainer.json").write_text(json.dumps(trainer, indent=2))
+        if optimizer is not None:
+            tensors, groups = _flatten_optimizer(optimizer)
+            save_file(tensors, str(tmp / "optimizer.safetensors"))
+            (tmp / "optimizer.json").write_text(json.dumps(groups))
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+def mark_latest(root: Path, folder: Path) -> None:
+    """Point `root/latest` at `folder` (stored relative to `root`)."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".latest.", dir=root)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(os.path.relpath(folder, root))
+    os.replace(tmp, root / LATEST)
+
+
+def resolve_checkpoint(path: str | Path) -> Path:
+    """A checkpoint folder, or a training output folder whose `latest` names one."""
+    p = Path(path)
+    if (p / "config.json").exists():
+        return p
+    if (p / LATEST).exists():
+        return p / (p / LATEST).read_text().strip()
+    raise FileNotFoundError(f"{p} is neither a LabVLA checkpoint nor a folder with a '{LATEST}' checkpoint")
+
+
+def load_checkpoint(
+    path: str | Path, *, stage: str | None = None, device: str | torch.device = "cpu"
+) -> Loaded:
+    """Load a checkpoint; `stage="flow"` on a stage-1 checkpoint adds a fresh action expert."""
+    from safetensors.torch import load_file
+
+    folder = resolve_checkpoint(path)
+    config = LabVLAConfig.model_validate_json((folder / "config.json").read_text())
+    stats = NormStats.model_validate_json((folder / "stats.json").read_text())
+    fast = FastTokenizer.load(folder / "fast_tokenizer.json")
+    text = load_text_tokenizer(folder, config.preset, config.backbone_path)
+    saved_stage = config.stage
+    if stage is not None:
+        config.stage = stage  # type: ignore[assignment]
+    backbone = build_backbone(config, text.vocab_size, text.special, pretrained=False)
+    model = LabVLA(config, backbone)
+    weights = load_file(str(folder / "model.safetensors"))
+    missing, unexpected = model.load_state_dict(weights, strict=False)
+    ok_missing = {"backbone.lm_head.weight"} if backbone.config.tie_word_embeddings else set()
+    if saved_stage == "fast":  # stage 2 starting from stage 1: the expert is new
+        ok_missing |= {k for k in missing if k.startswith("expert.")}
+    ok_unexpected = {k for k in unexpected if k.startswith("expert.")} if config.stage == "fast" else set()
+    bad = (set(missing) - ok_missing) | (set(unexpected) - ok_unexpected)
+    if bad:
+        raise ValueError(f"{folder}: checkpoint does not match the model (e.g. {sorted(bad)[:3]})")
+    model.to(device)
+    return Loaded(model, config, stats, text, fast, folder)
+
+
+def _flatten_optimizer(opt: torch.optim.Optimizer) -> tuple[dict[str, torch.Tensor], list[dict[str, Any]]]:
+    sd = opt.state_dict()
+    tensors = {
+        f"{i}.{k}": v.detach().cpu().contiguous() for i, st in sd["state"].items() for k, v in st.items()
+    }
+    return tensors, sd["param_groups"]
+
+
+def load_optimizer(opt: torch.optim.Optimizer, folder: Path) -> None:
+    from safetensors.torch import load_file
+
+    groups = json.loads((folder / "optimizer.json").read_text())
+    state: dict[int, dict[str, torch.Tensor]] = {}
+    for key, value in load_file(str(folder / "optimizer.safetensors")).items():
+        idx, name = key.split(".", 1)
+        state.setdefault(int(idx), {})[name] = value
+    opt.load_state_dict({"state": state, "param_groups": groups})

@@ -1,0 +1,103 @@
+"""LabVLA configuration and its two presets; saved as `config.json` in every checkpoint."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from labvla.embodiment import Embodiment
+
+
+class ExpertConfig(BaseModel):
+    """DiT action expert: blocks alternate self-attention and cross-attention to backbone features."""
+
+    layers: int = 2
+    heads: int = 2
+    head_dim: int = 16
+
+    @property
+    def width(self) -> int:
+        return self.heads * self.head_dim
+
+
+class LabVLAConfig(BaseModel):
+    preset: Literal["tiny", "qwen3-vl-4b"] = "tiny"
+    backbone_path: str | None = None  # local Qwen3-VL-4B-Instruct folder (qwen3-vl-4b preset)
+    backbone: dict[str, Any] = Field(default_factory=dict)  # Qwen3VLConfig as a dict, for rebuilding
+    stage: Literal["fast", "flow"] = "fast"
+    cameras: list[str] = Field(default_factory=list)
+    image_size: int = 32
+    image_mean: list[float] = Field(default_factory=lambda: [0.5, 0.5, 0.5])
+    image_std: list[float] = Field(default_factory=lambda: [0.5, 0.5, 0.5])
+    chunk: int = 16
+    pad_dim: int = 32
+    state_bins: int = 256
+    embodiments: list[Embodiment] = Field(default_factory=list)
+    fast_scale: float = 10.0
+    fast_vocab: int = 1024
+    fast_offset: int = 0  # id of FAST token 0 in the backbone's vocabulary
+    fast_max_tokens: int = 256
+    expert: ExpertConfig = Field(default_factory=ExpertConfig)
+    insulation: bool = True
+    flow_weight: float = 10.0
+    flow_steps: int = 10
+
+    def embodiment(self, robot: str) -> tuple[int, Embodiment]:
+        for i, emb in enumerate(self.embodiments):
+            if emb.name == robot:
+                return i, emb
+        known = ", ".join(e.name for e in self.embodiments) or "none"
+        raise ValueError(f"robot {robot!r} is not an embodiment of this model (known: {known})")
+
+
+def preset_config(name: str, *, backbone_path: str | None = None) -> LabVLAConfig:
+    """`tiny`: random, CPU-sized; `qwen3-vl-4b`: the paper's sizes around local Qwen3-VL-4B weights."""
+    if name == "tiny":
+        return LabVLAConfig(
+            preset="tiny", chunk=16, image_size=32, expert=ExpertConfig(layers=2, heads=2, head_dim=16)
+        )
+    if name == "qwen3-vl-4b":
+        return LabVLAConfig(
+            preset="qwen3-vl-4b",
+            backbone_path=backbone_path,
+            chunk=50,
+            image_size=224,
+            fast_vocab=1024,
+            expert=ExpertConfig(layers=18, heads=8, head_dim=128),
+        )
+    raise ValueError(f"unknown preset {name!r} (tiny, qwen3-vl-4b)")
+
+
+def tiny_backbone_config(vocab_size: int) -> dict[str, Any]:
+    """A Qwen3-VL small enough to train on a laptop CPU: 2 text layers of width 64, 1 vision block."""
+    return {
+        "text_config": {
+            "vocab_size": vocab_size,
+            "hidden_size": 64,
+            "intermediate_size": 128,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "head_dim": 16,
+            "max_position_embeddings": 2048,
+            "rope_parameters": {
+                "rope_type": "default",
+                "rope_theta": 10000.0,
+                "mrope_section": [4, 2, 2],
+                "mrope_interleaved": True,
+            },
+        },
+        "vision_config": {
+            "depth": 1,
+            "hidden_size": 32,
+            "intermediate_size": 64,
+            "num_heads": 2,
+            "patch_size": 8,
+            "spatial_merge_size": 2,
+            "temporal_patch_size": 2,
+            "out_hidden_size": 64,
+            "num_position_embeddings": 64,
+            "deepstack_visual_indexes": [0],
+        },
+    }

@@ -1,0 +1,113 @@
+"""Reader for LeRobot v3.0 datasets (LeRobot's own package is not a dependency: it pins another torch).
+
+It follows the episodes table, the commit point of the writer, so frames of an interrupted append are
+never seen. Video frames are decoded with PyAV by seeking to the episode's start inside the shared mp4.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+class LeRobotDataset:
+    """Frames, action chunks and decoded images of one dataset; tables are held in memory as arrays."""
+
+    def __init__(self, root: str | Path, *, cache_episodes: int = 64) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.root = Path(root)
+        info_path = self.root / "meta/info.json"
+        if not info_path.exists():
+            raise FileNotFoundError(f"{self.root} is not a LeRobot dataset (no meta/info.json)")
+        self.info: dict[str, Any] = json.loads(info_path.read_text())
+        if self.info.get("codebase_version") != "v3.0":
+            raise ValueError(f"{self.root}: codebase_version {self.info.get('codebase_version')}, need v3.0")
+        self.stats: dict[str, Any] = json.loads((self.root / "meta/stats.json").read_text())
+        self.fps: int = int(self.info["fps"])
+        self.episodes: list[dict[str, Any]] = pq.read_table(
+            self.root / "meta/episodes/chunk-000/file-000.parquet"
+        ).to_pylist()
+        tasks = pq.read_table(self.root / "meta/tasks.parquet").to_pylist()
+        self.tasks: list[str] = [r["task"] for r in sorted(tasks, key=lambda r: r["task_index"])]
+        self.cameras: list[str] = [
+            k.removeprefix("observation.images.")
+            for k, v in self.info["features"].items()
+            if k.startswith("observation.images.") and v["dtype"] == "video"
+        ]
+        files = sorted({(e["data/chunk_index"], e["data/file_index"]) for e in self.episodes})
+        path = self.info["data_path"]
+        tables = [pq.read_table(self.root / path.format(chunk_index=c, file_index=f)) for c, f in files]
+        data = pa.concat_tables(tables) if tables else None
+        total = self.episodes[-1]["dataset_to_index"] if self.episodes else 0
+        if data is not None:
+            data = data.filter(pa.compute.less(data["index"], total)).sort_by("index")
+        self.state = np.stack(data["observation.state"].to_numpy(zero_copy_only=False)).astype(np.float32)
+        self.action = np.stack(data["action"].to_numpy(zero_copy_only=False)).astype(np.float32)
+        self.episode_index = data["episode_index"].to_numpy()
+        self.frame_index = data["frame_index"].to_numpy()
+        self.task_index = data["task_index"].to_numpy()
+        self.node_id: list[str] = data["node_id"].to_pylist()
+        self.robot: list[str] = data["robot"].to_pylist()
+        self._episode_frames = lru_cache(maxsize=cache_episodes)(self._decode_episode)
+
+    def __len__(self) -> int:
+        return len(self.state)
+
+    @property
+    def robots(self) -> list[str]:
+        return sorted(set(self.robot))
+
+    def episode_bounds(self, episode: int) -> tuple[int, int]:
+        e = self.episodes[episode]
+        return e["dataset_from_index"], e["dataset_to_index"]
+
+    def task(self, i: int) -> str:
+        return self.tasks[int(self.task_index[i])]
+
+    def action_chunk(self, i: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+        """Actions i..i+horizon-1 of frame i's episode; past its end the last action repeats, flagged in `pad`."""
+        _, end = self.episode_bounds(int(self.episode_index[i]))
+        idx = np.arange(i, i + horizon)
+        pad = idx >= end
+        return self.action[np.minimum(idx, end - 1)], pad
+
+    def images(self, i: int) -> dict[str, np.ndarray]:
+        """Decoded camera frames (uint8 HxWx3) of global frame i."""
+        ep = int(self.episode_index[i])
+        return {key: self._episode_frames(key, ep)[int(self.frame_index[i])] for key in self.cameras}
+
+    def episode_images(self, key: str, episode: int) -> np.ndarray:
+        return self._episode_frames(key, episode)
+
+    def _decode_episode(self, key: str, episode: int) -> np.ndarray:
+        import av
+
+        e = self.episodes[episode]
+        path = self.root / self.info["video_path"].format(
+            video_key=key,
+            chunk_index=e[f"videos/{key}/chunk_index"],
+            file_index=e[f"videos/{key}/file_index"],
+        )
+        start, length = e[f"videos/{key}/from_timestamp"], e["length"]
+        frames: list[np.ndarray] = []
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            container.seek(int(start / stream.time_base), stream=stream, backward=True, any_frame=False)
+            for frame in container.decode(stream):
+                t = float(frame.pts * stream.time_base)
+                if t < start - 0.5 / self.fps:
+                    continue
+                frames.append(frame.to_ndarray(format="rgb24"))
+                if len(frames) == length:
+                    break
+        if len(frames) != length:
+            raise ValueError(
+                f"{path}: episode {episode} has {len(frames)} decodable frames, expected {length}"
+            )
+        return np.stack(frames)

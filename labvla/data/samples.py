@@ -1,0 +1,172 @@
+"""From dataset frames (or live observations) to model batches.
+
+One `SampleBuilder` serves training and inference, so the prompt, normalization and relative-action
+layout cannot drift apart between the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from labvla.config import LabVLAConfig
+from labvla.data.lerobot import LeRobotDataset
+from labvla.embodiment import pad, to_relative
+from labvla.fast import FastTokenizer
+from labvla.model import Batch
+from labvla.normalize import NormStats, Quantiles, RobotStats
+from labvla.prompt import ImageGeometry, TextTokenizer, patchify, prompt_ids, state_text
+
+
+@dataclass
+class Sample:
+    ids: list[int]
+    types: list[int]
+    labels: list[int]
+    prompt_len: int
+    images: list[np.ndarray]
+    state: np.ndarray
+    actions: np.ndarray
+    action_mask: np.ndarray
+    embodiment: int
+
+
+class SampleBuilder:
+    def __init__(
+        self,
+        config: LabVLAConfig,
+        text: TextTokenizer,
+        fast: FastTokenizer,
+        stats: NormStats,
+        geometry: ImageGeometry,
+    ) -> None:
+        self.config, self.text, self.fast, self.stats, self.geo = config, text, fast, stats, geometry
+
+    def sample(
+        self,
+        images: dict[str, np.ndarray],
+        state: np.ndarray,
+        instruction: str,
+        robot: str,
+        chunk: np.ndarray | None = None,
+        past_end: np.ndarray | None = None,
+    ) -> Sample:
+        cfg = self.config
+        eid, emb = cfg.embodiment(robot)
+        rs = self.stats.robots[robot]
+        s_norm = rs.state.normalize(np.asarray(state, np.float32)[: emb.state_dim])
+        ids, types = prompt_ids(
+            self.text,
+            len(cfg.cameras),
+            self.geo.tokens_per_image,
+            instruction,
+            state_text(s_norm, cfg.state_bins),
+        )
+        prompt_len = len(ids)
+        labels = [-100] * prompt_len
+        actions = np.zeros((cfg.chunk, cfg.pad_dim), np.float32)
+        action_mask = np.zeros((cfg.chunk, cfg.pad_dim), bool)
+        if chunk is not None:
+            a_norm = rs.action.normalize(to_relative(chunk, state, emb))
+            fast = [cfg.fast_offset + i for i in self.fast.encode(a_norm)][: cfg.fast_max_tokens]
+            ids = ids + fast + [self.text.special.eos]
+            types = types + [0] * (len(fast) + 1)
+            labels = labels + fast + [self.text.special.eos]
+            actions, dim_mask = pad(a_norm, cfg.pad_dim)
+            steps = np.ones(cfg.chunk, bool) if past_end is None else ~past_end
+            action_mask = steps[:, None] & dim_mask[None]
+        state_pad, _ = pad(s_norm, cfg.pad_dim)
+        missing = [c for c in cfg.cameras if c not in images]
+        if missing:
+            raise ValueError(f"observation lacks camera(s) {', '.join(missing)}")
+        return Sample(
+            ids,
+            types,
+            labels,
+            prompt_len,
+            [images[c] for c in cfg.cameras],
+            state_pad,
+            actions,
+            action_mask,
+            eid,
+        )
+
+    def collate(self, samples: Sequence[Sample]) -> Batch:
+        length = max(len(s.ids) for s in samples)
+        b = len(samples)
+        input_ids = torch.full((b, length), self.text.special.pad, dtype=torch.long)
+        attention = torch.zeros((b, length), dtype=torch.long)
+        types = torch.zeros((b, length), dtype=torch.long)
+        labels = torch.full((b, length), -100, dtype=torch.long)
+        prefix = torch.zeros((b, length), dtype=torch.bool)
+        for i, s in enumerate(samples):
+            n = len(s.ids)
+            input_ids[i, :n] = torch.tensor(s.ids)
+            attention[i, :n] = 1
+            types[i, :n] = torch.tensor(s.types)
+            labels[i, :n] = torch.tensor(s.labels)
+            prefix[i, : s.prompt_len] = True
+        pixel_values, grid = patchify([img for s in samples for img in s.images], self.geo)
+        return Batch(
+            input_ids=input_ids,
+            attention_mask=attention,
+            mm_token_type_ids=types,
+            labels=labels,
+            prefix_mask=prefix,
+            pixel_values=pixel_values,
+            image_grid_thw=grid,
+            state=torch.from_numpy(np.stack([s.state for s in samples])),
+            actions=torch.from_numpy(np.stack([s.actions for s in samples])),
+            action_mask=torch.from_numpy(np.stack([s.action_mask for s in samples])),
+            embodiment=torch.tensor([s.embodiment for s in samples], dtype=torch.long),
+        )
+
+
+class FrameIndex:
+    """All frames of several datasets, addressable by one global index."""
+
+    def __init__(self, datasets: Sequence[LeRobotDataset], chunk: int) -> None:
+        self.datasets = list(datasets)
+        self.chunk = chunk
+        self.entries = [(d, i) for d, ds in enumerate(self.datasets) for i in range(len(ds))]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def raw(self, k: int) -> tuple[dict[str, np.ndarray], np.ndarray, str, str, np.ndarray, np.ndarray]:
+        d, i = self.entries[k]
+        ds = self.datasets[d]
+        chunk, past_end = ds.action_chunk(i, self.chunk)
+        return ds.images(i), ds.state[i], ds.task(i), ds.robot[i], chunk, past_end
+
+    def robot_arrays(
+        self, robot: str, limit: int, seed: int
+    ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """States of every frame of `robot`, plus (chunk, state) pairs of up to `limit` sampled frames."""
+        picks = [(ds, i) for ds in self.datasets for i in range(len(ds)) if ds.robot[i] == robot]
+        states = np.stack([ds.state[i] for ds, i in picks])
+        rng = np.random.default_rng(seed)
+        chosen = rng.choice(len(picks), size=min(limit, len(picks)), replace=False)
+        chunks = [picks[j][0].action_chunk(picks[j][1], self.chunk)[0] for j in sorted(chosen)]
+        at = [picks[j][0].state[picks[j][1]] for j in sorted(chosen)]
+        return states, chunks, at
+
+
+def fit_stats_and_fast(
+    index: FrameIndex, config: LabVLAConfig, *, limit: int = 20000, seed: int = 0
+) -> tuple[NormStats, FastTokenizer]:
+    """Quantile stats per robot (state, relative action) and the FAST BPE fitted on normalized chunks."""
+    robots: dict[str, RobotStats] = {}
+    normalized: list[np.ndarray] = []
+    for emb in config.embodiments:
+        states, chunks, at = index.robot_arrays(emb.name, limit, seed)
+        rel = np.stack([to_relative(c, s, emb) for c, s in zip(chunks, at, strict=True)])
+        rs = RobotStats(state=Quantiles.of(states[:, : emb.state_dim]), action=Quantiles.of(rel))
+        robots[emb.name] = rs
+        normalized += [rs.action.normalize(r) for r in rel]
+    fast = FastTokenizer(scale=config.fast_scale, vocab_size=config.fast_vocab).fit(normalized)
+    config.fast_vocab = fast.vocab_size
+    return NormStats(robots=robots), fast

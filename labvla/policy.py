@@ -1,0 +1,97 @@
+"""`LabVLAPolicy`: the policy contract (`reset`, `act`) over a LabVLA checkpoint.
+
+Per chunk the backbone runs once on the prompt; its hidden states are reused by all Euler steps of the
+expert. Stage-1 checkpoints (no expert) act by decoding FAST tokens; a malformed token sequence makes
+the policy hold its current pose for the chunk and records why in `last_error`, instead of crashing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from labvla.checkpoint import load_checkpoint
+from labvla.embodiment import Embodiment, to_absolute
+
+
+@dataclass
+class Observation:
+    images: dict[str, np.ndarray]  # camera -> uint8 HxWx3
+    state: np.ndarray  # float32 [S]
+
+
+class LabVLAPolicy:
+    def __init__(
+        self, checkpoint: str | Path, *, device: str = "cpu", mode: str = "auto", seed: int = 0
+    ) -> None:
+        self.loaded = load_checkpoint(checkpoint, device=device)
+        self.model = self.loaded.model.eval()
+        self.builder = self.loaded.builder()
+        self.config = self.loaded.config
+        self.device = torch.device(device)
+        self.mode = ("flow" if self.model.expert is not None else "fast") if mode == "auto" else mode
+        if self.mode == "flow" and self.model.expert is None:
+            raise ValueError("this checkpoint has no action expert (stage 1); use mode='fast'")
+        self.seed = seed
+        self.instruction: str | None = None
+        self.robot: str | None = None
+        self.last_error = ""
+        self._generator = torch.Generator().manual_seed(seed)
+
+    def reset(self, instruction: str, robot: str) -> None:
+        self.config.embodiment(robot)  # unknown robots fail here, not mid-episode
+        self.instruction, self.robot = instruction, robot
+        self._generator = torch.Generator().manual_seed(self.seed)
+        self.last_error = ""
+
+    def act(self, observation: Observation | dict) -> np.ndarray:
+        """An action chunk [chunk, A] in the simulator's layout: absolute arm targets, then gripper."""
+        if self.instruction is None or self.robot is None:
+            raise RuntimeError("call reset(instruction, robot) before act()")
+        images = observation["images"] if isinstance(observation, dict) else observation.images
+        state = np.asarray(
+            observation["state"] if isinstance(observation, dict) else observation.state, np.float32
+        )
+        _, emb = self.config.embodiment(self.robot)
+        if state.shape != (emb.state_dim,):
+            raise ValueError(f"state has shape {state.shape}, robot {self.robot} expects ({emb.state_dim},)")
+        sample = self.builder.sample(images, state, self.instruction, self.robot)
+        batch = self.builder.collate([sample]).to(self.device)
+        with torch.no_grad():
+            rel = self._flow(batch)[:, : emb.action_dim] if self.mode == "flow" else self._fast(batch, emb)
+        if rel is None:  # hold: current arm pose, current gripper opening
+            hold = np.concatenate([state[: emb.arm_dim], state[emb.arm_dim : emb.arm_dim + 1]])
+            return np.tile(hold, (self.config.chunk, 1)).astype(np.float32)
+        action = self.loaded.stats.robots[self.robot].action.unnormalize(rel)
+        return to_absolute(action, state, emb)
+
+    def _flow(self, batch) -> np.ndarray:
+        ctx = self.model.hidden_states(
+            batch.input_ids,
+            batch.attention_mask,
+            batch.mm_token_type_ids,
+            batch.pixel_values,
+            batch.image_grid_thw,
+        )
+        noise = torch.randn(batch.actions.shape, generator=self._generator).to(self.device, ctx.dtype)
+        out = self.model.sample_actions(ctx, batch.prefix_mask, batch.state, batch.embodiment, noise)
+        return out[0].float().cpu().numpy()
+
+    def _fast(self, batch, emb: Embodiment) -> np.ndarray | None:
+        ids = self.model.generate_fast(
+            batch.input_ids,
+            batch.mm_token_type_ids,
+            batch.pixel_values,
+            batch.image_grid_thw,
+            eos=self.builder.text.special.eos,
+            max_tokens=self.config.fast_max_tokens,
+        )
+        decoded = self.loaded.fast.decode(ids, self.config.chunk, emb.action_dim)
+        if decoded.ok:
+            self.last_error = ""
+            return decoded.actions
+        self.last_error = f"malformed FAST sequence: {decoded.error}"
+        return None

@@ -1,0 +1,239 @@
+"""The LabVLA trainer for stage 1 (FAST) and stage 2 (flow + KI), single or multi-process.
+
+Every random draw of step k (which frames, flow noise and time) comes from generators seeded by
+(seed, k, rank), so resuming from a checkpoint at step k replays exactly the loss curve an uninterrupted
+run would have produced. Multi-process runs use torch.distributed (gloo on CPU, nccl on CUDA) under
+torchrun or `accelerate launch`, both of which set the usual RANK/WORLD_SIZE variables.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+import torch
+from pydantic import BaseModel
+
+from labvla.backbone import build_backbone, image_geometry
+from labvla.checkpoint import LATEST, load_checkpoint, load_optimizer, mark_latest, save_checkpoint
+from labvla.config import LabVLAConfig, preset_config
+from labvla.data.lerobot import LeRobotDataset
+from labvla.data.samples import FrameIndex, SampleBuilder, fit_stats_and_fast
+from labvla.embodiment import Embodiment
+from labvla.model import LabVLA
+from labvla.prompt import TextTokenizer
+
+STAGE_LR = {"fast": 5e-5, "flow": 1e-5}  # backbone learning rate per stage (FACTS: LabVLA paper)
+
+
+class TrainOptions(BaseModel):
+    data: list[Path]
+    out: Path
+    stage: Literal["fast", "flow"] = "fast"
+    preset: Literal["tiny", "qwen3-vl-4b"] = "tiny"
+    backbone_path: str | None = None
+    init: Path | None = None
+    resume: bool = False
+    steps: int = 1000
+    batch: int = 8
+    lr_backbone: float | None = None
+    lr_expert: float = 1e-4
+    warmup: int | None = None
+    weight_decay: float = 0.01
+    clip: float = 1.0
+    seed: int = 0
+    save_every: int | None = None
+    insulation: bool = True
+    chunk: int | None = None
+    image_size: int | None = None
+    workers: int = 0
+    progress: bool = True
+
+
+class TrainResult(BaseModel):
+    checkpoint: Path
+    steps: int
+    losses: list[float]
+
+
+def lr_factor(step: int, total: int, warmup: int) -> float:
+    """Linear warmup to 1, then cosine decay to 0 at `total`."""
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return 0.5 * (1.0 + math.cos(math.pi * min(progress, 1.0)))
+
+
+def _dist() -> tuple[int, int]:
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1 and not torch.distributed.is_initialized():
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        torch.distributed.init_process_group(backend)
+    return (torch.distributed.get_rank() if world > 1 else 0), world
+
+
+def _embodiments(datasets: list[LeRobotDataset]) -> list[Embodiment]:
+    found: dict[str, Embodiment] = {}
+    for ds in datasets:
+        s = ds.info["features"]["observation.state"]["shape"][0]
+        a = ds.info["features"]["action"]["shape"][0]
+        for robot in ds.robots:
+            emb = Embodiment(name=robot, state_dim=s, action_dim=a)
+            if found.setdefault(robot, emb) != emb:
+                raise ValueError(f"robot {robot} appears with different state/action sizes across datasets")
+    return sorted(found.values(), key=lambda e: e.name)
+
+
+def _fresh(opts: TrainOptions, datasets: list[LeRobotDataset], index: FrameIndex) -> tuple:
+    config = preset_config(opts.preset, backbone_path=opts.backbone_path)
+    config.stage = opts.stage
+    config.insulation = opts.insulation
+    config.chunk = opts.chunk or config.chunk
+    config.image_size = opts.image_size or config.image_size
+    config.cameras = datasets[0].cameras
+    for ds in datasets[1:]:
+        if ds.cameras != config.cameras:
+            raise ValueError(f"{ds.root}: cameras {ds.cameras} differ from {config.cameras}")
+    config.embodiments = _embodiments(datasets)
+    index.chunk = config.chunk
+    stats, fast = fit_stats_and_fast(index, config, seed=opts.seed)
+    if config.preset == "tiny":
+        text = TextTokenizer.fit_tiny((t for ds in datasets for t in ds.tasks), config.state_bins)
+    else:
+        text = TextTokenizer.from_qwen(config.backbone_path or "")
+    model = LabVLA(config, build_backbone(config, text.vocab_size, text.special))
+    return model, stats, text, fast
+
+
+class _Frames(torch.utils.data.Dataset):
+    def __init__(self, index: FrameIndex, builder: SampleBuilder) -> None:
+        self.index, self.builder = index, builder
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, k: int):
+        return self.builder.sample(*self.index.raw(k))
+
+
+def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> TrainResult:
+    rank, world = _dist()
+    device = (
+        torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+        if torch.cuda.is_available()
+        else torch.device("cpu")
+    )
+    torch.manual_seed(opts.seed)
+    if not opts.data:
+        raise ValueError("no dataset given")
+    datasets = [LeRobotDataset(p) for p in opts.data]
+    index = FrameIndex(datasets, chunk=16)
+    out = opts.out
+    start, resume_from = 0, None
+    if opts.resume and (out / LATEST).exists():
+        resume_from = out / (out / LATEST).read_text().strip()
+    if resume_from is not None:
+        loaded = load_checkpoint(resume_from, device=device)
+        model, stats, text, fast = loaded.model, loaded.stats, loaded.text, loaded.fast
+        start = json.loads((resume_from / "trainer.json").read_text())["step"]
+    elif opts.init is not None:
+        loaded = load_checkpoint(opts.init, stage=opts.stage, device=device)
+        model, stats, text, fast = loaded.model, loaded.stats, loaded.text, loaded.fast
+        model.config.insulation = opts.insulation
+    else:
+        model, stats, text, fast = _fresh(opts, datasets, index)
+    config: LabVLAConfig = model.config
+    index.chunk = config.chunk
+    for emb in _embodiments(datasets):
+        if config.embodiment(emb.name)[1] != emb:
+            raise ValueError(f"robot {emb.name}: sizes differ from the model's embodiment")
+    model.to(device)
+    if device.type == "cuda":
+        model.backbone.gradient_checkpointing_enable()
+    builder = SampleBuilder(config, text, fast, stats, image_geometry(config))
+
+    lr_bb = opts.lr_backbone if opts.lr_backbone is not None else STAGE_LR[config.stage]
+    groups = [{"params": model.backbone_parameters(), "lr": lr_bb, "base_lr": lr_bb}]
+    if model.expert is not None:
+        groups.append({"params": model.expert_parameters(), "lr": opts.lr_expert, "base_lr": opts.lr_expert})
+    optimizer = torch.optim.AdamW(groups, betas=(0.9, 0.95), weight_decay=opts.weight_decay)
+    if resume_from is not None:
+        load_optimizer(optimizer, resume_from)
+    net: torch.nn.Module = model
+    if world > 1:
+        net = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True)
+
+    # Batches are fixed per step (not per epoch), so the step number alone determines them.
+    def step_indices(step: int) -> list[int]:
+        g = torch.Generator().manual_seed(opts.seed * 1_000_003 + step)
+        picks = torch.randint(len(index), (opts.batch * world,), generator=g).tolist()
+        return picks[rank * opts.batch : (rank + 1) * opts.batch]
+
+    loader = torch.utils.data.DataLoader(
+        _Frames(index, builder),
+        batch_sampler=[step_indices(s) for s in range(start, opts.steps)],
+        collate_fn=builder.collate,
+        num_workers=opts.workers,
+    )
+    warmup = opts.warmup if opts.warmup is not None else max(1, opts.steps // 20)
+    save_every = opts.save_every or opts.steps
+    log_path = out / "log.jsonl"
+    if rank == 0:
+        out.mkdir(parents=True, exist_ok=True)
+        _truncate_log(log_path, start)
+    losses: list[float] = []
+    checkpoint = resume_from or out
+    bar = None
+    if rank == 0 and opts.progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=opts.steps, initial=start, desc=f"labvla {config.stage}", unit="step")
+    t0 = time.perf_counter()
+    net.train()
+    for step, batch in enumerate(loader, start=start):
+        for group in optimizer.param_groups:
+            group["lr"] = group["base_lr"] * lr_factor(step, opts.steps, warmup)
+        gen = torch.Generator().manual_seed(opts.seed * 7_919 + step * world + rank + 1)
+        batch = batch.to(device)
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+            out_losses = net(batch, gen)
+        optimizer.zero_grad(set_to_none=True)
+        out_losses["loss"].backward()
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), opts.clip)
+        optimizer.step()
+        record = {"step": step + 1, **{k: float(v.detach()) for k, v in out_losses.items()}}
+        record |= {"lr_backbone": optimizer.param_groups[0]["lr"], "grad_norm": float(grad_norm)}
+        record["samples_per_s"] = (step + 1 - start) * opts.batch * world / (time.perf_counter() - t0)
+        losses.append(record["loss"])
+        if rank == 0:
+            with log_path.open("a") as handle:
+                handle.write(json.dumps(record) + "\n")
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{record['loss']:.4f}")
+            if on_step is not None:
+                on_step(record)
+        if (step + 1) % save_every == 0 or step + 1 == opts.steps:
+            if rank == 0:
+                checkpoint = save_checkpoint(
+                    out / f"step-{step + 1:06d}", model, stats, text, fast, {"step": step + 1}, optimizer
+                )
+                mark_latest(out, checkpoint)
+            if world > 1:
+                torch.distributed.barrier()
+    if bar is not None:
+        bar.close()
+    return TrainResult(checkpoint=checkpoint, steps=opts.steps, losses=losses)
+
+
+def _truncate_log(path: Path, step: int) -> None:
+    """Keep the log lines of steps up to `step`, so a resumed run continues one curve."""
+    if not path.exists():
+        return
+    keep = [line for line in path.read_text().splitlines() if line and json.loads(line)["step"] <= step]
+    path.write_text("".join(line + "\n" for line in keep))

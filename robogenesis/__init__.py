@@ -1,0 +1,1 @@
+"""RoboGenesis: the data engine that synthesizes validated demonstrations and exports them as datasets."""

@@ -1,0 +1,450 @@
+"""Writer for the LeRobot v3.0 dataset layout.
+
+Many episodes share one data parquet file and one mp4 per camera, so appending an episode rewrites the
+current files. Crash safety comes from ordering: data and video files are replaced first (they only grow
+past the committed offsets), then `meta/episodes/...parquet` is replaced; that file is the commit point.
+Everything else in `meta/` (info, stats, tasks) is derived from committed episodes and rebuilt on open,
+so an interrupted append leaves a dataset whose readers see only whole episodes, and reopening appends
+after the last committed episode (rows or packets beyond it are dropped).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CODEBASE_VERSION = "v3.0"
+DATA_PATH = "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet"
+VIDEO_PATH = "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4"
+EPISODES_PATH = "meta/episodes/chunk-000/file-000.parquet"
+QUANTILES = {"q01": 0.01, "q10": 0.10, "q50": 0.50, "q90": 0.90, "q99": 0.99}
+VIDEO_CODEC = "libx264"
+VIDEO_OPTIONS = {"crf": "12", "bf": "0", "preset": "veryfast"}
+
+
+class EpisodeRecord(BaseModel):
+    """One validated demonstration: per-frame arrays plus what is needed to regenerate it."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    images: dict[str, np.ndarray]  # camera -> uint8 [T, H, W, 3]
+    state: np.ndarray  # float32 [T, S]: arm joints then gripper opening in [0, 1]
+    action: np.ndarray  # float32 [T, A]: absolute arm joint targets then gripper command
+    tasks: list[str]  # instruction of the current node, per frame
+    node_ids: list[str]  # compiled-protocol node id, per frame
+    robot: str
+    seed: int = -1
+    protocol_hash: str = ""
+    randomization: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _lengths_agree(self) -> EpisodeRecord:
+        n = len(self.state)
+        if n == 0:
+            raise ValueError("an episode needs at least one frame")
+        for name, arr in [("action", self.action), *[(f"images[{k}]", v) for k, v in self.images.items()]]:
+            if len(arr) != n:
+                raise ValueError(f"{name} has {len(arr)} frames, state has {n}")
+        for name, seq in [("tasks", self.tasks), ("node_ids", self.node_ids)]:
+            if len(seq) != n:
+                raise ValueError(f"{name} has {len(seq)} entries, state has {n}")
+        for key, arr in self.images.items():
+            if arr.dtype != np.uint8 or arr.ndim != 4 or arr.shape[-1] != 3:
+                raise ValueError(f"images[{key}] must be uint8 [T, H, W, 3], got {arr.dtype} {arr.shape}")
+        return self
+
+
+def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Let `write` fill a temporary file next to `path`, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_json(path: Path, obj: object) -> None:
+    _replace_atomically(path, lambda p: p.write_text(json.dumps(obj, indent=2)))
+
+
+def _write_parquet(path: Path, table: Any) -> None:
+    import pyarrow.parquet as pq
+
+    _replace_atomically(path, lambda p: pq.write_table(table, p))
+
+
+def feature_stats(values: np.ndarray) -> dict[str, list[float] | list[int]]:
+    """Stats over all frames at once ([N, D]); quantiles of pooled frames, never of per-episode stats."""
+    v = values.astype(np.float64).reshape(len(values), -1)
+    stats: dict[str, list[float] | list[int]] = {
+        "min": v.min(0).tolist(),
+        "max": v.max(0).tolist(),
+        "mean": v.mean(0).tolist(),
+        "std": v.std(0).tolist(),
+        "count": [len(v)],
+    }
+    for name, q in QUANTILES.items():
+        stats[name] = np.quantile(v, q, axis=0).tolist()
+    return stats
+
+
+def histogram_stats(hist: np.ndarray, frames: int) -> dict[str, list]:
+    """Exact per-channel stats of uint8 pixels (scaled to [0, 1]) from 256-bin histograms [3, 256]."""
+    levels = np.arange(256) / 255.0
+    total = hist.sum(1, keepdims=True).clip(min=1)
+    mean = (hist * levels).sum(1) / total[:, 0]
+    var = (hist * (levels - mean[:, None]) ** 2).sum(1) / total[:, 0]
+    cdf = np.cumsum(hist, 1) / total
+
+    def per_channel(x: np.ndarray) -> list:
+        return [[[float(c)]] for c in x]  # LeRobot's image stats shape [3, 1, 1]
+
+    stats: dict[str, list] = {
+        "min": per_channel(levels[np.argmax(hist > 0, 1)]),
+        "max": per_channel(levels[255 - np.argmax(hist[:, ::-1] > 0, 1)]),
+        "mean": per_channel(mean),
+        "std": per_channel(np.sqrt(var)),
+        "count": [frames],
+    }
+    for name, q in QUANTILES.items():
+        stats[name] = per_channel(levels[np.argmax(cdf >= q, 1)])
+    return stats
+
+
+class LeRobotV3Writer:
+    """Appends episodes to a LeRobot v3.0 dataset at `root`, creating it or continuing an existing one."""
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        fps: int,
+        robot_type: str,
+        cameras: dict[str, tuple[int, int]],
+        state_names: Sequence[str],
+        action_names: Sequence[str],
+        chunks_size: int = 1000,
+        data_files_size_in_mb: int = 100,
+        video_files_size_in_mb: int = 200,
+    ) -> None:
+        self.root = Path(root)
+        self.fps = fps
+        self.robot_type = robot_type
+        self.cameras = dict(cameras)
+        self.state_names = list(state_names)
+        self.action_names = list(action_names)
+        self.chunks_size = chunks_size
+        self.data_mb = data_files_size_in_mb
+        self.video_mb = video_files_size_in_mb
+        self._episodes: list[dict[str, Any]] = []
+        self._tasks: list[str] = []
+        self._load_committed()
+
+    # ---- committed state -------------------------------------------------------------------------
+    def _load_committed(self) -> None:
+        import pyarrow.parquet as pq
+
+        info_path = self.root / "meta/info.json"
+        if info_path.exists():
+            info = json.loads(info_path.read_text())
+            feats = info["features"]
+            if info.get("codebase_version") != CODEBASE_VERSION:
+                raise ValueError(f"{self.root}: codebase_version {info.get('codebase_version')}, need v3.0")
+            if feats["observation.state"]["shape"] != [len(self.state_names)] or feats["action"]["shape"] != [
+                len(self.action_names)
+            ]:
+                raise ValueError(f"{self.root}: state/action sizes differ from the existing dataset")
+        episodes_path = self.root / EPISODES_PATH
+        if episodes_path.exists():
+            self._episodes = pq.read_table(episodes_path).to_pylist()
+        tasks_path = self.root / "meta/tasks.parquet"
+        if tasks_path.exists():
+            rows = sorted(pq.read_table(tasks_path).to_pylist(), key=lambda r: r["task_index"])
+            self._tasks = [r["task"] for r in rows]
+        used = {t for ep in self._episodes for t in ep["tasks"]}
+        while self._tasks and self._tasks[-1] not in used:  # written before a commit that never came
+            self._tasks.pop()
+        if self._episodes and (
+            not info_path.exists()
+            or json.loads(info_path.read_text())["total_episodes"] != len(self._episodes)
+        ):
+            self._write_meta()
+
+    @property
+    def total_episodes(self) -> int:
+        return len(self._episodes)
+
+    @property
+    def total_frames(self) -> int:
+        return self._episodes[-1]["dataset_to_index"] if self._episodes else 0
+
+    # ---- appending -------------------------------------------------------------------------------
+    def append(self, episode: EpisodeRecord) -> int:
+        """Write one episode and commit it; returns its episode index."""
+        self._check(episode)
+        index = len(self._episodes)
+        row: dict[str, Any] = {"episode_index": index, "length": len(episode.state)}
+        row["tasks"] = list(dict.fromkeys(episode.tasks))
+        for task in row["tasks"]:
+            if task not in self._tasks:
+                self._tasks.append(task)
+        row.update(self._append_data(episode, index))
+        for key in self.cameras:
+            row.update(self._append_video(key, episode.images[key]))
+            hist = np.stack(
+                [np.bincount(episode.images[key][..., c].ravel(), minlength=256) for c in range(3)]
+            )
+            row[f"labc/image_hist/{key}"] = hist.ravel().tolist()
+        row.update({"meta/episodes/chunk_index": 0, "meta/episodes/file_index": 0})
+        row.update(
+            {
+                "labc/seed": int(episode.seed),
+                "labc/robot": episode.robot,
+                "labc/protocol_hash": episode.protocol_hash,
+                "labc/randomization": json.dumps(episode.randomization, sort_keys=True),
+            }
+        )
+        self._episodes.append(row)
+        self._write_tasks()
+        self._commit_episodes()
+        self._write_meta()
+        return index
+
+    def _check(self, ep: EpisodeRecord) -> None:
+        if ep.state.shape[1:] != (len(self.state_names),) or ep.action.shape[1:] != (len(self.action_names),):
+            raise ValueError(
+                f"episode state/action {ep.state.shape[1:]}/{ep.action.shape[1:]} do not match the dataset's "
+                f"({len(self.state_names)},)/({len(self.action_names)},)"
+            )
+        if set(ep.images) != set(self.cameras):
+            raise ValueError(f"episode cameras {sorted(ep.images)} differ from {sorted(self.cameras)}")
+        for key, (h, w) in self.cameras.items():
+            if ep.images[key].shape[1:3] != (h, w):
+                raise ValueError(
+                    f"camera {key}: frames {ep.images[key].shape[1:3]}, dataset expects {(h, w)}"
+                )
+
+    def _next_file(
+        self, prefix: str, size_mb: int, path_of: Callable[[int, int], Path]
+    ) -> tuple[int, int, bool]:
+        """(chunk, file, continue_existing) for the next episode: the last file until it is full."""
+        if not self._episodes:
+            return 0, 0, False
+        last = self._episodes[-1]
+        chunk, file = last[f"{prefix}/chunk_index"], last[f"{prefix}/file_index"]
+        path = path_of(chunk, file)
+        if path.exists() and path.stat().st_size < size_mb * 1024 * 1024:
+            return chunk, file, True
+        file += 1
+        if file >= self.chunks_size:
+            chunk, file = chunk + 1, 0
+        return chunk, file, False
+
+    def _append_data(self, ep: EpisodeRecord, index: int) -> dict[str, Any]:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        def path_of(c: int, f: int) -> Path:
+            return self.root / DATA_PATH.format(chunk_index=c, file_index=f)
+
+        chunk, file, cont = self._next_file("data", self.data_mb, path_of)
+        start = self.total_frames
+        n = len(ep.state)
+        s, a = len(self.state_names), len(self.action_names)
+        table = pa.table(
+            {
+                "observation.state": pa.FixedSizeListArray.from_arrays(
+                    ep.state.astype(np.float32).ravel(), s
+                ),
+                "action": pa.FixedSizeListArray.from_arrays(ep.action.astype(np.float32).ravel(), a),
+                "timestamp": pa.array(np.arange(n, dtype=np.float32) / self.fps),
+                "frame_index": pa.array(np.arange(n, dtype=np.int64)),
+                "episode_index": pa.array(np.full(n, index, dtype=np.int64)),
+                "index": pa.array(np.arange(start, start + n, dtype=np.int64)),
+                "task_index": pa.array(np.array([self._tasks.index(t) for t in ep.tasks], dtype=np.int64)),
+                "node_id": pa.array(ep.node_ids, pa.string()),
+                "robot": pa.array([ep.robot] * n, pa.string()),
+            }
+        )
+        path = path_of(chunk, file)
+        if cont:
+            old = pq.read_table(path)
+            old = old.filter(pa.compute.less(old["episode_index"], index))  # drop uncommitted leftovers
+            table = pa.concat_tables([old, table.cast(old.schema)])
+        _write_parquet(path, table)
+        return {
+            "data/chunk_index": chunk,
+            "data/file_index": file,
+            "dataset_from_index": start,
+            "dataset_to_index": start + n,
+        }
+
+    def _append_video(self, key: str, frames: np.ndarray) -> dict[str, Any]:
+        import av
+
+        prefix = f"videos/{key}"
+
+        def path_of(c: int, f: int) -> Path:
+            return self.root / VIDEO_PATH.format(video_key=key, chunk_index=c, file_index=f)
+
+        chunk, file, cont = self._next_file(prefix, self.video_mb, path_of)
+        offset = self._episodes[-1][f"{prefix}/to_timestamp"] if cont else 0.0
+        path = path_of(chunk, file)
+        seg = path.parent / f".{path.name}.segment.mp4"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._encode(seg, frames)
+            if cont:
+                with av.open(str(path)) as old, av.open(str(seg)) as new:
+                    same = (
+                        old.streams.video[0].codec_context.extradata
+                        == new.streams.video[0].codec_context.extradata
+                    )
+                if not same:  # another encoder build: start a new file rather than splice mismatched streams
+                    chunk, file, offset = chunk, file + 1, 0.0
+                    path, cont = path_of(chunk, file), False
+            if cont:
+                _replace_atomically(path, lambda p: self._splice(path, seg, offset, p))
+            else:
+                os.replace(seg, path)
+        finally:
+            seg.unlink(missing_ok=True)
+        return {
+            f"{prefix}/chunk_index": chunk,
+            f"{prefix}/file_index": file,
+            f"{prefix}/from_timestamp": offset,
+            f"{prefix}/to_timestamp": offset + len(frames) / self.fps,
+        }
+
+    def _encode(self, path: Path, frames: np.ndarray) -> None:
+        import av
+
+        with av.open(str(path), "w", format="mp4") as out:
+            stream = out.add_stream(VIDEO_CODEC, rate=self.fps, options=VIDEO_OPTIONS)
+            stream.height, stream.width = frames.shape[1:3]
+            stream.pix_fmt = "yuv420p"
+            for i, img in enumerate(frames):
+                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")
+                frame.pts = i
+                out.mux(stream.encode(frame))
+            out.mux(stream.encode())
+
+    @staticmethod
+    def _splice(old_path: Path, seg_path: Path, offset_s: float, out_path: Path) -> None:
+        """Copy the committed packets of `old_path`, then the segment's, shifted by `offset_s` (no re-encode)."""
+        import av
+
+        with (
+            av.open(str(old_path)) as old,
+            av.open(str(seg_path)) as seg,
+            av.open(str(out_path), "w", format="mp4") as out,
+        ):
+            src = old.streams.video[0]
+            dst = out.add_stream_from_template(src)
+            for container, shift, limit in [(old, 0.0, offset_s), (seg, offset_s, None)]:
+                stream = container.streams.video[0]
+                ticks = round(shift / stream.time_base)
+                for packet in container.demux(stream):
+                    if packet.dts is None:
+                        continue
+                    if limit is not None and packet.pts * stream.time_base >= limit - 1e-9:
+                        continue  # packets of an episode that was never committed
+                    packet.pts += ticks
+                    packet.dts += ticks
+                    packet.stream = dst
+                    out.mux(packet)
+
+    # ---- metadata --------------------------------------------------------------------------------
+    def _commit_episodes(self) -> None:
+        import pyarrow as pa
+
+        _write_parquet(self.root / EPISODES_PATH, pa.Table.from_pylist(self._episodes))
+
+    def _write_tasks(self) -> None:
+        import pyarrow as pa
+
+        table = pa.table({"task_index": pa.array(range(len(self._tasks)), pa.int64()), "task": self._tasks})
+        _write_parquet(self.root / "meta/tasks.parquet", table)
+
+    def _write_meta(self) -> None:
+        self._write_tasks()
+        _write_json(self.root / "meta/stats.json", self._stats())
+        _write_json(self.root / "meta/info.json", self._info())
+
+    def _stats(self) -> dict[str, Any]:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        files = sorted({(e["data/chunk_index"], e["data/file_index"]) for e in self._episodes})
+        tables = [pq.read_table(self.root / DATA_PATH.format(chunk_index=c, file_index=f)) for c, f in files]
+        data = pa.concat_tables(tables)
+        data = data.filter(pa.compute.less(data["index"], self.total_frames))
+        stats: dict[str, Any] = {}
+        for name in ["observation.state", "action"]:
+            stats[name] = feature_stats(np.stack(data[name].to_numpy(zero_copy_only=False)))
+        for name in ["timestamp", "frame_index", "episode_index", "index", "task_index"]:
+            stats[name] = feature_stats(data[name].to_numpy()[:, None])
+        for key in self.cameras:
+            hist = sum(np.asarray(e[f"labc/image_hist/{key}"]).reshape(3, 256) for e in self._episodes)
+            stats[f"observation.images.{key}"] = histogram_stats(hist, self.total_frames)
+        return stats
+
+    def _info(self) -> dict[str, Any]:
+        features: dict[str, Any] = {}
+        for key, (h, w) in self.cameras.items():
+            features[f"observation.images.{key}"] = {
+                "dtype": "video",
+                "shape": [h, w, 3],
+                "names": ["height", "width", "channels"],
+                "info": {
+                    "video.height": h,
+                    "video.width": w,
+                    "video.codec": "h264",
+                    "video.pix_fmt": "yuv420p",
+                    "video.is_depth_map": False,
+                    "video.fps": self.fps,
+                    "video.channels": 3,
+                    "has_audio": False,
+                },
+            }
+        features["observation.state"] = {
+            "dtype": "float32",
+            "shape": [len(self.state_names)],
+            "names": self.state_names,
+        }
+        features["action"] = {
+            "dtype": "float32",
+            "shape": [len(self.action_names)],
+            "names": self.action_names,
+        }
+        features["timestamp"] = {"dtype": "float32", "shape": [1], "names": None}
+        for name in ["frame_index", "episode_index", "index", "task_index"]:
+            features[name] = {"dtype": "int64", "shape": [1], "names": None}
+        for name in ["node_id", "robot"]:
+            features[name] = {"dtype": "string", "shape": [1], "names": None}
+        return {
+            "codebase_version": CODEBASE_VERSION,
+            "robot_type": self.robot_type,
+            "fps": self.fps,
+            "features": features,
+            "total_episodes": self.total_episodes,
+            "total_frames": self.total_frames,
+            "total_tasks": len(self._tasks),
+            "chunks_size": self.chunks_size,
+            "data_files_size_in_mb": self.data_mb,
+            "video_files_size_in_mb": self.video_mb,
+            "data_path": DATA_PATH,
+            "video_path": VIDEO_PATH,
+            "splits": {"train": f"0:{self.total_episodes}"},
+        }

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from conftest import CAMERAS, record, writer
+
+from labvla.data.lerobot import LeRobotDataset
+
+
+def test_layout_and_metadata(datasets) -> None:
+    root = datasets[0]
+    info = json.loads((root / "meta/info.json").read_text())
+    for key in [
+        "codebase_version",
+        "robot_type",
+        "fps",
+        "features",
+        "total_episodes",
+        "total_frames",
+        "total_tasks",
+        "chunks_size",
+        "data_files_size_in_mb",
+        "video_files_size_in_mb",
+        "data_path",
+        "video_path",
+        "splits",
+    ]:
+        assert key in info
+    assert info["codebase_version"] == "v3.0" and info["total_episodes"] == 2 and info["total_frames"] == 24
+    assert info["features"]["observation.images.wrist"]["dtype"] == "video"
+    assert info["features"]["observation.state"] == {
+        "dtype": "float32",
+        "shape": [8],
+        "names": info["features"]["action"]["names"],
+    }
+    assert (root / "data/chunk-000/file-000.parquet").exists()  # both episodes share one file
+    assert not (root / "data/chunk-000/file-001.parquet").exists()
+    for cam in CAMERAS:
+        assert (root / f"videos/{cam}/chunk-000/file-000.mp4").exists()
+    eps = pq.read_table(root / "meta/episodes/chunk-000/file-000.parquet").to_pylist()
+    assert [e["labc/seed"] for e in eps] == [0, 1] and eps[1]["dataset_from_index"] == 12
+    assert eps[1]["videos/wrist/from_timestamp"] == pytest.approx(1.2)
+    assert "close_at" in json.loads(eps[0]["labc/randomization"])
+    assert pq.read_table(root / "meta/tasks.parquet").num_rows == info["total_tasks"]
+
+
+def test_stats_pool_all_frames(datasets) -> None:
+    ds = LeRobotDataset(datasets[0])
+    for name, values in [("observation.state", ds.state), ("action", ds.action)]:
+        st = ds.stats[name]
+        for q, p in [("q01", 0.01), ("q50", 0.5), ("q99", 0.99)]:
+            np.testing.assert_allclose(st[q], np.quantile(values.astype(np.float64), p, axis=0), rtol=1e-6)
+        assert st["count"] == [24]
+    assert len(ds.stats["observation.images.wrist"]["q99"]) == 3
+
+
+def test_reader_returns_what_was_written(datasets) -> None:
+    ds = LeRobotDataset(datasets[1])
+    ref = record(2, "ur5", 6)
+    np.testing.assert_array_equal(ds.state, ref.state)
+    np.testing.assert_array_equal(ds.action, ref.action)
+    assert ds.robots == ["ur5"] and ds.task(0) == ref.tasks[0] and ds.node_id[0] == ref.node_ids[0]
+    for cam in CAMERAS:
+        frames = ds.episode_images(cam, 0)
+        assert frames.shape == ref.images[cam].shape
+        assert np.abs(frames.astype(int) - ref.images[cam]).mean() < 8  # lossy h264, same content
+    chunk, past_end = ds.action_chunk(10, 4)
+    np.testing.assert_array_equal(chunk[:2], ref.action[10:12])
+    np.testing.assert_array_equal(chunk[2:], ref.action[[11, 11]])
+    assert past_end.tolist() == [False, False, True, True]
+
+
+def test_interrupted_append_leaves_consistent_dataset(tmp_path, monkeypatch) -> None:
+    w = writer(tmp_path, "franka", 7)
+    w.append(record(0, "franka", 7))
+
+    def crash() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(w, "_commit_episodes", crash)
+    with pytest.raises(KeyboardInterrupt):
+        w.append(record(1, "franka", 7))  # data and video already rewritten, commit never happens
+    ds = LeRobotDataset(tmp_path)
+    assert len(ds) == 12 and len(ds.episodes) == 1
+    again = writer(tmp_path, "franka", 7)
+    assert again.total_episodes == 1
+    again.append(record(5, "franka", 7))
+    ds = LeRobotDataset(tmp_path)
+    assert len(ds) == 24 and len(ds.episodes) == 2
+    np.testing.assert_array_equal(ds.state[12:], record(5, "franka", 7).state)
+    frames = ds.episode_images("wrist", 1)
+    assert np.abs(frames.astype(int) - record(5, "franka", 7).images["wrist"]).mean() < 8
+    assert json.loads((tmp_path / "meta/info.json").read_text())["total_frames"] == 24
+    assert pq.read_table(tmp_path / "data/chunk-000/file-000.parquet").num_rows == 24
+
+
+def test_mismatched_episode_is_rejected(tmp_path) -> None:
+    w = writer(tmp_path, "franka", 7)
+    with pytest.raises(ValueError, match="do not match"):
+        w.append(record(0, "ur5", 6))
+    with pytest.raises(ValueError, match="tasks has 11 entries"):
+        rec = record(0, "franka", 7)
+        rec.__class__(**{**rec.__dict__, "tasks": rec.tasks[:-1]})
