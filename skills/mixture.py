@@ -34,10 +34,9 @@ def take(mixture: Mixture, volume_ul: float) -> Mixture:
         removed = dict(mixture)
         mixture.clear()
         return removed
-    fraction = volume_ul / available
     removed = {}
     for liquid in list(mixture):
-        share = mixture[liquid] * fraction
+        share = mixture[liquid] * volume_ul / available  # exact for a single liquid
         removed[liquid] = share
         remaining = mixture[liquid] - share
         if remaining < EPSILON_UL:
