@@ -265,6 +265,9 @@ class AstBuilder(Transformer):
     def contents(self, meta, c) -> list[ast.Content]:
         return list(c)
 
+    def contents_list(self, meta, c) -> list[ast.Content]:
+        return list(c)
+
     def content(self, meta, c) -> ast.Content:
         well = None
         if len(c) == 3:

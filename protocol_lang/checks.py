@@ -4,10 +4,11 @@ declared twice. Both surfaces run them, and parameter resolution runs them again
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from protocol_lang import ast, units
-from protocol_lang.diagnostics import Diagnostic
+from protocol_lang.diagnostics import Diagnostic, did_you_mean
 
 # (statement kind, field) -> the kind of quantity the slot takes.
 SLOTS: dict[tuple[str, str], units.Dimension] = {
@@ -19,6 +20,10 @@ SLOTS: dict[tuple[str, str], units.Dimension] = {
     ("heat", "temperature"): "temperature",
     ("heat", "duration"): "time",
 }
+COUNT_FIELDS: tuple[str, ...] = ("mix_times", "times")  # Transfer.mix_times, Mix.times, Repeat.times
+_SLOTS_BY_KIND: dict[str, list[tuple[str, units.Dimension]]] = {}
+for (_kind, _field), _dimension in SLOTS.items():
+    _SLOTS_BY_KIND.setdefault(_kind, []).append((_field, _dimension))
 POSITIVE: frozenset[units.Dimension] = frozenset({"volume", "time"})
 
 
@@ -28,11 +33,10 @@ def slot_values(protocol: ast.Protocol) -> Iterator[tuple[ast.Quantity | ast.Par
         for content in labware.contents:
             yield content.volume, "volume"
     for statement in ast.iter_statements(protocol.steps):
-        for (kind, field), dimension in SLOTS.items():
-            if statement.kind == kind:
-                value = getattr(statement, field)
-                if value is not None:
-                    yield value, dimension
+        for field, dimension in _SLOTS_BY_KIND.get(statement.kind, ()):
+            value = getattr(statement, field)
+            if value is not None:
+                yield value, dimension
 
 
 def check_slots(protocol: ast.Protocol) -> list[Diagnostic]:
@@ -98,5 +102,37 @@ def check_names(protocol: ast.Protocol) -> list[Diagnostic]:
     return out
 
 
+def check_contents(protocol: ast.Protocol) -> list[Diagnostic]:
+    """Contents name either the whole vessel (a mixture) or wells, one liquid per well."""
+    out: list[Diagnostic] = []
+    for labware in protocol.labware:
+        welled = [c for c in labware.contents if c.well is not None]
+        if welled and len(welled) != len(labware.contents):
+            out.append(Diagnostic(code="E0403", message=f"the contents of `{labware.name}` mix wells and the whole vessel", span=labware.span, hint="give every entry a well (`A1: 10 mL water`), or none"))
+        seen: set[str] = set()
+        for content in welled:
+            if content.well in seen:
+                out.append(Diagnostic(code="E0205", message=f"well {content.well} of `{labware.name}` is filled twice", span=content.span, hint="a well starts with one liquid"))
+            seen.add(content.well)  # type: ignore[arg-type]
+    return out
+
+
+def check_param_refs(protocol: ast.Protocol) -> list[Diagnostic]:
+    """Every `{name}` must name a declared parameter (`--set` can change a value, not add a name)."""
+    declared = [p.name for p in protocol.params]
+    out: list[Diagnostic] = []
+    counts = (
+        getattr(s, field, None)
+        for s in ast.iter_statements(protocol.steps)
+        for field in COUNT_FIELDS
+    )
+    for node in itertools.chain((value for value, _ in slot_values(protocol)), counts):
+        if isinstance(node, ast.ParamRef) and node.name not in declared:
+            hint = did_you_mean(node.name, declared) or "declare it with `param NAME = VALUE` (YAML: under `params:`)"
+            out.append(Diagnostic(code="E0302", message=f"unknown parameter `{node.name}`", span=node.span, hint=hint))
+    return out
+
+
+
 def check(protocol: ast.Protocol) -> list[Diagnostic]:
-    return check_names(protocol) + check_slots(protocol)
+    return check_names(protocol) + check_contents(protocol) + check_param_refs(protocol) + check_slots(protocol)

@@ -161,8 +161,8 @@ def to_yaml(protocol: ast.Protocol) -> str:
             if lw.at:
                 fields.append(f"at: {yaml_scalar(lw.at)}")
             if lw.contents:
-                if len(lw.contents) == 1 and lw.contents[0].well is None:
-                    fields.append(f"contains: {yaml_scalar(_content_text(lw.contents[0]))}")
+                if all(c.well is None for c in lw.contents):
+                    fields.append(f"contains: {yaml_scalar(', '.join(_content_text(c) for c in lw.contents))}")
                 else:
                     wells = ", ".join(f"{c.well}: {yaml_scalar(_content_text(c))}" for c in lw.contents)
                     fields.append(f"contains: {{{wells}}}")

@@ -8,7 +8,7 @@ from pathlib import Path
 from lark import Lark
 
 GRAMMAR_FILE = Path(__file__).with_name("grammar.lark")
-START_SYMBOLS = ["file", "step", "block_head", "param_value", "content"]
+START_SYMBOLS = ["file", "step", "block_head", "param_value", "contents_list"]
 
 # Statement keywords, for "did you mean `transfer`?" on a misspelt step.
 STEP_KEYWORDS: tuple[str, ...] = (

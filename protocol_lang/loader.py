@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -29,6 +32,20 @@ class ParseResult:
         return self.protocol is not None and not has_errors(self.diagnostics)
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Parsing allocates one object per token and node and frees none of them until it ends, so
+    Python's cyclic collector keeps rescanning a growing heap for nothing: on a 10,000-step protocol
+    that was over half the parse time. The AST holds no cycles; collection resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def surface_of(path: str | Path) -> Surface | None:
     return SUFFIXES.get(Path(path).suffix.lower())
 
@@ -48,7 +65,8 @@ def parse_text(text: str, file: str = "<memory>", surface: Surface | None = None
         )
         return ParseResult(None, [diagnostic], source, {file: source})
     reader = parse_yaml if surface == "yaml" else parse_lab
-    protocol, diagnostics = reader(text, file)
+    with _no_cyclic_gc():
+        protocol, diagnostics = reader(text, file)
     if protocol is not None:
         diagnostics = diagnostics + check(protocol)
     diagnostics.sort(key=sort_key)

@@ -13,11 +13,10 @@ from pydantic import BaseModel
 
 from protocol_lang import ast
 from protocol_lang.build import Origin, build
-from protocol_lang.checks import SLOTS, check_quantity
+from protocol_lang.checks import COUNT_FIELDS, SLOTS, check_quantity
 from protocol_lang.diagnostics import Diagnostic, did_you_mean
 from protocol_lang.grammar import parser
 
-COUNT_FIELDS = frozenset({"mix_times", "times"})
 
 
 def parse_value(text: str, origin: Origin) -> tuple[ast.Quantity | ast.Count | None, list[Diagnostic]]:

@@ -36,6 +36,8 @@ def _literals() -> dict[str, str]:
 def describe_expected(expected: set[str], after_number: bool) -> str:
     """One phrase for what the parser would have accepted at this point."""
     literals = _literals()
+    if "_NL" in expected:  # "the end of the line" already says it; the file end is implied
+        expected = expected - {"$END"}
     words = {literals.get(name, name) for name in expected}
     if after_number and expected <= {"NAME"}:
         return "a unit such as `uL`, `mL`, `s`, `min` or `C`"
@@ -105,6 +107,10 @@ def to_diagnostic(exc: UnexpectedInput, text: str, origin: Origin) -> Diagnostic
     message = "unexpected end of file"
     if "RBRACE" in expected_set:
         message += ": a `{` block is not closed"
+        opened = _unclosed_brace(text)
+        if opened is not None:
+            line, column = opened
+            span = origin.span(line, column, line, column + 1)
     elif expected_set:
         message += (
             f": expected {describe_expected(expected_set, _previous_char(text, len(stripped)).isdigit())}"
@@ -115,6 +121,25 @@ def to_diagnostic(exc: UnexpectedInput, text: str, origin: Origin) -> Diagnostic
         span=span,
         hint="close every `{` with a `}` on its own line" if "RBRACE" in expected_set else None,
     )
+
+
+def _unclosed_brace(text: str) -> tuple[int, int] | None:
+    """(line, column) of the last `{` that no `}` closes, outside comments and strings."""
+    stack: list[tuple[int, int]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        in_string = False
+        for column, char in enumerate(line, start=1):
+            if char == '"':
+                in_string = not in_string
+            elif in_string:
+                continue
+            elif char == "#":
+                break
+            elif char == "{":
+                stack.append((number, column))
+            elif char == "}" and stack:
+                stack.pop()
+    return stack[-1] if stack else None
 
 
 def _previous_char(text: str, pos: int) -> str:

@@ -46,8 +46,30 @@ def parse_yaml(text: str, file: str) -> tuple[ast.Protocol | None, list[Diagnost
             span = Span.point(file, line, position - (text.rfind("\n", 0, position) + 1) + 1)
         reason = getattr(exc, "reason", None) or "the file cannot be read as YAML"
         return None, [Diagnostic(code="E0201", message=f"invalid YAML: {reason}", span=span)]
+    tagged = _first_foreign_tag(root)
+    if tagged is not None:
+        reader.error("E0202", f"YAML tags such as `{tagged.tag}` are not allowed in a protocol", tagged, "write plain values")
+        return None, reader.diagnostics
     protocol = reader.protocol(root)
     return protocol, reader.diagnostics
+
+
+def _first_foreign_tag(node: yaml.Node | None) -> yaml.Node | None:
+    """A node carrying a tag outside YAML's core schema (`!!python/...`, `!custom`), if any."""
+    if node is None:
+        return None
+    if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.startswith("tag:yaml.org,2002:python"):
+        return node
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    for child in children:
+        found = _first_foreign_tag(child)
+        if found is not None:
+            return found
+    return None
 
 
 class _YamlReader:
@@ -267,17 +289,18 @@ class _YamlReader:
 
     def contents(self, node: yaml.Node) -> list[ast.Content]:
         if isinstance(node, yaml.ScalarNode):
-            parsed = self.parse(node, "content")
-            return [parsed] if parsed is not None else []
+            parsed = self.parse(node, "contents_list")
+            return parsed if parsed is not None else []
         out = []
         for key, value in self.mapping(node, "`contains`").values():
             if self.scalar(value, f"well `{key.value}`") is None:
                 continue
-            parsed = self.parse(value, "content")
-            if parsed is None:
+            parsed_list = self.parse(value, "contents_list")
+            if not parsed_list:
                 continue
-            if parsed.well is not None:
-                self.error("E0202", "write `WELL: VOLUME LIQUID`, not a well inside the value", value)
+            parsed = parsed_list[0]
+            if len(parsed_list) > 1 or parsed.well is not None:
+                self.error("E0202", "a well holds one liquid: write `WELL: VOLUME LIQUID`", value)
                 continue
             from protocol_lang import wells
 

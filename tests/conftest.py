@@ -1,0 +1,44 @@
+"""Shared test helpers: the examples folder and an in-process `labc` runner."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+os.environ.setdefault("MUJOCO_GL", "egl")
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def labc(capsys):
+    """Run `labc ARGS...` in this process and return exit code, stdout and stderr."""
+    from labc.cli import main
+
+    def run(*args: str) -> CliResult:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def example_pairs() -> list[tuple[Path, Path]]:
+    """Every example that exists in both surfaces, as (yaml, lab)."""
+    pairs = []
+    for yaml_path in sorted(EXAMPLES.rglob("*.yaml")):
+        lab_path = yaml_path.with_suffix(".lab")
+        if lab_path.exists():
+            pairs.append((yaml_path, lab_path))
+    return pairs
