@@ -13,7 +13,7 @@ from pydantic import PositiveFloat
 
 from skills.base import ArmArgs, Skill, Usage
 from skills.codes import Violation, violation
-from skills.conditions import arm_exists, known, pipette_in_hand, place_phrase, reachable, well_address, where
+from skills.conditions import pipetting, place_phrase, where
 from skills.mixture import EPSILON_UL, add, describe, take, total
 from skills.state import LabState
 
@@ -38,11 +38,7 @@ class Aspirate(Skill[AspirateParams]):
     )
 
     def pre(self, state: LabState, params: AspirateParams) -> list[Violation]:
-        problems = arm_exists(state, params.arm) + known(state, params.pipette, params.source)
-        if problems:
-            return problems
-        problems = pipette_in_hand(state, params.arm, params.pipette, tip=True)
-        problems += well_address(state, params.source, params.well) + reachable(state, params.source)
+        problems = pipetting(state, params.arm, params.pipette, params.source, params.well)
         if problems:
             return problems
         pipette = state.pipettes[params.pipette]

@@ -94,6 +94,16 @@ def pipette_in_hand(state: LabState, arm: int, pipette: str, tip: bool | None) -
     return problems
 
 
+def pipetting(state: LabState, arm: int, pipette: str, vessel: str, well: str | None) -> list[Violation]:
+    """Everything aspirate and dispense need before volumes matter: a held pipette with a tip over a
+    reachable, correctly addressed vessel or well."""
+    problems = arm_exists(state, arm) + known(state, pipette, vessel)
+    if problems:
+        return problems
+    problems = pipette_in_hand(state, arm, pipette, tip=True)
+    return problems + well_address(state, vessel, well) + reachable(state, vessel)
+
+
 def place_phrase(name: str, well: str | None) -> str:
     """ "well A1 of the reservoir" or "beaker 1": where a technician says liquid is taken or put."""
     return noun(name) if well is None else f"well {well} of {noun(name)}"

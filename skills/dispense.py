@@ -12,7 +12,7 @@ from pydantic import PositiveFloat
 
 from skills.base import ArmArgs, Skill, Usage
 from skills.codes import Violation, violation
-from skills.conditions import arm_exists, known, pipette_in_hand, place_phrase, reachable, well_address, where
+from skills.conditions import pipetting, place_phrase, where
 from skills.mixture import EPSILON_UL, add, describe, take, total
 from skills.state import LabState
 
@@ -37,11 +37,7 @@ class Dispense(Skill[DispenseParams]):
     )
 
     def pre(self, state: LabState, params: DispenseParams) -> list[Violation]:
-        problems = arm_exists(state, params.arm) + known(state, params.pipette, params.target)
-        if problems:
-            return problems
-        problems = pipette_in_hand(state, params.arm, params.pipette, tip=True)
-        problems += well_address(state, params.target, params.well) + reachable(state, params.target)
+        problems = pipetting(state, params.arm, params.pipette, params.target, params.well)
         if problems:
             return problems
         in_tip = total(state.pipettes[params.pipette].tip_contents)

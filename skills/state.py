@@ -19,7 +19,7 @@ import copy as _copy
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, computed_field
 
 from skills.catalog import Catalog, LabwareType, load_catalog
 from skills.codes import Violation, violation
@@ -77,6 +77,7 @@ class PipetteState(BaseModel):
         default_factory=set, description="every liquid the attached tip has touched"
     )
 
+    @computed_field  # type: ignore[prop-decorator]  # serialized, so the state trace shows it
     @property
     def tip_dirty(self) -> bool:
         return bool(self.tip_liquids)
