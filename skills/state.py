@@ -131,12 +131,12 @@ class LabState(BaseModel):
             raise DeclarationError(problems)
         state = cls(arms=[ArmState() for _ in range(arms)])
         state._catalog = catalog
-        names = {d.name for d in declarations}
+        types = {d.name: catalog.get(d.type) for d in declarations}
         for decl in declarations:
-            kind = catalog.get(decl.type)
+            kind = types[decl.name]
             relation: Relation = "at"
-            if decl.location in names:
-                holder = catalog.get(next(d.type for d in declarations if d.name == decl.location))
+            if decl.location in types:
+                holder = types[decl.location]
                 relation = (
                     "in"
                     if holder.has("has_door") or holder.has("has_drawer") or holder.has("has_lid")

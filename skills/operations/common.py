@@ -50,6 +50,6 @@ def borrow(state: LabState, name: str, arm: int, body: list[SkillParams]) -> lis
     if name not in state.objects or state.holder_of(name) is not None:
         return body
     obj = state.objects[name]
-    home = obj.location or "bench/home"
-    back = PlaceParams(object=name, target=home, relation=obj.relation or "at", arm=arm)
+    assert obj.location is not None  # only held objects have no location
+    back = PlaceParams(object=name, target=obj.location, relation=obj.relation or "at", arm=arm)
     return [PickParams(object=name, arm=arm), *body, back]
