@@ -59,6 +59,7 @@ class TrainResult(BaseModel):
     checkpoint: Path
     steps: int
     losses: list[float]
+    param_checksum: float  # sum of all weights: equal on every rank when data parallelism keeps them in sync
 
 
 def lr_factor(step: int, total: int, warmup: int) -> float:
@@ -228,7 +229,8 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
                 torch.distributed.barrier()
     if bar is not None:
         bar.close()
-    return TrainResult(checkpoint=checkpoint, steps=opts.steps, losses=losses)
+    checksum = float(sum(p.detach().double().sum() for p in model.parameters()))
+    return TrainResult(checkpoint=checkpoint, steps=opts.steps, losses=losses, param_checksum=checksum)
 
 
 def _truncate_log(path: Path, step: int) -> None:
