@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 QWEN3_VL_4B = {
@@ -121,6 +122,26 @@ def build_4b():
     return model
 
 
+def fast_report(policy, datasets) -> None:
+    """FAST compression (tokens per chunk) and reconstruction error on every chunk of the datasets."""
+    from labvla.embodiment import to_relative
+
+    cfg, fast = policy.config, policy.loaded.fast
+    tokens, errors = [], []
+    for ds in datasets:
+        for i in range(len(ds)):
+            _, emb = cfg.embodiment(ds.robot[i])
+            chunk, _ = ds.action_chunk(i, cfg.chunk)
+            x = policy.loaded.stats.robots[emb.name].action.normalize(to_relative(chunk, ds.state[i], emb))
+            ids = fast.encode(x)
+            tokens.append(len(ids))
+            errors.append(np.abs(fast.decode(ids, cfg.chunk, emb.action_dim).actions - x).max())
+    print(
+        f"FAST: {np.mean(tokens):.1f} tokens per chunk (of {cfg.chunk}x7-8 values, vocab {fast.vocab_size}); "
+        f"reconstruction max-abs error in normalized units: mean {np.mean(errors):.4f}, max {np.max(errors):.4f}"
+    )
+
+
 def count(params) -> str:
     return f"{sum(p.numel() for p in params) / 1e6:,.2f} M"
 
@@ -186,6 +207,7 @@ def main() -> None:
             f"FAST decoding (stage 1): {(time.perf_counter() - t0) * 1e3 / 5:.1f} ms per chunk (greedy, no KV cache{note})"
         )
 
+        fast_report(policy, [LeRobotDataset(d) for d in data])
         model = policy.model
         b = policy.builder.collate(
             [policy.builder.sample(obs[0]["images"], obs[0]["state"], ds.task(0), "franka")]
