@@ -16,6 +16,9 @@ import click
 # name -> module under labc.commands (each exposes `command`) and its one-line help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("parse", "Parse a protocol and print its AST as JSON."),
+    "compile": ("compile", "Compile a protocol into a checked skill DAG with instructions."),
+    "check": ("check", "Check a protocol: diagnostics only."),
+    "schema": ("schema", "Print the JSON Schema of compiled protocols."),
     "fmt": ("fmt", "Convert a protocol between the .yaml and .lab surfaces."),
     "train": ("train", "Train LabVLA (stage 1 FAST tokens, stage 2 flow expert) on datasets."),
     "robots": ("robots", "List the robot profiles the simulator can use."),

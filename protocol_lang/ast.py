@@ -119,7 +119,8 @@ PARTS: tuple[str, ...] = ("door", "drawer", "button")
 
 
 class Ref(Node):
-    """A declared object, optionally with a part (`box.door`) or wells (`plate.A1..A12`)."""
+    """A declared object, optionally with a part (`box.door`) or wells (`plate.A1..A12`); as the
+    target of `place` and `transport`, also a bench location (`bench/left`)."""
 
     name: str
     part: Part | None = None

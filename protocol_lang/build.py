@@ -114,6 +114,9 @@ class AstBuilder(Transformer):
             return ast.Ref(name=name, part=member, span=span)
         return ast.Ref(name=name, wells=member, span=span)
 
+    def site(self, meta, children) -> ast.Ref:
+        return ast.Ref(name="/".join(str(c) for c in children), span=self._span(meta))
+
     def member_name(self, meta, children):
         token = children[0]
         text = str(token)

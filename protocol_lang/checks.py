@@ -108,11 +108,25 @@ def check_contents(protocol: ast.Protocol) -> list[Diagnostic]:
     for labware in protocol.labware:
         welled = [c for c in labware.contents if c.well is not None]
         if welled and len(welled) != len(labware.contents):
-            out.append(Diagnostic(code="E0403", message=f"the contents of `{labware.name}` mix wells and the whole vessel", span=labware.span, hint="give every entry a well (`A1: 10 mL water`), or none"))
+            out.append(
+                Diagnostic(
+                    code="E0403",
+                    message=f"the contents of `{labware.name}` mix wells and the whole vessel",
+                    span=labware.span,
+                    hint="give every entry a well (`A1: 10 mL water`), or none",
+                )
+            )
         seen: set[str] = set()
         for content in welled:
             if content.well in seen:
-                out.append(Diagnostic(code="E0205", message=f"well {content.well} of `{labware.name}` is filled twice", span=content.span, hint="a well starts with one liquid"))
+                out.append(
+                    Diagnostic(
+                        code="E0205",
+                        message=f"well {content.well} of `{labware.name}` is filled twice",
+                        span=content.span,
+                        hint="a well starts with one liquid",
+                    )
+                )
             seen.add(content.well)  # type: ignore[arg-type]
     return out
 
@@ -121,18 +135,22 @@ def check_param_refs(protocol: ast.Protocol) -> list[Diagnostic]:
     """Every `{name}` must name a declared parameter (`--set` can change a value, not add a name)."""
     declared = [p.name for p in protocol.params]
     out: list[Diagnostic] = []
-    counts = (
-        getattr(s, field, None)
-        for s in ast.iter_statements(protocol.steps)
-        for field in COUNT_FIELDS
-    )
+    counts = (getattr(s, field, None) for s in ast.iter_statements(protocol.steps) for field in COUNT_FIELDS)
     for node in itertools.chain((value for value, _ in slot_values(protocol)), counts):
         if isinstance(node, ast.ParamRef) and node.name not in declared:
-            hint = did_you_mean(node.name, declared) or "declare it with `param NAME = VALUE` (YAML: under `params:`)"
-            out.append(Diagnostic(code="E0302", message=f"unknown parameter `{node.name}`", span=node.span, hint=hint))
+            hint = (
+                did_you_mean(node.name, declared)
+                or "declare it with `param NAME = VALUE` (YAML: under `params:`)"
+            )
+            out.append(
+                Diagnostic(
+                    code="E0302", message=f"unknown parameter `{node.name}`", span=node.span, hint=hint
+                )
+            )
     return out
 
 
-
 def check(protocol: ast.Protocol) -> list[Diagnostic]:
-    return check_names(protocol) + check_contents(protocol) + check_param_refs(protocol) + check_slots(protocol)
+    return (
+        check_names(protocol) + check_contents(protocol) + check_param_refs(protocol) + check_slots(protocol)
+    )

@@ -162,7 +162,9 @@ def to_yaml(protocol: ast.Protocol) -> str:
                 fields.append(f"at: {yaml_scalar(lw.at)}")
             if lw.contents:
                 if all(c.well is None for c in lw.contents):
-                    fields.append(f"contains: {yaml_scalar(', '.join(_content_text(c) for c in lw.contents))}")
+                    fields.append(
+                        f"contains: {yaml_scalar(', '.join(_content_text(c) for c in lw.contents))}"
+                    )
                 else:
                     wells = ", ".join(f"{c.well}: {yaml_scalar(_content_text(c))}" for c in lw.contents)
                     fields.append(f"contains: {{{wells}}}")

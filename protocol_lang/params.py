@@ -18,7 +18,6 @@ from protocol_lang.diagnostics import Diagnostic, did_you_mean
 from protocol_lang.grammar import parser
 
 
-
 def parse_value(text: str, origin: Origin) -> tuple[ast.Quantity | ast.Count | None, list[Diagnostic]]:
     """A parameter value (`50 uL`, `3`) parsed by the grammar's `param_value` rule."""
     from protocol_lang.syntax_errors import to_diagnostic

@@ -48,7 +48,12 @@ def parse_yaml(text: str, file: str) -> tuple[ast.Protocol | None, list[Diagnost
         return None, [Diagnostic(code="E0201", message=f"invalid YAML: {reason}", span=span)]
     tagged = _first_foreign_tag(root)
     if tagged is not None:
-        reader.error("E0202", f"YAML tags such as `{tagged.tag}` are not allowed in a protocol", tagged, "write plain values")
+        reader.error(
+            "E0202",
+            f"YAML tags such as `{tagged.tag}` are not allowed in a protocol",
+            tagged,
+            "write plain values",
+        )
         return None, reader.diagnostics
     protocol = reader.protocol(root)
     return protocol, reader.diagnostics

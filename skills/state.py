@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import copy as _copy
 from collections.abc import Iterable
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, computed_field
+from pydantic import BaseModel, Field, PlainSerializer, PrivateAttr, computed_field
 
 from skills.catalog import Catalog, LabwareType, load_catalog
 from skills.codes import Violation, violation
@@ -29,6 +29,10 @@ from skills.wells import WellError, well_index
 AMBIENT_C = 20.0
 
 Relation = Literal["on", "in", "at"]
+
+# Sets serialise sorted: set order depends on string hashing, which changes between processes, and a
+# compiled protocol must be byte-identical for identical input.
+SortedSet = Annotated[set[str], PlainSerializer(sorted, return_type=list[str])]
 
 
 class Declaration(BaseModel):
@@ -73,7 +77,7 @@ class PipetteState(BaseModel):
     tips: str | None = None
     tip: tuple[str, str] | None = Field(default=None, description="(tiprack, well) of the attached tip")
     tip_contents: Mixture = Field(default_factory=dict)
-    tip_liquids: set[str] = Field(
+    tip_liquids: SortedSet = Field(
         default_factory=set, description="every liquid the attached tip has touched"
     )
 
@@ -90,7 +94,7 @@ class PipetteState(BaseModel):
 
 
 class TiprackState(BaseModel):
-    used: set[str] = Field(default_factory=set)
+    used: SortedSet = Field(default_factory=set)
 
     def clone(self) -> TiprackState:
         return TiprackState.model_construct(used=set(self.used))

@@ -1,0 +1,200 @@
+"""Symbolic execution: lower each statement against the current state, check every node's
+preconditions, apply its effects, and record what it needed and changed.
+
+The walk keeps the block structure (`Seq` of items, `Par` of branches) so the DAG can order nodes
+the way the protocol does. Parallel branches run on arms `i mod arms`; an object used by two branches
+is an error (E1004), which is what makes running them at the same time safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from compiler.lowering import StatementError, lower_statement
+from compiler.model import SkillNode, StateChange
+from protocol_lang import ast
+from protocol_lang.diagnostics import Diagnostic
+from protocol_lang.formatter import statement_text
+from protocol_lang.span import Span
+from skills.base import Usage
+from skills.catalog import LabwareType
+from skills.codes import Violation
+from skills.registry import SkillParams, skill_of
+from skills.state import LabState
+
+MAX_ERRORS = 50
+
+
+@dataclass
+class Seq:
+    items: list[Any] = field(default_factory=list)  # node ids (str), Seq or Par
+
+
+@dataclass
+class Par:
+    branches: list[Seq] = field(default_factory=list)
+
+
+@dataclass
+class Execution:
+    nodes: list[SkillNode] = field(default_factory=list)
+    usages: dict[str, Usage] = field(default_factory=dict)
+    structure: Seq = field(default_factory=Seq)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for d in self.diagnostics if d.is_error)
+
+
+class Executor:
+    def __init__(
+        self, state: LabState, types: dict[str, LabwareType], arms: int, spans: dict[str, Span | None]
+    ) -> None:
+        self.state = state
+        self.types = types
+        self.arms = arms
+        self.decl_spans = spans
+        self.out = Execution()
+
+    def run(self, statements: list[ast.Statement]) -> Execution:
+        self._block(statements, self.out.structure, arm=0, branch="")
+        return self.out
+
+    # ---- structure ---------------------------------------------------------------------------------
+    def _block(self, statements: list[ast.Statement], into: Seq, arm: int, branch: str) -> None:
+        for statement in statements:
+            if self.out.error_count >= MAX_ERRORS:
+                return
+            if isinstance(statement, ast.Repeat):
+                times = statement.times.value if isinstance(statement.times, ast.Count) else 1
+                for _ in range(times):
+                    self._block(statement.body, into, arm, branch)
+            elif isinstance(statement, ast.Parallel):
+                self._parallel(statement, into, branch)
+            else:
+                self._statement(statement, into, arm, branch)
+
+    def _parallel(self, statement: ast.Parallel, into: Seq, branch: str) -> None:
+        par = Par()
+        owners: dict[str, tuple[int, ast.Statement]] = {}
+        for index, child in enumerate(statement.branches):
+            seq = Seq()
+            start = len(self.out.nodes)
+            path = f"{branch}.{index}" if branch else str(index)
+            self._block([child], seq, arm=index % self.arms, branch=path)
+            used = set().union(*(self.out.usages[n.id].objects for n in self.out.nodes[start:]))
+            for name in sorted(used):
+                if name in owners and owners[name][0] != index:
+                    first = owners[name][1]
+                    where = f" (line {first.span.line})" if first.span else ""
+                    self.out.diagnostics.append(
+                        Diagnostic(
+                            code="E1004",
+                            message=f"`{name}` is used by two parallel branches{where}",
+                            span=child.span,
+                            hint="parallel branches must not share an object; move the shared step out of the `parallel` block",
+                        )
+                    )
+                owners.setdefault(name, (index, child))
+            par.branches.append(seq)
+        into.items.append(par)
+
+    # ---- one statement -----------------------------------------------------------------------------
+    def _statement(self, statement: ast.Statement, into: Seq, arm: int, branch: str) -> None:
+        try:
+            lowered = lower_statement(statement, self.state, self.types, arm)
+        except StatementError as exc:
+            self.out.diagnostics.extend(exc.diagnostics)
+            return
+        text = statement_text(statement)
+        for params in lowered:
+            node = self._node(params, statement, text, branch)
+            if node is None:
+                return  # later nodes of a failed statement would only repeat the failure
+            into.items.append(node.id)
+
+    def _node(
+        self, params: SkillParams, statement: ast.Statement, text: str, branch: str
+    ) -> SkillNode | None:
+        skill = skill_of(params)
+        resolved = skill.resolve(self.state, params)
+        violations = skill.pre(self.state, resolved)
+        self.out.diagnostics.extend(self._diagnostic(v, statement.span) for v in violations)
+        if any(v.severity == "error" for v in violations):
+            return None
+        instructions = skill.instructions(resolved, self.state)
+        usage = skill.uses(resolved)
+        before = touched(self.state, usage)
+        skill.effect(self.state, resolved)
+        after = touched(self.state, usage)
+        node = SkillNode(
+            id=f"n{len(self.out.nodes) + 1:04d}",
+            skill=skill.name,
+            args=resolved,
+            arm=getattr(resolved, "arm", None),
+            statement=text,
+            span=statement.span,
+            instruction=instructions[0],
+            paraphrases=instructions[1:],
+            duration_s=skill.duration_s(resolved),
+            predicate=skill.predicate,
+            expert=skill.expert,
+            changes=diff(before, after),
+            branch=branch,
+        )
+        self.out.nodes.append(node)
+        self.out.usages[node.id] = usage
+        return node
+
+    def _diagnostic(self, violation: Violation, span: Span | None) -> Diagnostic:
+        return Diagnostic(
+            code=violation.code,
+            severity=violation.severity,
+            message=violation.message,
+            span=span,
+            hint=violation.hint,
+        )
+
+
+# ---- state changes ---------------------------------------------------------------------------------
+
+_SECTIONS = ("objects", "devices", "pipettes", "tipracks")
+
+
+def touched(state: LabState, usage: Usage) -> dict[str, Any]:
+    """The parts of the state a node can change, flattened to `section.name.field...` paths."""
+    names = usage.objects | usage.liquid_from | usage.liquid_to
+    flat: dict[str, Any] = {}
+    for section in _SECTIONS:
+        entries = getattr(state, section)
+        for name in sorted(names):
+            if name in entries:
+                _flatten(f"{section}.{name}", entries[name].model_dump(mode="json"), flat)
+    for index, arm in enumerate(state.arms):
+        flat[f"arms.{index}.holding"] = arm.holding
+    _flatten("waste", dict(state.waste), flat)
+    return flat
+
+
+def _flatten(prefix: str, value: Any, into: dict[str, Any]) -> None:
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            _flatten(f"{prefix}.{key}", item, into)
+    else:
+        into[prefix] = value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> list[StateChange]:
+    changes = []
+    for path in sorted(before.keys() | after.keys()):
+        old, new = before.get(path), after.get(path)
+        if old != new:
+            changes.append(StateChange(path=path, before=_round(old), after=_round(new)))
+    return changes
+
+
+def _round(value: Any) -> Any:
+    """Volumes after proportional splits carry float noise; 1e-6 uL is far below any pipette."""
+    return round(value, 6) if isinstance(value, float) else value
