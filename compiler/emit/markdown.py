@@ -46,12 +46,9 @@ def to_markdown(compiled: CompiledProtocol) -> str:
         )
     out += ["", "## Steps", ""]
     start = {s.id: s.start_s for lane in sched.lanes for s in lane.nodes}
-    number = 0
-    for (statement, _line), group in groupby(
-        compiled.nodes, key=lambda n: (n.statement, n.span.line if n.span else 0)
-    ):
+    groups = groupby(compiled.nodes, key=lambda n: (n.statement, n.span.line if n.span else 0))
+    for number, ((statement, _line), group) in enumerate(groups, start=1):
         nodes = list(group)
-        number += 1
         line = f" (line {nodes[0].span.line})" if nodes[0].span else ""
         out.append(f"{number}. **`{statement}`**{line}")
         for node in nodes:
