@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "robots": ("robots", "List the robot profiles the simulator can use."),
     "view": ("view", "Render a scene from every camera into a PNG."),
     "skills": ("skills", "List the atomic skills and operations with signatures and examples."),
+    "synthesize": ("synthesize", "Synthesize validated demonstrations into LeRobot v3.0 datasets."),
 }
 
 

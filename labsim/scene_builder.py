@@ -9,11 +9,12 @@ import mujoco
 import numpy as np
 
 from labsim.assets import AssetInfo, build_labware, footprint
+from labsim.cameras import LABWARE_GROUP
 from labsim.errors import SceneError
-from labsim.layout import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z, ROBOT_MOUNT, place_all
+from labsim.layout import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z, ROBOT_MOUNT, Placement, place_all
 from labsim.robot_model import build_robot_spec
 from labsim.robot_profile import PHYSICS_TIMESTEP_S, RobotProfile, load_profile
-from labsim.scene_spec import SceneSpec
+from labsim.scene_spec import Material, SceneLook, SceneSpec
 
 ROBOT_PREFIX = "r0/"
 # name -> (camera position, point it looks at)
@@ -52,7 +53,28 @@ def look_at_xyaxes(pos: tuple[float, float, float], target: tuple[float, float, 
     return [*right.tolist(), *up.tolist()]
 
 
-def _add_bench(spec: mujoco.MjSpec) -> None:
+def _material(spec: mujoco.MjSpec, name: str, look: Material) -> str:
+    spec.add_material(
+        name=name,
+        rgba=list(look.rgba),
+        specular=look.specular,
+        shininess=look.shininess,
+        reflectance=look.reflectance,
+    )
+    return name
+
+
+def _dress_labware(spec: mujoco.MjSpec, body: str, look: Material) -> None:
+    """Give every shell geom of a labware item (not its liquid) the randomized material."""
+    material = _material(spec, f"{body}/look", look)
+    for geom in spec.body(body).find_all(mujoco.mjtObj.mjOBJ_GEOM):
+        if geom.group == LABWARE_GROUP:
+            geom.material = material
+            geom.rgba = list(look.rgba)
+
+
+def _add_bench(spec: mujoco.MjSpec, look: SceneLook | None = None) -> None:
+    look = look or SceneLook()
     world = spec.worldbody
     world.add_geom(
         name="floor",
@@ -64,7 +86,7 @@ def _add_bench(spec: mujoco.MjSpec) -> None:
     cx, cy = BENCH_CENTER_XY
     hx, hy = BENCH_HALF_SIZE
     thick = 0.03
-    world.add_geom(
+    top = world.add_geom(
         name="bench_top",
         type=mujoco.mjtGeom.mjGEOM_BOX,
         size=[hx + 0.15, hy, thick],
@@ -73,6 +95,9 @@ def _add_bench(spec: mujoco.MjSpec) -> None:
         group=2,
         friction=[1.0, 0.005, 0.0001],
     )
+    if look.bench is not None:
+        top.material = _material(spec, "bench_top/look", look.bench)
+        top.rgba = list(look.bench.rgba)
     for sx in (-1, 1):
         for sy in (-1, 1):
             world.add_geom(
@@ -92,11 +117,19 @@ def _add_bench(spec: mujoco.MjSpec) -> None:
         group=2,
     )
     world.add_light(
-        name="key", pos=[0.9, 0.6, 2.6], dir=[-0.3, -0.3, -1.0], diffuse=[0.7, 0.7, 0.7], castshadow=True
+        name="key",
+        pos=[a + b for a, b in zip((0.9, 0.6, 2.6), look.light_offset, strict=True)],
+        dir=[-0.3, -0.3, -1.0],
+        diffuse=list(look.light_diffuse or (0.7, 0.7, 0.7)),
+        castshadow=True,
     )
     world.add_light(name="fill", pos=[-0.5, -1.0, 2.2], dir=[0.4, 0.5, -1.0], diffuse=[0.35, 0.35, 0.35])
     for name, (pos, target) in SCENE_CAMERA_POSES.items():
-        world.add_camera(name=name, pos=list(pos), xyaxes=look_at_xyaxes(pos, target), fovy=55.0)
+        fovy = 55.0
+        if name in look.cameras:
+            pose = look.cameras[name]
+            pos, target, fovy = pose.pos, pose.target, pose.fovy_deg
+        world.add_camera(name=name, pos=list(pos), xyaxes=look_at_xyaxes(pos, target), fovy=fovy)
 
 
 def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, SceneInfo]:
@@ -111,7 +144,9 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
             kinds[item.name] = catalog.get(item.type)
         except KeyError as exc:
             raise SceneError(f"{item.name}: {exc}") from None
-    placements = place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware])
+    placements = _shifted(
+        place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware]), scene
+    )
 
     spec = mujoco.MjSpec()
     spec.modelname = "labsim_scene"
@@ -126,7 +161,7 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
     spec.visual.headlight.ambient = [0.35, 0.35, 0.35]
     spec.stat.center = [0.45, 0.0, 0.9]
     spec.stat.extent = 1.5
-    _add_bench(spec)
+    _add_bench(spec, scene.look)
 
     arm = build_robot_spec(profile)
     mount = spec.worldbody.add_body(
@@ -142,7 +177,23 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
         info.assets[item.name] = build_labware(
             spec.worldbody, item.name, kinds[item.name], pos, item.volume_ul
         )
+        if item.name in scene.look.labware:
+            _dress_labware(spec, info.assets[item.name].body, scene.look.labware[item.name])
     return spec, info
+
+
+def _shifted(placements: list[Placement], scene: SceneSpec) -> list[Placement]:
+    """Apply each item's `offset_xy`; SceneError when a shift makes two footprints overlap."""
+    offsets = {i.name: i.offset_xy for i in scene.labware}
+    moved = [
+        p.model_copy(update={"x": p.x + offsets[p.name][0], "y": p.y + offsets[p.name][1]})
+        for p in placements
+    ]
+    for i, a in enumerate(moved):
+        for b in moved[i + 1 :]:
+            if a.overlaps(b):
+                raise SceneError(f"{a.name} shifted by {offsets[a.name]} m collides with {b.name}")
+    return moved
 
 
 def compile_scene(scene: SceneSpec, robot: str) -> tuple[mujoco.MjModel, SceneInfo]:

@@ -20,6 +20,43 @@ class LabwareSpec(BaseModel):
     type: str = Field(description="Catalog type name (skills.catalog).")
     site: str | None = Field(None, description="Named bench site such as bench/left; None = auto-placed.")
     volume_ul: float = Field(0.0, ge=0.0, description="Initial liquid volume in the vessel.")
+    offset_xy: tuple[float, float] = Field(
+        (0.0, 0.0), description="Shift (m) from the site's position (placement randomization)."
+    )
+
+
+Vec3 = tuple[float, float, float]
+Rgba = tuple[float, float, float, float]
+
+
+class Material(BaseModel):
+    """How a surface looks: colour with alpha (transparency) and MuJoCo material terms."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rgba: Rgba
+    specular: float = Field(0.5, ge=0.0, le=1.0)
+    shininess: float = Field(0.5, ge=0.0, le=1.0)
+    reflectance: float = Field(0.0, ge=0.0, le=1.0)
+
+
+class CameraPose(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    pos: Vec3
+    target: Vec3
+    fovy_deg: float = Field(55.0, gt=0.0, lt=180.0)
+
+
+class SceneLook(BaseModel):
+    """Visual overrides (domain randomization); every field left empty keeps the default look."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    labware: dict[str, Material] = Field(
+        default_factory=dict, description="Labware name -> material of its shell (liquid keeps its own)."
+    )
+    bench: Material | None = None
+    light_diffuse: Vec3 | None = Field(None, description="Key light colour and intensity.")
+    light_offset: Vec3 = Field((0.0, 0.0, 0.0), description="Shift of the key light's position (m).")
+    cameras: dict[str, CameraPose] = Field(default_factory=dict, description="Scene camera pose overrides.")
 
 
 class SceneSpec(BaseModel):
@@ -36,6 +73,7 @@ class SceneSpec(BaseModel):
     success_hold_s: float = Field(
         0.0, ge=0.0, description="How long a predicate must stay true before check() says so."
     )
+    look: SceneLook = Field(default_factory=SceneLook)
 
     @field_validator("labware")
     @classmethod
@@ -62,23 +100,40 @@ class SceneSpec(BaseModel):
 
     @classmethod
     def from_compiled(cls, compiled: Any, robot: str = "franka", **overrides: Any) -> SceneSpec:
-        """Map a CompiledProtocol's labware list (name, type, at, contents) onto a scene.
+        """Map a CompiledProtocol's objects (name, type, at, contents) onto a scene.
 
-        Duck-typed on purpose: labsim must not import the compiler. `contents` may be None, a number
-        of microlitres, or an object/dict with a `volume_ul` field.
+        Duck-typed on purpose: labsim must not import the compiler. The list is `objects` (the
+        compiled model) or `labware`; `contents` may be None, a number of microlitres, a dict with a
+        `volume_ul` field, or the compiled form well -> liquid -> uL ('' for the vessel itself), whose
+        vessel total (else the fullest well) becomes the volume. An `at` that is not a bench site (an
+        instrument, a place labsim does not model) leaves the item auto-placed.
         """
+        from labsim.layout import SITES
+
         items = []
-        for entry in getattr(compiled, "labware", []):
-            contents = getattr(entry, "contents", None)
-            if isinstance(contents, dict):
-                volume = float(contents.get("volume_ul", 0.0))
-            elif isinstance(contents, (int, float)):
-                volume = float(contents)
-            else:
-                volume = float(getattr(contents, "volume_ul", 0.0) or 0.0)
+        for entry in getattr(compiled, "objects", None) or getattr(compiled, "labware", []):
+            site = getattr(entry, "at", None)
             items.append(
                 LabwareSpec(
-                    name=entry.name, type=entry.type, site=getattr(entry, "at", None), volume_ul=volume
+                    name=entry.name,
+                    type=entry.type,
+                    site=site if site in SITES else None,
+                    volume_ul=_volume_ul(getattr(entry, "contents", None)),
                 )
             )
         return cls(labware=items, robots=[robot], **overrides)
+
+
+def _volume_ul(contents: Any) -> float:
+    if isinstance(contents, (int, float)):
+        return float(contents)
+    if isinstance(contents, dict):
+        if "volume_ul" in contents:
+            return float(contents["volume_ul"])
+        totals = {
+            well: sum(float(v) for v in liquids.values())
+            for well, liquids in contents.items()
+            if isinstance(liquids, dict)
+        }
+        return totals.get("", max(totals.values(), default=0.0))
+    return float(getattr(contents, "volume_ul", 0.0) or 0.0)

@@ -43,6 +43,9 @@ class EpisodeRecord(BaseModel):
     seed: int = -1
     protocol_hash: str = ""
     randomization: dict[str, Any] = Field(default_factory=dict)
+    provenance: dict[str, Any] = Field(
+        default_factory=dict, description="Where the episode came from (protocol, slot, attempt, options)."
+    )
 
     @model_validator(mode="after")
     def _lengths_agree(self) -> EpisodeRecord:
@@ -186,6 +189,11 @@ class LeRobotV3Writer:
         return len(self._episodes)
 
     @property
+    def episodes(self) -> list[dict[str, Any]]:
+        """Committed episode rows (copies): what resuming and replay read."""
+        return [dict(e) for e in self._episodes]
+
+    @property
     def total_frames(self) -> int:
         return self._episodes[-1]["dataset_to_index"] if self._episodes else 0
 
@@ -213,6 +221,7 @@ class LeRobotV3Writer:
                 "labc/robot": episode.robot,
                 "labc/protocol_hash": episode.protocol_hash,
                 "labc/randomization": json.dumps(episode.randomization, sort_keys=True),
+                "labc/provenance": json.dumps(episode.provenance, sort_keys=True),
             }
         )
         self._episodes.append(row)

@@ -1,0 +1,74 @@
+"""Composition: what a compiled protocol puts on the bench and in which order its nodes run.
+
+The compiled DAG is the single source: its objects become the scene (labsim places them), and the
+episode is every node in scheduled start order, ties broken by id, so one arm's episode replays the
+schedule the compiler proved valid.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from labsim.scene_spec import SceneSpec
+
+if TYPE_CHECKING:
+    from compiler.model import CompiledProtocol, SkillNode
+
+SUITE_LEVELS = ("level1", "level2")
+COMPILED_SUFFIX = ".json"
+
+
+class CompositionError(ValueError):
+    """A protocol cannot become an episode (it does not compile, or it has nothing to do)."""
+
+
+def episode_nodes(compiled: CompiledProtocol) -> list[SkillNode]:
+    """Every node in scheduled start order (ties by id); unscheduled nodes would be a compiler bug."""
+    start = {n.id: n.start_s for lane in compiled.schedule.lanes for n in lane.nodes}
+    missing = [n.id for n in compiled.nodes if n.id not in start]
+    if missing:
+        raise CompositionError(f"nodes {', '.join(missing)} are not in the schedule")
+    return sorted(compiled.nodes, key=lambda n: (start[n.id], n.id))
+
+
+def base_scene(
+    compiled: CompiledProtocol, robot: str, cameras: list[str], resolution: tuple[int, int]
+) -> SceneSpec:
+    return SceneSpec.from_compiled(compiled, robot=robot, cameras=cameras, resolution=resolution)
+
+
+def load_compiled(source: str | os.PathLike[str], robot: str) -> CompiledProtocol:
+    """A protocol file compiled for `robot`, or a compiled `.json` (what `labc compile` writes)."""
+    from compiler.model import CompiledProtocol
+
+    path = Path(source)
+    if not path.is_file():
+        raise CompositionError(f"{path}: no such protocol file")
+    if path.suffix == COMPILED_SUFFIX:
+        try:
+            return CompiledProtocol.model_validate_json(path.read_text())
+        except ValueError as exc:
+            first = str(exc).splitlines()[0]
+            raise CompositionError(f"{path}: not a compiled protocol ({first})") from None
+    from compiler import compile_file
+
+    result = compile_file(path, robot=robot)
+    if result.compiled is None:
+        errors = [d for d in result.diagnostics if getattr(d, "severity", "error") == "error"]
+        first = errors[0] if errors else (result.diagnostics[0] if result.diagnostics else "unknown error")
+        message = getattr(first, "message", str(first))
+        raise CompositionError(f"{path}: does not compile for {robot}: {message}")
+    if not result.compiled.nodes:
+        raise CompositionError(f"{path}: the protocol has no steps to demonstrate")
+    return result.compiled
+
+
+def builtin_suite(root: Path | None = None) -> list[Path]:
+    """The LabUtopia-style level-1 and level-2 examples (one `.yaml` per task)."""
+    root = root or Path(__file__).resolve().parents[1] / "examples" / "labutopia"
+    paths = [p for level in SUITE_LEVELS for p in sorted((root / level).glob("*.yaml"))]
+    if not paths:
+        raise CompositionError(f"no built-in suite found under {root}/level1 and level2")
+    return paths

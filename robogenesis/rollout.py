@@ -1,0 +1,252 @@
+"""One slot of work: roll the expert through a protocol's episode until an attempt validates.
+
+A slot is (protocol, robot, index). Attempt `a` of a slot draws everything (randomization, reset noise,
+expert noise, paraphrases) from one seed derived from the run seed and the slot's identity, so the same
+slot gives the same episode in any worker, on a process pool or on Ray, and `replay` rebuilds it from
+the seed and the stored sample alone. Rejected attempts come back with their reasons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import math
+import time
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from robogenesis.compose import base_scene, episode_nodes
+from robogenesis.export.lerobot_v3 import EpisodeRecord
+from robogenesis.randomize import DomainSample, Split, apply_domain, sample_domain
+from robogenesis.validate import (
+    EMPTY,
+    ERROR,
+    INSTABILITY,
+    NAN,
+    PLANNING,
+    PREDICATE,
+    SCENE,
+    TIMEOUT,
+    EpisodeMonitor,
+    EpisodeRejected,
+    Rejection,
+)
+
+NODE_TIME_FACTOR = 3.0  # an expert may take this many times the node's nominal duration...
+NODE_TIME_SLACK_S = 10.0  # ...plus this, before the attempt is rejected as a timeout
+DEFAULT_EXPERTS = "robogenesis.experts.registry:get_expert"
+
+
+class SlotJob(BaseModel):
+    """Everything a worker needs; plain data so it pickles to a process pool or a Ray task."""
+
+    model_config = ConfigDict(frozen=True)
+    source: str = Field(description="the protocol file as given (recorded for replay)")
+    compiled_json: str
+    robot: str
+    slot: int
+    seed: int = Field(description="the run's base seed")
+    split: Split = "id"
+    cameras: list[str]
+    resolution: tuple[int, int]
+    max_attempts: int = 3
+    experts: str = Field(DEFAULT_EXPERTS, description="module:function mapping an expert name to an expert")
+
+    @property
+    def key(self) -> str:
+        """Identity of the slot inside a dataset: a resumed run skips keys already committed."""
+        return f"{self.split}/{self.seed}/{protocol_hash(self)}/{self.slot}"
+
+
+class SlotResult(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    key: str
+    robot: str
+    episode: EpisodeRecord | None
+    rejections: list[Rejection]
+    attempts: int
+    sim_s: float = Field(description="simulated seconds over every attempt")
+    compute_s: float = Field(description="wall seconds the worker spent")
+
+
+def protocol_hash(job: SlotJob) -> str:
+    return _compiled(job.compiled_json).protocol.source_sha256
+
+
+def attempt_seed(base_seed: int, protocol: str, robot: str, slot: int, attempt: int) -> int:
+    digest = hashlib.sha256(f"{base_seed}/{protocol}/{robot}/{slot}/{attempt}".encode()).digest()
+    return int.from_bytes(digest[:4], "little") & 0x7FFFFFFF
+
+
+@cache
+def _compiled(compiled_json: str) -> Any:
+    from compiler.model import CompiledProtocol
+
+    return CompiledProtocol.model_validate_json(compiled_json)
+
+
+@cache
+def expert_lookup(spec: str) -> Callable[[str], Any]:
+    module, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def phrases(node: Any) -> list[str]:
+    return [node.instruction, *node.paraphrases]
+
+
+def draw_sample(job: SlotJob, seed: int) -> DomainSample:
+    compiled = _compiled(job.compiled_json)
+    scene = base_scene(compiled, job.robot, job.cameras, job.resolution)
+    counts = {n.id: len(phrases(n)) for n in compiled.nodes}
+    return sample_domain(scene, job.split, np.random.default_rng([seed, 0]), counts)
+
+
+def run_slot(job: SlotJob) -> SlotResult:
+    """Attempts in order until one validates or `max_attempts` are spent."""
+    started = time.perf_counter()
+    compiled = _compiled(job.compiled_json)
+    rejections: list[Rejection] = []
+    sim_s = 0.0
+    episode = None
+    for attempt in range(job.max_attempts):
+        seed = attempt_seed(job.seed, compiled.protocol.source_sha256, job.robot, job.slot, attempt)
+        sample = draw_sample(job, seed)
+        outcome, seconds = execute(job, sample, seed)
+        sim_s += seconds
+        if isinstance(outcome, Rejection):
+            rejections.append(outcome)
+            continue
+        episode = outcome.model_copy(
+            update={"provenance": {**outcome.provenance, "attempt": attempt, "key": job.key}}
+        )
+        break
+    return SlotResult(
+        key=job.key,
+        robot=job.robot,
+        episode=episode,
+        rejections=rejections,
+        attempts=len(rejections) + (episode is not None),
+        sim_s=sim_s,
+        compute_s=time.perf_counter() - started,
+    )
+
+
+def execute(job: SlotJob, sample: DomainSample, seed: int) -> tuple[EpisodeRecord | Rejection, float]:
+    """One attempt with a given sample and seed: the validated episode, or why it was rejected."""
+    from labsim.backend import get_backend
+    from labsim.errors import NumericalInstability, SceneError
+
+    compiled = _compiled(job.compiled_json)
+    expert_for = expert_lookup(job.experts)
+    try:
+        scene = apply_domain(base_scene(compiled, job.robot, job.cameras, job.resolution), sample)
+        env = get_backend().build(scene, job.robot)
+    except (SceneError, ValueError) as exc:
+        return Rejection(reason=SCENE, detail=str(exc)), 0.0
+    frames = _Frames()
+    try:
+        _roll(env, compiled, sample, seed, expert_for, frames)
+    except EpisodeRejected as exc:
+        return exc.rejection, env.time_s
+    except NumericalInstability as exc:
+        reason = NAN if "NaN" in exc.reason else INSTABILITY
+        return Rejection(reason=reason, node_id=frames.node_id, detail=str(exc)), env.time_s
+    except Exception as exc:
+        if any(c.__name__ == "PlanningError" for c in type(exc).__mro__):  # the experts' contract
+            skill = compiled.node(frames.node_id).skill if frames.node_id else "?"
+            return Rejection(
+                reason=f"{PLANNING}:{skill}", node_id=frames.node_id, detail=str(exc)
+            ), env.time_s
+        detail = f"{type(exc).__name__}: {exc}"
+        return Rejection(reason=f"{ERROR}:{type(exc).__name__}", node_id=frames.node_id, detail=detail), 0.0
+    finally:
+        sim_end = env.time_s
+        env.close()
+    if not frames.state:
+        return Rejection(reason=EMPTY, detail="the expert produced no actions"), sim_end
+    record = EpisodeRecord(
+        images={cam: np.stack(frames.images[cam]) for cam in job.cameras},
+        state=np.stack(frames.state).astype(np.float32),
+        action=np.stack(frames.action).astype(np.float32),
+        tasks=frames.tasks,
+        node_ids=frames.node_ids,
+        robot=job.robot,
+        seed=seed,
+        protocol_hash=compiled.protocol.source_sha256,
+        randomization=sample.model_dump(mode="json"),
+        provenance={
+            "source": job.source,
+            "protocol": compiled.protocol.name,
+            "slot": job.slot,
+            "run_seed": job.seed,
+            "split": job.split,
+            "cameras": job.cameras,
+            "resolution": list(job.resolution),
+            "experts": job.experts,
+        },
+    )
+    return record, sim_end
+
+
+class _Frames:
+    def __init__(self) -> None:
+        self.images: dict[str, list[np.ndarray]] = {}
+        self.state: list[np.ndarray] = []
+        self.action: list[np.ndarray] = []
+        self.tasks: list[str] = []
+        self.node_ids: list[str] = []
+        self.node_id: str | None = None
+
+    def add(self, obs: Any, action: np.ndarray, task: str, node_id: str) -> None:
+        for cam, img in obs.images.items():
+            self.images.setdefault(cam, []).append(img)
+        self.state.append(obs.state)
+        self.action.append(np.asarray(action, dtype=np.float32))
+        self.tasks.append(task)
+        self.node_ids.append(node_id)
+
+
+def _roll(
+    env: Any,
+    compiled: Any,
+    sample: DomainSample,
+    seed: int,
+    expert_for: Callable[[str], Any],
+    frames: _Frames,
+) -> None:
+    monitor = EpisodeMonitor(env)
+    obs = env.reset(seed)
+    rng = np.random.default_rng([seed, 1])
+    for node in episode_nodes(compiled):
+        frames.node_id = monitor.node_id = node.id
+        task = phrases(node)[sample.phrasing.get(node.id, 0)]
+        budget = math.ceil((node.duration_s * NODE_TIME_FACTOR + NODE_TIME_SLACK_S) * env.robot.control_hz)
+        expert = expert_for(node.expert)
+        for step, action in enumerate(expert.actions(env, node.args, rng)):
+            if step >= budget:
+                raise EpisodeRejected(
+                    Rejection(
+                        reason=f"{TIMEOUT}:{node.skill}",
+                        node_id=node.id,
+                        detail=f"no result after {budget} control steps",
+                    )
+                )
+            action = np.asarray(action, dtype=float)
+            monitor.action(action)
+            frames.add(obs, action, task, node.id)
+            obs = env.step(action)
+            monitor.state(obs.state)
+        if not env.check(node.predicate, node.args):
+            raise EpisodeRejected(
+                Rejection(
+                    reason=f"{PREDICATE}:{node.skill}",
+                    node_id=node.id,
+                    detail=f"{node.predicate} does not hold after {node.id} ({node.instruction})",
+                )
+            )
+    monitor.finish()
