@@ -14,8 +14,6 @@ COMPILER_CODES: dict[str, str] = {
     "E1005": "wells on labware without them, or wells it does not have",
     "E1006": "unknown robot",
     "E1007": "unknown location",
-    "E1008": "invalid declaration",
-    "E1009": "the statement cannot be lowered",
 }
 
 register_codes(COMPILER_CODES)

@@ -14,6 +14,7 @@ from compiler.resolve import resolve
 from compiler.schedule import schedule
 from protocol_lang import ast
 from protocol_lang.diagnostics import Diagnostic, has_errors, sort_key
+from protocol_lang.gc_pause import paused_gc
 from protocol_lang.loader import parse_file
 from protocol_lang.params import parse_overrides
 from protocol_lang.params import resolve as resolve_params
@@ -39,6 +40,13 @@ def compile_protocol(
     protocol: ast.Protocol, source_text: str, robot: str | None = None, arms: int = 1
 ) -> tuple[CompiledProtocol | None, list[Diagnostic]]:
     """Compile a parsed protocol whose parameters are resolved."""
+    with paused_gc():
+        return _compile(protocol, source_text, robot, arms)
+
+
+def _compile(
+    protocol: ast.Protocol, source_text: str, robot: str | None, arms: int
+) -> tuple[CompiledProtocol | None, list[Diagnostic]]:
     if arms < 1:
         raise ValueError("arms must be at least 1")
     catalog = load_catalog()

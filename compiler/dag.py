@@ -4,8 +4,12 @@ Statements in sequence stay in sequence (a protocol is read in order: a `wait` a
 of the heating even though it touches no object); `parallel` branches get no edges between them. Each
 edge says why it is there: `data` when liquid leaves a container the earlier node filled,
 `resource` when both use the same object or instrument, `order` when only the protocol's order links
-them. The graph is transitively reduced, keeping for each remaining edge the strongest reason that any
-path between its ends had.
+them. Each edge's reason is that of its two ends.
+
+The graph is transitively reduced by construction: edges join only the exits of one item of a
+sequence to the entries of the next, so every path out of an exit node starts with such an edge and
+no edge is implied by another path. (networkx's `transitive_reduction` would confirm this in
+O(V * E) time, which is minutes on a 10,000-statement protocol; the tests confirm it instead.)
 """
 
 from __future__ import annotations
@@ -15,8 +19,6 @@ import networkx as nx
 from compiler.execute import Par, Seq
 from compiler.model import Edge, EdgeReason
 from skills.base import Usage
-
-_RANK: dict[EdgeReason, int] = {"order": 0, "resource": 1, "data": 2}
 
 
 def _ends(item: str | Seq | Par, first: bool) -> list[str]:
@@ -55,41 +57,14 @@ def reason(a: Usage, b: Usage) -> EdgeReason:
 
 
 def build_dag(node_ids: list[str], structure: Seq, usages: dict[str, Usage]) -> nx.DiGraph:
-    """The reduced DAG; every edge has a `reason` attribute."""
+    """The DAG; every edge has a `reason` attribute."""
     graph = nx.DiGraph()
     graph.add_nodes_from(node_ids)
     pairs: list[tuple[str, str]] = []
     _sequence_edges(structure, pairs)
-    graph.add_edges_from(pairs)
-    reduced = nx.transitive_reduction(graph)
-    reduced.add_nodes_from(node_ids)
-    for a, b in reduced.edges:
-        reduced.edges[a, b]["reason"] = reason(usages[a], usages[b])
-    # A reduced edge stands for every path it removed: keep the strongest reason among the pairs it
-    # covers that share a resource or liquid (cheap: only the last user of each object is checked).
-    last_user: dict[str, str] = {}
-    order = {n: i for i, n in enumerate(node_ids)}
-    for node in node_ids:
-        usage = usages[node]
-        for name in sorted(usage.objects | usage.liquid_from):
-            earlier = last_user.get(name)
-            if earlier is not None and nx.has_path(reduced, earlier, node):
-                _strengthen(reduced, earlier, node, reason(usages[earlier], usage), order)
-        for name in usage.objects | usage.liquid_to:
-            last_user[name] = node
-    return reduced
-
-
-def _strengthen(graph: nx.DiGraph, source: str, target: str, why: EdgeReason, order: dict[str, int]) -> None:
-    """Raise the reason of the edge into `target` on the path from `source`, if weaker."""
-    if why == "order":
-        return
-    for pred in sorted(graph.predecessors(target), key=order.__getitem__, reverse=True):
-        if pred == source or nx.has_path(graph, source, pred):
-            current = graph.edges[pred, target]["reason"]
-            if _RANK[why] > _RANK[current]:
-                graph.edges[pred, target]["reason"] = why
-            return
+    for a, b in pairs:
+        graph.add_edge(a, b, reason=reason(usages[a], usages[b]))
+    return graph
 
 
 def edges_of(graph: nx.DiGraph, node_ids: list[str]) -> list[Edge]:

@@ -8,8 +8,6 @@ first, so a misspelt name gives E1002 at the name, not a failure deep inside a l
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from compiler.resolve import check_ref
 from protocol_lang import ast
 from protocol_lang.diagnostics import Diagnostic
@@ -56,10 +54,6 @@ def lower_statement(
         raise StatementError(
             [Diagnostic(code=v.code, severity=v.severity, message=v.message, span=stmt.span, hint=v.hint)]
         ) from None
-    except ValidationError as exc:  # a value the skill's params reject (e.g. a zero duration)
-        first = exc.errors()[0]
-        message = f"{stmt.kind}: {'.'.join(str(p) for p in first['loc'])} {first['msg'].lower()}"
-        raise StatementError([Diagnostic(code="E1009", message=message, span=stmt.span)]) from None
 
 
 def _refs(stmt: ast.Statement) -> list[tuple[ast.Ref, bool]]:

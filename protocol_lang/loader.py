@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -12,6 +9,7 @@ from typing import Literal
 from protocol_lang import ast
 from protocol_lang.checks import check
 from protocol_lang.diagnostics import Diagnostic, has_errors, sort_key
+from protocol_lang.gc_pause import paused_gc
 from protocol_lang.span import Source, Span
 
 Surface = Literal["yaml", "lab"]
@@ -30,20 +28,6 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return self.protocol is not None and not has_errors(self.diagnostics)
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Parsing allocates one object per token and node and frees none of them until it ends, so
-    Python's cyclic collector keeps rescanning a growing heap for nothing: on a 10,000-step protocol
-    that was over half the parse time. The AST holds no cycles; collection resumes afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def surface_of(path: str | Path) -> Surface | None:
@@ -65,7 +49,7 @@ def parse_text(text: str, file: str = "<memory>", surface: Surface | None = None
         )
         return ParseResult(None, [diagnostic], source, {file: source})
     reader = parse_yaml if surface == "yaml" else parse_lab
-    with _no_cyclic_gc():
+    with paused_gc():
         protocol, diagnostics = reader(text, file)
     if protocol is not None:
         diagnostics = diagnostics + check(protocol)

@@ -21,7 +21,12 @@ def test_parse_set_resolves(labc):
     result = labc("parse", EXAMPLES / "pipette_protocol.yaml", "--set", "sample_volume=25uL")
     assert result.code == 0
     steps = json.loads(result.out)["steps"]
-    assert steps[2]["volume"] == {"span": steps[2]["volume"]["span"], "kind": "quantity", "value": 25.0, "unit": "uL"}
+    assert steps[2]["volume"] == {
+        "span": steps[2]["volume"]["span"],
+        "kind": "quantity",
+        "value": 25.0,
+        "unit": "uL",
+    }
 
 
 def test_diagnostics_exit_1_text_and_json(labc, tmp_path):
@@ -56,6 +61,13 @@ def test_fmt_converts_and_writes_atomically(labc, tmp_path):
 
 def test_cold_parse_imports_nothing_heavy():
     code = "import sys; from labc.cli import main; main(['parse', sys.argv[1]]); print(sorted(m for m in ('torch', 'mujoco', 'ray', 'transformers', 'pint', 'numpy') if m in sys.modules), file=sys.stderr)"
-    proc = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "serial_dilution.yaml")], capture_output=True, text=True, cwd=ROOT, env={**os.environ}, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES / "serial_dilution.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ},
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == "[]"

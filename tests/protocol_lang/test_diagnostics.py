@@ -7,7 +7,9 @@ import pytest
 from protocol_lang import parse_text
 from protocol_lang.diagnostics import CODES, render_json, render_text
 
-LAB_HEAD = "labc 1\nprotocol p\nlabware b: beaker_250ml at bench/left { 100 mL water }\nlabware c: beaker_250ml\n"
+LAB_HEAD = (
+    "labc 1\nprotocol p\nlabware b: beaker_250ml at bench/left { 100 mL water }\nlabware c: beaker_250ml\n"
+)
 YAML_HEAD = "labc: 1\nprotocol: p\nlabware:\n  b: {type: beaker_250ml, contains: 100 mL water}\n"
 
 # code -> (file name, text, line, column) of the first diagnostic with that code.
@@ -24,7 +26,7 @@ FIXTURES: dict[str, tuple[str, str, int, int]] = {
     "E0206": ("p.lab", "labc 2\nprotocol p\n", 1, 1),
     "E0301": ("p.lab", LAB_HEAD + "labware b: flask_250ml\n", 5, 1),
     "E0302": ("p.lab", LAB_HEAD + "pour {vol} from b into c\n", 5, 6),
-    "E0303": ("p.lab", "labc 1\nprotocol p\nparam v = \"x\"\n", 3, 11),
+    "E0303": ("p.lab", 'labc 1\nprotocol p\nparam v = "x"\n', 3, 11),
     "E0304": ("p.lab", LAB_HEAD + "open b.lid\n", 5, 8),
     "E0305": ("p.yaml", "labc: 1\nprotocol: p\nlabware:\n  my-beaker: {type: beaker_250ml}\n", 4, 3),
     "E0401": ("p.lab", LAB_HEAD + "pour 5 min from b into c\n", 5, 6),

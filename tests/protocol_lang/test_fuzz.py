@@ -35,7 +35,11 @@ def mutated(draw) -> tuple[str, bytes]:
     return path.suffix, bytes(data)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=250,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(case=mutated())
 def test_mutated_protocols_never_crash(case, tmp_path, labc):
     suffix, data = case

@@ -16,7 +16,9 @@ def test_known_unit_matches_pint(symbol):
     base = ureg.Unit(units.BASE_UNIT[info.dimension])
     for value in (0.0, 1.0, 37.5):
         written = ureg.Quantity(value, info.pint_name)
-        assert math.isclose(units.to_base(value, symbol), written.to(base).magnitude, rel_tol=1e-12, abs_tol=1e-9)
+        assert math.isclose(
+            units.to_base(value, symbol), written.to(base).magnitude, rel_tol=1e-12, abs_tol=1e-9
+        )
 
 
 def test_unlisted_unit_goes_to_pint():
