@@ -56,7 +56,9 @@ def best_of(fn, repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--steps", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -69,8 +71,12 @@ def main() -> None:
     lab_time = best_of(lambda: parse_text(lab_text, "bench.lab"), args.repeat)
     print(f"protocol: {args.steps} steps, {len(yaml_text) / 1e6:.2f} MB of YAML")
     print(f"yaml.safe_load (baseline)   {baseline * 1e3:8.1f} ms")
-    print(f"labc parse, .yaml surface   {yaml_time * 1e3:8.1f} ms   ratio {yaml_time / baseline:5.2f}x  (target <= 3x)")
-    print(f"labc parse, .lab surface    {lab_time * 1e3:8.1f} ms   ratio {lab_time / baseline:5.2f}x  (target <= 3x)")
+    print(
+        f"labc parse, .yaml surface   {yaml_time * 1e3:8.1f} ms   ratio {yaml_time / baseline:5.2f}x  (target <= 3x)"
+    )
+    print(
+        f"labc parse, .lab surface    {lab_time * 1e3:8.1f} ms   ratio {lab_time / baseline:5.2f}x  (target <= 3x)"
+    )
     print(f"per step (.lab)             {lab_time / args.steps * 1e6:8.1f} us")
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -79,14 +85,21 @@ def main() -> None:
         runs = []
         for _ in range(7):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "labc.cli", "parse", str(small)], check=True, capture_output=True, cwd=ROOT)
+            subprocess.run(
+                [sys.executable, "-m", "labc.cli", "parse", str(small)],
+                check=True,
+                capture_output=True,
+                cwd=ROOT,
+            )
             runs.append(time.perf_counter() - start)
         bare = []
         for _ in range(7):
             start = time.perf_counter()
             subprocess.run([sys.executable, "-c", "pass"], check=True)
             bare.append(time.perf_counter() - start)
-    print(f"cold `labc parse` process   {min(runs) * 1e3:8.1f} ms (median {statistics.median(runs) * 1e3:.1f})  (target < 300 ms)")
+    print(
+        f"cold `labc parse` process   {min(runs) * 1e3:8.1f} ms (median {statistics.median(runs) * 1e3:.1f})  (target < 300 ms)"
+    )
     print(f"bare python startup         {min(bare) * 1e3:8.1f} ms   ratio {min(runs) / min(bare):5.1f}x")
 
 
