@@ -8,7 +8,8 @@ offset inside the string; quoted scalars start one column after their quote.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -75,6 +76,18 @@ def _first_foreign_tag(node: yaml.Node | None) -> yaml.Node | None:
         if found is not None:
             return found
     return None
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """What labware and instrument entries share, before their own fields are read."""
+
+    name: str
+    type: str
+    at: str | None
+    fields: dict[str, tuple[yaml.Node, yaml.Node]]
+    span: Span
+    type_span: Span
 
 
 class _YamlReader:
@@ -261,36 +274,51 @@ class _YamlReader:
                 )
         return out
 
-    def labware(self, node: yaml.Node | None) -> list[ast.LabwareDecl]:
-        out = []
-        for key, value in self.mapping(node, "`labware`").values():
-            name = self.identifier(key, "labware")
-            fields = self.mapping(value, f"labware `{key.value}`", LABWARE_KEYS)
+    def declarations(
+        self, node: yaml.Node | None, what: str, keys: tuple[str, ...], example: str
+    ) -> Iterator[_Declared]:
+        """The entries of `labware:` or `instruments:` that have a name and a type; reports the rest."""
+        for key, value in self.mapping(node, f"`{what}`").values():
+            name = self.identifier(key, what.rstrip("s"))
+            fields = self.mapping(value, f"{what.rstrip('s')} `{key.value}`", keys)
             if name is None or not isinstance(value, yaml.MappingNode):
                 continue
             if "type" not in fields:
-                self.error(
-                    "E0204", f"labware `{name}` has no `type`", key, "for example `type: beaker_250ml`"
-                )
+                self.error("E0204", f"`{name}` has no `type`", key, f"for example `type: {example}`")
                 continue
             type_node = fields["type"][1]
             type_name = self.scalar(type_node, "`type`")
             if type_name is None:
                 continue
             at = self.scalar(fields["at"][1], "`at`") if "at" in fields else None
-            contents = self.contents(fields["contains"][1]) if "contains" in fields else []
             span = Span(**{**self.span(key).model_dump(), **_end(self.span(value))})
-            out.append(
-                ast.LabwareDecl(
-                    name=name,
-                    type=type_name,
-                    at=at,
-                    contents=contents,
-                    span=span,
-                    type_span=self.span(type_node),
-                )
+            yield _Declared(name, type_name, at, fields, span, self.span(type_node))
+
+    def labware(self, node: yaml.Node | None) -> list[ast.LabwareDecl]:
+        return [
+            ast.LabwareDecl(
+                name=d.name,
+                type=d.type,
+                at=d.at,
+                contents=self.contents(d.fields["contains"][1]) if "contains" in d.fields else [],
+                span=d.span,
+                type_span=d.type_span,
             )
-        return out
+            for d in self.declarations(node, "labware", LABWARE_KEYS, "beaker_250ml")
+        ]
+
+    def instruments(self, node: yaml.Node | None) -> list[ast.InstrumentDecl]:
+        def racks(fields: dict[str, tuple[yaml.Node, yaml.Node]]) -> list[str]:
+            if "tips" not in fields:
+                return []
+            return self.listed(fields["tips"][1], "`tips`", lambda n: self.scalar(n, "a tip rack"))
+
+        return [
+            ast.InstrumentDecl(
+                name=d.name, type=d.type, at=d.at, tips=racks(d.fields), span=d.span, type_span=d.type_span
+            )
+            for d in self.declarations(node, "instruments", INSTRUMENT_KEYS, "pipette_p200")
+        ]
 
     def contents(self, node: yaml.Node) -> list[ast.Content]:
         if isinstance(node, yaml.ScalarNode):
@@ -318,36 +346,6 @@ class _YamlReader:
                         "well": key.value,
                         "span": Span(**{**self.span(key).model_dump(), **_end(parsed.span)}),
                     }
-                )
-            )
-        return out
-
-    def instruments(self, node: yaml.Node | None) -> list[ast.InstrumentDecl]:
-        out = []
-        for key, value in self.mapping(node, "`instruments`").values():
-            name = self.identifier(key, "instrument")
-            fields = self.mapping(value, f"instrument `{key.value}`", INSTRUMENT_KEYS)
-            if name is None or not isinstance(value, yaml.MappingNode):
-                continue
-            if "type" not in fields:
-                self.error(
-                    "E0204", f"instrument `{name}` has no `type`", key, "for example `type: pipette_p200`"
-                )
-                continue
-            type_node = fields["type"][1]
-            type_name = self.scalar(type_node, "`type`")
-            if type_name is None:
-                continue
-            at = self.scalar(fields["at"][1], "`at`") if "at" in fields else None
-            tips = (
-                self.listed(fields["tips"][1], "`tips`", lambda n: self.scalar(n, "a tip rack"))
-                if "tips" in fields
-                else []
-            )
-            span = Span(**{**self.span(key).model_dump(), **_end(self.span(value))})
-            out.append(
-                ast.InstrumentDecl(
-                    name=name, type=type_name, at=at, tips=tips, span=span, type_span=self.span(type_node)
                 )
             )
         return out
