@@ -1,7 +1,8 @@
 """The lab vocabulary: catalog, symbolic lab state, atomic skills and the operations lowered to them.
 
 Import what you need from here or from the defining modules; nothing in this package imports torch,
-mujoco, the simulator, protocol_lang or the compiler, so `labc compile` stays light.
+mujoco, the simulator or the compiler, so `labc compile` stays light (it uses `protocol_lang` only for
+well addresses, which the language defines).
 """
 
 from skills.catalog import Catalog, LabwareType, UnknownType, load_catalog

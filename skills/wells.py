@@ -1,46 +1,32 @@
-"""Well addresses on a labware's grid: `A1` names row A, column 1; ranges walk row-major.
-
-Skills never see range syntax (the compiler expands `plate.A1..A12` with `expand_range` before
-lowering); they see single addresses and ask `check_well` whether the labware has them.
-"""
+"""Well addresses on a labware's grid, as the skills see them: single addresses checked against the
+catalog's grid. The address syntax and row-major ranges are the language's (`protocol_lang.wells`);
+this module only binds them to a `WellGrid`."""
 
 from __future__ import annotations
 
-import re
-
+from protocol_lang.ast import WellRange
+from protocol_lang.wells import WellError, expand, row_name, split
 from skills.catalog import WellGrid
 
-_WELL = re.compile(r"^([A-Z])([1-9][0-9]?)$")
-
-
-class WellError(ValueError):
-    """An address the grid does not have, or a range that cannot be walked."""
-
-
-def _row_letter(index: int) -> str:
-    return chr(ord("A") + index)
+__all__ = ["WellError", "expand_range", "well_index", "well_names"]
 
 
 def well_names(grid: WellGrid) -> list[str]:
     """Every address on the grid, row-major (A1, A2, ..., A12, B1, ...)."""
-    return [f"{_row_letter(r)}{c + 1}" for r in range(grid.rows) for c in range(grid.cols)]
+    return [f"{row_name(r)}{c + 1}" for r in range(grid.rows) for c in range(grid.cols)]
 
 
 def well_index(grid: WellGrid, well: str) -> int:
     """Row-major position of `well`; raises WellError with the grid's real extent."""
-    match = _WELL.match(well)
-    if match is None:
-        raise WellError(f"`{well}` is not a well address; wells are written like `A1` or `H12`")
-    row, col = ord(match.group(1)) - ord("A"), int(match.group(2)) - 1
+    row, col = split(well)
     if row >= grid.rows or col >= grid.cols:
-        last = f"{_row_letter(grid.rows - 1)}{grid.cols}"
-        raise WellError(f"well {well} does not exist; this labware has wells A1 to {last}")
+        raise WellError(
+            f"well {well} does not exist; this labware has wells A1 to {row_name(grid.rows - 1)}{grid.cols}"
+        )
     return row * grid.cols + col
 
 
 def expand_range(grid: WellGrid, start: str, end: str) -> list[str]:
     """The wells from `start` to `end` inclusive in row-major order (`A11..B2` is A11, A12, B1, B2)."""
-    first, last = well_index(grid, start), well_index(grid, end)
-    if first > last:
-        raise WellError(f"the range {start}..{end} runs backwards; ranges run row-major, e.g. {end}..{start}")
-    return well_names(grid)[first : last + 1]
+    return expand(WellRange(start=start, end=end), grid.rows, grid.cols)
+
