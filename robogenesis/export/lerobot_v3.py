@@ -201,6 +201,25 @@ class LeRobotV3Writer:
     def append(self, episode: EpisodeRecord) -> int:
         """Write one episode and commit it; returns its episode index."""
         self._check(episode)
+        tasks_before = list(self._tasks)
+        try:
+            row = self._stage(episode)
+            self._episodes.append(row)
+            try:
+                self._write_tasks()
+                self._commit_episodes()
+            except BaseException:
+                self._episodes.pop()
+                raise
+        except BaseException:
+            # A failed append leaves memory as a reopened writer would find the files: last commit.
+            self._tasks = tasks_before
+            raise
+        self._write_meta()
+        return row["episode_index"]
+
+    def _stage(self, episode: EpisodeRecord) -> dict[str, Any]:
+        """Write the episode's data and video past the committed end; returns its episodes row."""
         index = len(self._episodes)
         row: dict[str, Any] = {"episode_index": index, "length": len(episode.state)}
         row["tasks"] = list(dict.fromkeys(episode.tasks))
@@ -224,11 +243,7 @@ class LeRobotV3Writer:
                 "labc/provenance": json.dumps(episode.provenance, sort_keys=True),
             }
         )
-        self._episodes.append(row)
-        self._write_tasks()
-        self._commit_episodes()
-        self._write_meta()
-        return index
+        return row
 
     def _check(self, ep: EpisodeRecord) -> None:
         if ep.state.shape[1:] != (len(self.state_names),) or ep.action.shape[1:] != (len(self.action_names),):
