@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from tests.conftest import EXAMPLES
-
 from robogenesis.compose import CompositionError, base_scene, builtin_suite, episode_nodes, load_compiled
+from tests.conftest import EXAMPLES
 
 
 def test_suite_is_level1_and_level2() -> None:

@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from tests.robogenesis.conftest import TINY, tiny_config
 
 from labvla.data.lerobot import LeRobotDataset
 from robogenesis.engine import REPORT_NAME, SynthesisError, synthesize
 from robogenesis.export.lerobot_v3 import EPISODES_PATH
 from robogenesis.replay import regenerate, replay
+from tests.robogenesis.conftest import TINY, tiny_config
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -182,7 +182,7 @@ def test_full_disk_keeps_a_consistent_dataset_and_resumes(
         real(path, table)
 
     monkeypatch.setattr(writer_module, "_write_parquet", fill_up)
-    with pytest.raises(SynthesisError, match="disk is full.*keeps 1 committed episodes.*resume"):
+    with pytest.raises(SynthesisError, match=r"disk is full.*keeps 1 committed episodes.*resume"):
         synthesize(tiny_config(hold_protocol, tmp_path), quiet=True)
     ds = LeRobotDataset(tmp_path / "franka")  # data of episode 2 was written, its commit was not
     assert len(ds.episodes) == 1 and len(ds) == ds.episodes[0]["length"]
