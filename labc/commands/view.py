@@ -8,28 +8,45 @@ import click
 
 
 def _scene_from_file(path: Path, robot: str, resolution: int, mode: str):
-    """A SceneSpec from a JSON/YAML SceneSpec file, or from a compiled protocol via the compiler."""
+    """A SceneSpec from a protocol (.lab/.yaml, compiled here), a compiled protocol (.json from the
+    workspace), or a SceneSpec file (.json/.yaml with `labware`)."""
     import json
 
     import yaml
 
     from labsim.scene_spec import SceneSpec
 
-    text = path.read_text()
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    overrides = {"resolution": (resolution, resolution), "render_mode": mode, "robots": [robot]}
-    if isinstance(data, dict) and "labware" in data and "schema" not in data:
-        return SceneSpec.model_validate({**data, **overrides})
+    options = {"robot": robot, "resolution": (resolution, resolution), "render_mode": mode}
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".lab" or (
+        path.suffix in (".yaml", ".yml") and text.lstrip().startswith(("labc", "#"))
+    ):
+        return SceneSpec.from_compiled(_compile(path, robot), **options)
     try:
-        from compiler import compile_file  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise click.ClickException(
-            f"{path}: not a scene file, and the compiler is unavailable ({exc})"
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise click.UsageError(
+            f"{path}: neither a protocol, a compiled protocol nor a scene file ({exc})"
         ) from None
-    compiled = compile_file(path)
-    return SceneSpec.from_compiled(
-        compiled, robot=robot, resolution=(resolution, resolution), render_mode=mode
-    )
+    if isinstance(data, dict) and data.get("schema") == "labc.compiled/1":
+        from compiler.model import CompiledProtocol
+
+        return SceneSpec.from_compiled(CompiledProtocol.model_validate(data), **options)
+    if isinstance(data, dict) and "labware" in data:
+        overrides = {"resolution": (resolution, resolution), "render_mode": mode, "robots": [robot]}
+        return SceneSpec.model_validate({**data, **overrides})
+    raise click.UsageError(f"{path}: neither a protocol, a compiled protocol nor a scene file")
+
+
+def _compile(path: Path, robot: str):
+    from compiler import compile_file
+    from labc.protocol_io import report
+
+    result = compile_file(path, robot=robot)
+    report(result.diagnostics, result.sources, "text")
+    if not result.ok:
+        raise click.exceptions.Exit(1)
+    return result.compiled
 
 
 @click.command("view")

@@ -7,7 +7,8 @@ import os
 os.environ.setdefault("MUJOCO_GL", "egl")
 
 import pytest
-from labsim_scenes import BENCH
+
+from tests.labsim.labsim_scenes import BENCH
 
 
 @pytest.fixture(scope="module", params=["franka", "ur5", "xarm7"])

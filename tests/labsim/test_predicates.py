@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from labsim_scenes import DRAWER, ROBOTS
 from pydantic import BaseModel
 
 from labsim.errors import UnknownPredicateError
+from tests.labsim.labsim_scenes import DRAWER, ROBOTS
 
 
 class P(BaseModel):

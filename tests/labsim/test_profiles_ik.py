@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from labsim_scenes import ROBOTS
 
 from labsim.errors import UnknownRobotError
 from labsim.robot_profile import list_profiles, load_profile
 from labsim.scene_spec import SceneSpec
+from tests.labsim.labsim_scenes import ROBOTS
 
 
 def test_profiles_listed_and_valid() -> None:

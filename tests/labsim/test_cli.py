@@ -1,0 +1,46 @@
+"""`labc robots` and `labc view` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+from PIL import Image
+
+from tests.conftest import EXAMPLES
+
+
+def test_robots_lists_profiles(labc):
+    result = labc("robots")
+    assert result.code == 0 and all(name in result.out for name in ("franka", "ur5", "xarm7"))
+    rows = json.loads(labc("robots", "--json").out)
+    assert {r["name"] for r in rows} >= {"franka", "ur5", "xarm7"}
+
+
+def test_view_renders_a_protocol(labc, tmp_path):
+    out = tmp_path / "scene.png"
+    result = labc(
+        "view",
+        EXAMPLES / "labutopia" / "level2" / "heat_liquid.lab",
+        "--robot",
+        "ur5",
+        "--resolution",
+        "64",
+        "--mode",
+        "fast",
+        "-o",
+        out,
+    )
+    assert result.code == 0, result.err
+    image = Image.open(out)
+    assert image.size == (3 * 64, 64)  # front, side and wrist cameras side by side
+
+
+def test_view_reports_bad_input(labc, tmp_path):
+    bad_robot = labc(
+        "view", EXAMPLES / "labutopia" / "level1" / "pick.lab", "--robot", "r2d2", "-o", tmp_path / "x.png"
+    )
+    assert bad_robot.code == 1 and "E1006" in bad_robot.err
+    junk = tmp_path / "junk.json"
+    junk.write_text("[1, 2")
+    assert labc("view", junk, "-o", tmp_path / "y.png").code == 2
+    assert not (tmp_path / "x.png").exists()
