@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from conftest import CAMERAS, record, writer
+from tests.labvla.conftest import CAMERAS, record, writer
 
 from labvla.data.lerobot import LeRobotDataset
 
