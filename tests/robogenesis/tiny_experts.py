@@ -76,3 +76,22 @@ broken_planning = _broken("planning")
 broken_crash = _broken("crash")
 broken_knock = _broken("knock")
 broken_spill = _broken("spill")
+
+
+class Truncated:
+    """A real expert cut off after a few control steps: its node's predicate cannot hold yet."""
+
+    def __init__(self, inner: Any, steps: int = 10) -> None:
+        self.inner, self.steps = inner, steps
+
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+        for k, action in enumerate(self.inner.actions(env, params, rng)):
+            if k >= self.steps:
+                return
+            yield action
+
+
+def truncated(name: str) -> Truncated:
+    from robogenesis.experts.registry import get_expert as real
+
+    return Truncated(real(name))

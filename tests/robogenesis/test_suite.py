@@ -1,0 +1,46 @@
+"""The built-in suite is solvable: for every level-1 and level-2 task and for franka and ur5, the
+scripted experts' episodes validate, and a broken expert's episodes are rejected at the first node's
+predicate. Physics only (no cameras) to stay inside the test budget; rendering is covered elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from robogenesis.compose import builtin_suite, episode_nodes, load_compiled
+from robogenesis.rollout import DEFAULT_EXPERTS, SlotJob, run_slot
+from tests.robogenesis.conftest import TINY
+
+pytestmark = pytest.mark.slow
+SUITE = builtin_suite()
+
+
+def _job(path, robot: str, experts: str, attempts: int) -> SlotJob:
+    return SlotJob(
+        source=str(path),
+        compiled_json=load_compiled(path, robot).to_json(),
+        robot=robot,
+        slot=0,
+        seed=0,
+        cameras=[],
+        resolution=(32, 32),
+        max_attempts=attempts,
+        experts=experts,
+    )
+
+
+@pytest.mark.parametrize("robot", ["franka", "ur5"])
+@pytest.mark.parametrize("path", SUITE, ids=[f"{p.parent.name}/{p.stem}" for p in SUITE])
+def test_expert_episode_validates(path, robot) -> None:
+    result = run_slot(_job(path, robot, DEFAULT_EXPERTS, attempts=3))
+    assert result.episode is not None, [r.model_dump() for r in result.rejections]
+    nodes = episode_nodes(load_compiled(path, robot))
+    assert list(dict.fromkeys(result.episode.node_ids)) == [n.id for n in nodes]
+
+
+@pytest.mark.parametrize("robot", ["franka", "ur5"])
+@pytest.mark.parametrize("path", SUITE, ids=[f"{p.parent.name}/{p.stem}" for p in SUITE])
+def test_broken_expert_is_rejected_at_the_first_node(path, robot) -> None:
+    result = run_slot(_job(path, robot, f"{TINY}:truncated", attempts=1))
+    first = episode_nodes(load_compiled(path, robot))[0]
+    assert result.episode is None
+    assert [(r.reason, r.node_id) for r in result.rejections] == [(f"predicate:{first.skill}", first.id)]
