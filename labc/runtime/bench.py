@@ -1,0 +1,344 @@
+"""The benchmark harness: success rates per task and split on the LabUtopia-style suite.
+
+Levels follow LabUtopia: 1 atomic tasks, 2 combined tasks, 3 generalization (the level-2 tasks on the
+held-out `ood` randomization values, so level 2 reports only its other splits when level 3 is asked
+for), 4 long-horizon tasks. Every episode's seed is a hash of (suite, task, robot, split, episode
+index), so two runs of the same policy see the same scenes and, with a deterministic policy, agree
+episode by episode. Rates come with Wilson 95% score intervals, which stay inside [0, 1] and are honest
+at the small episode counts a CPU affords.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from labc.runtime.episode import DEFAULT_RESOLUTION, EpisodeSpec, run_episode
+from labc.runtime.executor import RunOptions
+from robogenesis.randomize import Split
+
+SUITES = ("labutopia",)
+LEVELS = (1, 2, 3, 4)
+GENERALIZATION_LEVEL = 3
+Z95 = 1.96
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "labutopia"
+
+
+class BenchError(ValueError):
+    """The benchmark cannot start (unknown level or task, a protocol that does not compile)."""
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1.0 + z * z / n
+    center = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, center - half), min(1.0, center + half)
+
+
+def episode_seed(suite: str, task: str, robot: str, split: str, episode: int) -> int:
+    digest = hashlib.sha256(f"{suite}/{task}/{robot}/{split}/{episode}".encode()).digest()
+    return int.from_bytes(digest[:4], "little") & 0x7FFFFFFF
+
+
+class PolicySpec(BaseModel):
+    """How to build the policy, so a worker process can build its own copy."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    checkpoint: Path | None = None
+    experts: str | None = None
+    mode: str = "auto"
+
+
+class BenchTask(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    level: int
+    task: str
+    path: Path
+    split: Split
+
+
+class EpisodeJob(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    task: BenchTask
+    compiled_json: str
+    robot: str
+    episode: int
+    seed: int
+    policy: PolicySpec
+    options: RunOptions
+    resolution: int = DEFAULT_RESOLUTION
+
+
+class EpisodeRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    level: int
+    task: str
+    robot: str
+    split: Split
+    episode: int
+    seed: int
+    success: bool
+    stop_reason: str
+    failed_node: str | None = None
+    detail: str = ""
+    safe_stop: bool
+    nodes_done: int
+    nodes: int
+    sim_s: float
+    wall_s: float
+
+
+class TaskRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    level: int
+    task: str
+    split: Split
+    episodes: int
+    successes: int
+    rate: float
+    ci95: tuple[float, float]
+
+
+class BenchReport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    suite: str
+    policy: PolicySpec
+    robots: list[str]
+    splits: list[Split]
+    levels: list[int]
+    episodes_per_task: int
+    rows: list[TaskRow]
+    episodes: list[EpisodeRecord]
+    wall_s: float
+
+    def markdown(self) -> str:
+        head = "| level | task | split | success | rate | 95% CI (Wilson) |\n|---|---|---|---|---|---|"
+        lines = [head]
+        for r in self.rows:
+            lines.append(
+                f"| {r.level} | {r.task} | {r.split} | {r.successes}/{r.episodes} | {100 * r.rate:.1f}% "
+                f"| [{100 * r.ci95[0]:.1f}, {100 * r.ci95[1]:.1f}] |"
+            )
+        robots = ", ".join(self.robots)
+        lines.append(
+            f"\n{self.suite}, policy {self.policy.name}, robots {robots}, {self.episodes_per_task} episode(s) "
+            f"per task, robot and split; {len(self.episodes)} episodes in {self.wall_s:.0f} s"
+        )
+        return "\n".join(lines)
+
+
+def suite_tasks(
+    levels: Iterable[int], splits: Iterable[Split], tasks: Iterable[str] = (), root: Path = EXAMPLES
+) -> list[BenchTask]:
+    """The (level, task, split) cells to run, in level, task, split order."""
+    levels, splits, wanted = sorted(set(levels)), list(dict.fromkeys(splits)), set(tasks)
+    bad = [lv for lv in levels if lv not in LEVELS]
+    if bad:
+        raise BenchError(f"unknown level {bad[0]}; LabUtopia levels here: 1, 2, 3, 4")
+    out: list[BenchTask] = []
+    for level in levels:
+        folder = root / f"level{2 if level == GENERALIZATION_LEVEL else level}"
+        if level == GENERALIZATION_LEVEL:
+            level_splits: list[Split] = ["ood"]
+        elif level == 2 and GENERALIZATION_LEVEL in levels:
+            level_splits = [s for s in splits if s != "ood"]  # level 3 reports them
+        else:
+            level_splits = splits
+        for path in sorted(folder.glob("*.yaml")):
+            if wanted and path.stem not in wanted:
+                continue
+            out += [BenchTask(level=level, task=path.stem, path=path, split=s) for s in level_splits]
+    known = {t.task for t in out}
+    missing = sorted(wanted - known)
+    if missing:
+        raise BenchError(f"no task {missing[0]!r} in levels {', '.join(map(str, levels))}")
+    if not out:
+        raise BenchError("the selection has no task to run")
+    return out
+
+
+def plan(
+    suite: str,
+    cells: list[BenchTask],
+    robots: list[str],
+    episodes: int,
+    policy: PolicySpec,
+    options: RunOptions,
+    resolution: int = DEFAULT_RESOLUTION,
+) -> list[EpisodeJob]:
+    """Compile every task for every robot first (errors surface before any episode runs)."""
+    from robogenesis.compose import CompositionError, load_compiled
+
+    compiled: dict[tuple[Path, str], str] = {}
+    for cell in cells:
+        for robot in robots:
+            if (cell.path, robot) not in compiled:
+                try:
+                    compiled[cell.path, robot] = load_compiled(cell.path, robot).to_json()
+                except CompositionError as exc:
+                    raise BenchError(str(exc)) from None
+    return [
+        EpisodeJob(
+            task=cell,
+            compiled_json=compiled[cell.path, robot],
+            robot=robot,
+            episode=k,
+            seed=episode_seed(suite, cell.task, robot, cell.split, k),
+            policy=policy,
+            options=options,
+            resolution=resolution,
+        )
+        for cell in cells
+        for robot in robots
+        for k in range(episodes)
+    ]
+
+
+@cache
+def _policy(spec: PolicySpec) -> object:
+    from labc.runtime.policies import load_policy
+
+    kwargs = {"experts": spec.experts} if spec.experts else {}
+    return load_policy(spec.name, checkpoint=spec.checkpoint, mode=spec.mode, **kwargs)
+
+
+def run_job(job: EpisodeJob) -> EpisodeRecord:
+    """One episode; a scene that cannot be built counts as a failure with reason `scene`."""
+    from compiler.model import CompiledProtocol
+    from labsim.errors import SceneError
+
+    compiled = CompiledProtocol.model_validate_json(job.compiled_json)
+    spec = EpisodeSpec(robot=job.robot, seed=job.seed, split=job.task.split, resolution=job.resolution)
+    base = {
+        "level": job.task.level,
+        "task": job.task.task,
+        "robot": job.robot,
+        "split": job.task.split,
+        "episode": job.episode,
+        "seed": job.seed,
+        "nodes": len(compiled.nodes),
+    }
+    started = time.perf_counter()
+    try:
+        result = run_episode(compiled, _policy(job.policy), spec, job.options)
+    except SceneError as exc:
+        return EpisodeRecord(
+            **base,
+            success=False,
+            stop_reason="scene",
+            failed_node=None,
+            safe_stop=False,
+            nodes_done=0,
+            detail=str(exc),
+            sim_s=0.0,
+            wall_s=time.perf_counter() - started,
+        )
+    failed = next((n for n in result.nodes if not n.success), None)
+    return EpisodeRecord(
+        **base,
+        success=result.completed,
+        stop_reason=result.stop_reason,
+        failed_node=failed.id if failed else None,
+        detail=failed.detail if failed else "",
+        safe_stop=result.safe_stop,
+        nodes_done=sum(n.success for n in result.nodes),
+        sim_s=result.sim_s,
+        wall_s=result.wall_s,
+    )
+
+
+def summarize(records: list[EpisodeRecord]) -> list[TaskRow]:
+    """One row per (level, task, split), pooled over robots, in first-seen order."""
+    groups: dict[tuple[int, str, str], list[EpisodeRecord]] = {}
+    for r in records:
+        groups.setdefault((r.level, r.task, r.split), []).append(r)
+    rows = []
+    for (level, task, split), group in groups.items():
+        n, k = len(group), sum(r.success for r in group)
+        rows.append(
+            TaskRow(
+                level=level,
+                task=task,
+                split=split,  # type: ignore[arg-type]
+                episodes=n,
+                successes=k,
+                rate=k / n,
+                ci95=wilson(k, n),
+            )
+        )
+    return rows
+
+
+Progress = Callable[[EpisodeRecord, int, int], None]
+
+
+def run_bench(
+    suite: str,
+    levels: list[int],
+    splits: list[Split],
+    robots: list[str],
+    episodes: int,
+    policy: PolicySpec,
+    options: RunOptions | None = None,
+    tasks: Iterable[str] = (),
+    workers: int = 0,
+    resolution: int = DEFAULT_RESOLUTION,
+    progress: Progress | None = None,
+) -> BenchReport:
+    if suite not in SUITES:
+        raise BenchError(f"unknown suite {suite!r}; known: {', '.join(SUITES)}")
+    started = time.perf_counter()
+    options = options or RunOptions()
+    jobs = plan(suite, suite_tasks(levels, splits, tasks), robots, episodes, policy, options, resolution)
+    records: list[EpisodeRecord] = []
+    for record in _execute(jobs, workers):
+        records.append(record)
+        if progress is not None:
+            progress(record, len(records), len(jobs))
+    return BenchReport(
+        suite=suite,
+        policy=policy,
+        robots=robots,
+        splits=splits,
+        levels=sorted(set(levels)),
+        episodes_per_task=episodes,
+        rows=summarize(records),
+        episodes=records,
+        wall_s=time.perf_counter() - started,
+    )
+
+
+def _execute(jobs: list[EpisodeJob], workers: int) -> Iterable[EpisodeRecord]:
+    """In plan order; with workers > 1, episodes run in spawned processes (each builds its policy)."""
+    if workers <= 1:
+        yield from map(run_job, jobs)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        yield from pool.map(run_job, jobs)
+
+
+__all__ = [
+    "BenchError",
+    "BenchReport",
+    "EpisodeRecord",
+    "PolicySpec",
+    "TaskRow",
+    "run_bench",
+    "suite_tasks",
+    "wilson",
+]

@@ -1,0 +1,126 @@
+"""Policies the executor can run, behind the one contract of ARCHITECTURE.md.
+
+`reset(instruction, robot)` starts a node; `act(observation) -> [chunk, A]` returns absolute actions
+(arm joint targets, then the gripper command) that the executor steps one by one before asking again.
+
+Two small, optional extensions, which policies that do not need them simply do not define:
+
+- `bind(env, node, rng)`, called right after `reset`: hands over the environment and the compiled node.
+  A scripted expert needs them (it plans from object poses and the node's typed arguments); a learned
+  policy sees only the instruction and the observation, so it has no `bind`.
+- an empty chunk (shape `[0, A]`) means "I consider this instruction done": the executor then checks the
+  node's predicate once more instead of waiting for the node's time to run out.
+
+`cameras` says which cameras the policy looks at (the executor builds the scene with them) and `name`
+labels results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from robogenesis.rollout import DEFAULT_EXPERTS, expert_lookup
+
+POLICIES = ("expert", "labvla")
+
+
+class PolicyLoadError(ValueError):
+    """The policy cannot be built (no checkpoint, an unknown name); a usage problem, not a crash."""
+
+
+@runtime_checkable
+class Policy(Protocol):
+    name: str
+    cameras: list[str]
+
+    def reset(self, instruction: str, robot: str) -> None: ...
+
+    def act(self, observation: Any) -> np.ndarray: ...
+
+
+class ExpertPolicy:
+    """The scripted RoboGenesis expert of each node's skill, as a policy.
+
+    Experts read the environment between actions, so a chunk is a single action: the executor steps it
+    and asks again, which is exactly how the data engine drives them."""
+
+    name = "expert"
+    cameras: list[str] = []  # noqa: RUF012  (experts read the simulator, not images)
+
+    def __init__(self, experts: str = DEFAULT_EXPERTS) -> None:
+        self.experts = experts
+        self.instruction: str | None = None
+        self.robot: str | None = None
+        self._actions: Iterator[np.ndarray] | None = None
+        self._width = 0
+
+    def reset(self, instruction: str, robot: str) -> None:
+        self.instruction, self.robot = instruction, robot
+        self._actions = None
+
+    def bind(self, env: Any, node: Any, rng: np.random.Generator) -> None:
+        expert = expert_lookup(self.experts)(node.expert)
+        self._actions = iter(expert.actions(env, node.args, rng))
+        self._width = env.robot.n_arm + 1
+
+    def act(self, observation: Any) -> np.ndarray:
+        if self._actions is None:
+            raise RuntimeError("the expert policy needs bind(env, node, rng) after reset()")
+        action = next(self._actions, None)
+        if action is None:
+            return np.zeros((0, self._width))
+        return np.asarray(action, dtype=float)[None, :]
+
+
+class LabVLAAdapter:
+    """A LabVLA checkpoint as a policy: `labvla.policy.LabVLAPolicy` already has the contract; this
+    adds the cameras it was trained on, so the executor renders exactly those."""
+
+    name = "labvla"
+
+    def __init__(self, checkpoint: Path, seed: int = 0, mode: str = "auto") -> None:
+        from labvla.policy import LabVLAPolicy
+
+        self.checkpoint = checkpoint
+        self.inner = LabVLAPolicy(checkpoint, mode=mode, seed=seed)
+        self.cameras = list(self.inner.config.cameras)
+        self.image_size = int(self.inner.config.image_size)
+
+    def reset(self, instruction: str, robot: str) -> None:
+        self.inner.reset(instruction, robot)
+
+    def act(self, observation: Any) -> np.ndarray:
+        return np.asarray(self.inner.act(observation), dtype=float)
+
+
+def resolve_checkpoint(checkpoint: Path | None, checkpoints_root: Path) -> Path:
+    """`checkpoint` itself, else the workspace's `latest` pointer (what `labc train` leaves)."""
+    from labvla.checkpoint import resolve_checkpoint as resolve
+
+    target = checkpoint if checkpoint is not None else checkpoints_root
+    try:
+        return resolve(target)
+    except (FileNotFoundError, ValueError) as exc:
+        hint = "" if checkpoint is not None else " (run `labc train`, or pass --checkpoint DIR)"
+        raise PolicyLoadError(f"no LabVLA checkpoint at {target}: {exc}{hint}") from None
+
+
+def load_policy(
+    name: str,
+    *,
+    checkpoint: Path | None = None,
+    checkpoints_root: Path | None = None,
+    seed: int = 0,
+    experts: str = DEFAULT_EXPERTS,
+    mode: str = "auto",
+) -> Policy:
+    if name == "expert":
+        return ExpertPolicy(experts)
+    if name == "labvla":
+        root = checkpoints_root or Path("labc-out/checkpoints")
+        return LabVLAAdapter(resolve_checkpoint(checkpoint, root), seed=seed, mode=mode)
+    raise PolicyLoadError(f"unknown policy {name!r}; choose from {', '.join(POLICIES)}")

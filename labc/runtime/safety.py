@@ -1,0 +1,211 @@
+"""The safety monitor: every action passes through it before it reaches the simulator (or a robot).
+
+A policy is untrusted output. Each action is checked against the robot's joint limits, a joint-speed
+limit relative to the last command that went out, the workspace box (the tool over the bench), and the
+keep-out zones of heating devices that are on. Small excesses are clipped and recorded (a target a hair
+past a joint limit, a step slightly too fast); anything that could hurt (NaN, a target well past a
+limit, a jump many times the speed limit, the tool outside the workspace or inside a hot zone) stops
+the run with a reason. The monitor never trusts the policy's view of the world: limits come from the
+robot profile, zones from the catalog data labsim built the scene with, the tool position from forward
+kinematics of the commanded joints.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from labsim.layout import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z
+
+# Reasons a run stops (or an action is clipped); the executor adds policy and simulator reasons.
+NAN = "nan"
+BAD_ACTION = "bad_action"
+JOINT_LIMITS = "joint_limits"
+JOINT_SPEED = "joint_speed"
+EXPLODING = "exploding"
+GRIPPER = "gripper"
+WORKSPACE = "workspace"
+KEEP_OUT = "keep_out"
+
+HOT_MARGIN_M = 0.01  # a zone is this much wider than the heating surface
+HOT_HEIGHT_M = 0.03  # and reaches this far above it
+
+
+class SafetyLimits(BaseModel):
+    """Thresholds of the monitor; the defaults suit the arms in `labsim/robots` at 20 Hz."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    joint_margin_rad: float = Field(0.05, ge=0.0, description="past a limit by up to this: clip; more: stop")
+    max_joint_speed_rad_s: float = Field(2.5, gt=0.0, description="faster steps are clipped to this speed")
+    explode_factor: float = Field(
+        8.0, gt=1.0, description="a step this many times the speed limit is an exploding action: stop"
+    )
+    workspace_min: tuple[float, float, float] = (
+        BENCH_CENTER_XY[0] - BENCH_HALF_SIZE[0],
+        BENCH_CENTER_XY[1] - BENCH_HALF_SIZE[1],
+        BENCH_TOP_Z - 0.02,
+    )
+    workspace_max: tuple[float, float, float] = (
+        BENCH_CENTER_XY[0] + BENCH_HALF_SIZE[0],
+        BENCH_CENTER_XY[1] + BENCH_HALF_SIZE[1],
+        BENCH_TOP_Z + 1.0,
+    )
+
+
+class KeepOutZone(BaseModel):
+    """An axis-aligned box the tool must not enter while `device` is on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    device: str
+    low: tuple[float, float, float]
+    high: tuple[float, float, float]
+
+    def contains(self, point: np.ndarray) -> bool:
+        return bool(np.all(point >= np.asarray(self.low)) and np.all(point <= np.asarray(self.high)))
+
+
+class SafetyEvent(BaseModel):
+    """One violation: what was wrong, where in the run, and whether it was clipped or stopped the run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: str
+    outcome: Literal["clipped", "stopped"]
+    node_id: str | None = None
+    step: int
+    detail: str
+
+
+class SafetyStop(Exception):
+    """The monitor refused an action; the run ends in a safe stop with `event` as its reason."""
+
+    def __init__(self, event: SafetyEvent) -> None:
+        super().__init__(f"{event.kind}: {event.detail}")
+        self.event = event
+
+
+def keep_out_zones(env: Any) -> list[KeepOutZone]:
+    """Zones of every heating device in the scene (catalog affordance `heats`), active or not.
+
+    A device with a door heats its inside, so its whole body is the zone; a hotplate heats its top
+    plate, so the zone is a thin slab over the plate. Both come from the catalog geometry labsim built."""
+    zones = []
+    for asset in env.info.assets.values():
+        if "heats" not in asset.affordances:
+            continue
+        x, y, z = env.body_pos(asset.name)
+        hx, hy = asset.half_xy
+        if asset.door_joint:
+            low, high = (x - hx, y - hy, z), (x + hx, y + hy, z + asset.height_m)
+        else:
+            r = min(hx, hy) * 0.8 + HOT_MARGIN_M  # the plate labsim draws is 0.8 of the short side
+            top = z + asset.top_z_m
+            low, high = (x - r, y - r, top - HOT_MARGIN_M), (x + r, y + r, top + HOT_HEIGHT_M)
+        zones.append(KeepOutZone(device=asset.name, low=low, high=high))
+    return zones
+
+
+class SafetyMonitor:
+    """Filters actions for one environment; `filter` returns the action that may be sent, or raises.
+
+    Clipped events are counted per kind (a policy that is always slightly too fast would otherwise
+    flood the record); the first `keep_events` of them are kept verbatim, stops always are."""
+
+    def __init__(self, env: Any, limits: SafetyLimits | None = None, keep_events: int = 50) -> None:
+        self.env = env
+        self.limits = limits or SafetyLimits()
+        joint_limits = np.asarray(env.robot.joint_limits, dtype=float)
+        self.lo, self.hi = joint_limits[:, 0], joint_limits[:, 1]
+        self.n_arm = len(self.lo)
+        self.dt = 1.0 / float(env.robot.control_hz)
+        self.zones = keep_out_zones(env)
+        self.keep_events = keep_events
+        self.events: list[SafetyEvent] = []
+        self.counts: dict[str, int] = {}
+        self.node_id: str | None = None
+        self.step = 0
+        self.last = np.asarray(env.command(), dtype=float)
+
+    def sync(self) -> None:
+        """Take the command in force now as the reference for speed checks (at a node's start)."""
+        self.last = np.asarray(self.env.command(), dtype=float)
+
+    def _event(self, kind: str, outcome: Literal["clipped", "stopped"], detail: str) -> SafetyEvent:
+        event = SafetyEvent(kind=kind, outcome=outcome, node_id=self.node_id, step=self.step, detail=detail)
+        self.counts[f"{kind}:{outcome}"] = self.counts.get(f"{kind}:{outcome}", 0) + 1
+        if outcome == "stopped" or len(self.events) < self.keep_events:
+            self.events.append(event)
+        return event
+
+    def _stop(self, kind: str, detail: str) -> None:
+        raise SafetyStop(self._event(kind, "stopped", detail))
+
+    def filter(self, action: Any) -> np.ndarray:
+        """The action made safe to send, or SafetyStop."""
+        try:
+            a = np.array(action, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            self._stop(BAD_ACTION, f"the action is not numeric ({type(action).__name__})")
+        if a.shape != (self.n_arm + 1,):
+            self._stop(BAD_ACTION, f"the action has {a.size} values, the robot takes {self.n_arm + 1}")
+        if not np.all(np.isfinite(a)):
+            self._stop(NAN, f"non-finite values at index {np.flatnonzero(~np.isfinite(a)).tolist()}")
+        arm = self._joint_limits(a[: self.n_arm])
+        arm = self._joint_speed(arm)
+        grip = float(a[-1])
+        if not 0.0 <= grip <= 1.0:
+            self._event(GRIPPER, "clipped", f"gripper command {grip:.3f} clipped to [0, 1]")
+            grip = min(max(grip, 0.0), 1.0)
+        self._cartesian(arm)
+        safe = np.concatenate([arm, [grip]])
+        self.last = safe
+        self.step += 1
+        return safe
+
+    def _joint_limits(self, arm: np.ndarray) -> np.ndarray:
+        margin = self.limits.joint_margin_rad
+        past = np.maximum(self.lo - arm, arm - self.hi)
+        worst = int(np.argmax(past))
+        if past[worst] > margin:
+            name = self.env.robot.arm_joints[worst]
+            self._stop(
+                JOINT_LIMITS,
+                f"joint {name} commanded to {arm[worst]:.3f} rad, limits "
+                f"[{self.lo[worst]:.3f}, {self.hi[worst]:.3f}]",
+            )
+        if past[worst] > 0.0:
+            name = self.env.robot.arm_joints[worst]
+            self._event(
+                JOINT_LIMITS, "clipped", f"joint {name} target {arm[worst]:.3f} rad clipped to its limit"
+            )
+            arm = np.clip(arm, self.lo, self.hi)
+        return arm
+
+    def _joint_speed(self, arm: np.ndarray) -> np.ndarray:
+        step_max = self.limits.max_joint_speed_rad_s * self.dt
+        delta = arm - self.last[: self.n_arm]
+        worst = int(np.argmax(np.abs(delta)))
+        jump = float(abs(delta[worst]))
+        if jump <= step_max:
+            return arm
+        name = self.env.robot.arm_joints[worst]
+        speed = jump / self.dt
+        if jump > step_max * self.limits.explode_factor:
+            self._stop(
+                EXPLODING,
+                f"joint {name} asked to move {jump:.3f} rad in one step ({speed:.1f} rad/s, limit "
+                f"{self.limits.max_joint_speed_rad_s:g})",
+            )
+        self._event(JOINT_SPEED, "clipped", f"joint {name} at {speed:.2f} rad/s clipped")
+        return self.last[: self.n_arm] + delta * (step_max / jump)
+
+    def _cartesian(self, arm: np.ndarray) -> None:
+        tool, _ = self.env.ik.forward(arm)
+        low, high = np.asarray(self.limits.workspace_min), np.asarray(self.limits.workspace_max)
+        if np.any(tool < low) or np.any(tool > high):
+            where = ", ".join(f"{v:.2f}" for v in tool)
+            self._stop(WORKSPACE, f"the tool would reach ({where}), outside the workspace box")
+        for zone in self.zones:
+            if zone.contains(tool) and self.env.device_on(zone.device):
+                self._stop(KEEP_OUT, f"the tool would enter the zone over {zone.device}, which is on")

@@ -1,0 +1,94 @@
+"""Run videos: one camera's frames with the instruction being executed written over them."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+VIDEO_CODEC = "libx264"
+BANNER_PX = 14  # height of one caption line at 1x scale
+CAPTION_LINES = 2  # fixed, so every frame of a video has the same size
+
+
+class VideoRecorder:
+    """Collects frames from one camera; `save` encodes them to MP4 atomically.
+
+    The caption band is drawn above the image (not over it), so the overlay never hides the scene;
+    text is wrapped to the frame width."""
+
+    def __init__(self, camera: str, fps: float) -> None:
+        self.camera = camera
+        self.fps = fps
+        self.frames: list[np.ndarray] = []
+        self._captions: dict[str, np.ndarray] = {}
+
+    def __call__(self, observation: Any, instruction: str) -> None:
+        image = observation.images.get(self.camera)
+        if image is None:
+            return
+        band = self._caption(instruction, image.shape[1])
+        self.frames.append(np.concatenate([band, image], axis=0))
+
+    def _caption(self, text: str, width: int) -> np.ndarray:
+        key = f"{width}:{text}"
+        if key not in self._captions:
+            self._captions[key] = render_caption(text, width)
+        return self._captions[key]
+
+    def save(self, path: Path) -> Path:
+        if not self.frames:
+            raise ValueError("no frames were recorded")
+        import av
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mp4", dir=path.parent)
+        os.close(fd)
+        height, width = self.frames[0].shape[:2]
+        try:
+            with av.open(tmp, "w", format="mp4") as out:
+                stream = out.add_stream(VIDEO_CODEC, rate=round(self.fps))
+                stream.height, stream.width = height - height % 2, width - width % 2
+                stream.pix_fmt = "yuv420p"
+                for i, img in enumerate(self.frames):
+                    img = np.ascontiguousarray(img[: stream.height, : stream.width])
+                    frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+                    frame.pts = i
+                    out.mux(stream.encode(frame))
+                out.mux(stream.encode())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+
+def render_caption(text: str, width: int) -> np.ndarray:
+    """A dark band with `text` in white, wrapped to `width` pixels (PIL's built-in font)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    scale = max(1, width // 256)
+    font = ImageFont.load_default(size=10 * scale) if hasattr(ImageFont, "load_default") else None
+    draw = ImageDraw.Draw(Image.new("RGB", (width, 1)))
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(trial, font=font) <= width - 4:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    if len(lines) > CAPTION_LINES:
+        lines = [*lines[: CAPTION_LINES - 1], " ".join(lines[CAPTION_LINES - 1 :])]
+        while len(lines[-1]) > 1 and draw.textlength(lines[-1] + "...", font=font) > width - 4:
+            lines[-1] = lines[-1][:-1]
+        lines[-1] += "..."
+    line_px = BANNER_PX * scale
+    height = line_px * CAPTION_LINES + 2
+    band = Image.new("RGB", (width, height), (20, 20, 20))
+    draw = ImageDraw.Draw(band)
+    for i, line in enumerate(lines):
+        draw.text((2, 1 + i * line_px), line, fill=(255, 255, 255), font=font)
+    return np.asarray(band, dtype=np.uint8)
