@@ -1,0 +1,149 @@
+"""`labc bench`: success rates of a policy on the LabUtopia-style suite, per task and split.
+
+Prints a markdown table (rates with Wilson 95% intervals) and writes it, with every episode's record,
+as JSON and markdown into the workspace's `runs/bench/` (or `--out`). Seeds are fixed per (task, robot,
+split, episode), so rerunning the same policy gives the same table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from labc.workspace import Workspace, announce_default
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _levels(value: str) -> list[int]:
+    try:
+        return [int(v) for v in _csv(value)]
+    except ValueError:
+        raise click.UsageError(f"--levels takes comma-separated numbers, got {value!r}") from None
+
+
+@click.command()
+@click.option("--suite", type=click.Choice(["labutopia"]), default="labutopia", show_default=True)
+@click.option("--levels", default="1,2,3,4", show_default=True, help="Comma-separated LabUtopia levels.")
+@click.option("--tasks", default="", help="Only these tasks (comma-separated protocol names).")
+@click.option("--policy", type=click.Choice(["expert", "labvla"]), default="expert", show_default=True)
+@click.option(
+    "--checkpoint", type=click.Path(path_type=Path), help="LabVLA checkpoint (default: workspace latest)."
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["auto", "flow", "fast"]),
+    default="auto",
+    show_default=True,
+    help="LabVLA decoding: flow expert, FAST tokens, or whatever the checkpoint has.",
+)
+@click.option("--episodes", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--split", "splits", default="id,ood", show_default=True, help="Comma-separated: id, ood.")
+@click.option("--robots", default="franka", show_default=True, help="Comma-separated robot profiles.")
+@click.option("--max-retries", type=click.IntRange(min=0), default=2, show_default=True)
+@click.option("--resolution", type=click.IntRange(min=16), default=128, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes (0 or 1: run in this process).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: workspace runs/bench).",
+)
+@click.option("--name", help="Result file stem (default: the policy name).")
+@click.option(
+    "--experts",
+    default="robogenesis.experts.registry:get_expert",
+    show_default=True,
+    help="MODULE:FUNCTION giving the expert for an expert name.",
+)
+@click.option("--quiet", is_flag=True, help="No per-episode progress lines.")
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder (default ./labc-out).")
+def command(
+    suite: str,
+    levels: str,
+    tasks: str,
+    policy: str,
+    checkpoint: Path | None,
+    mode: str,
+    episodes: int,
+    splits: str,
+    robots: str,
+    max_retries: int,
+    resolution: int,
+    workers: int,
+    out: Path | None,
+    name: str | None,
+    experts: str,
+    quiet: bool,
+    workspace: Path | None,
+) -> None:
+    """Benchmark a policy on the LabUtopia-style suite."""
+    from labc.atomic import write_text
+    from labc.runtime.bench import BenchError, PolicySpec, run_bench
+    from labc.runtime.executor import RunOptions
+    from labc.runtime.policies import PolicyLoadError, resolve_checkpoint
+    from labsim.robot_profile import list_profiles
+
+    ws = Workspace.resolve(workspace)
+    split_list = _csv(splits)
+    bad = [s for s in split_list if s not in ("id", "ood")]
+    if bad or not split_list:
+        raise click.UsageError(f"--split takes id and/or ood, got {splits!r}")
+    robot_list = _csv(robots)
+    unknown = [r for r in robot_list if r not in list_profiles()]
+    if unknown or not robot_list:
+        raise click.UsageError(
+            f"unknown robot {unknown[0] if unknown else robots!r}; known: {', '.join(list_profiles())}"
+        )
+    if policy == "labvla":
+        if checkpoint is None:
+            announce_default("checkpoint", ws.checkpoints / "latest")
+        try:
+            checkpoint = resolve_checkpoint(checkpoint, ws.checkpoints)
+        except PolicyLoadError as exc:
+            raise click.ClickException(str(exc)) from None
+    spec = PolicySpec(
+        name=policy, checkpoint=checkpoint, experts=experts if policy == "expert" else None, mode=mode
+    )
+    if out is None:
+        out = ws.runs / "bench"
+        announce_default("output folder", out)
+
+    def progress(record, i: int, n: int) -> None:  # type: ignore[no-untyped-def]
+        if not quiet:
+            outcome = "ok" if record.success else f"{record.stop_reason} at {record.failed_node}"
+            click.echo(
+                f"[{i}/{n}] L{record.level} {record.task} {record.robot} {record.split} #{record.episode}: "
+                f"{outcome} ({record.wall_s:.1f} s)",
+                err=True,
+            )
+
+    try:
+        report = run_bench(
+            suite,
+            _levels(levels),
+            split_list,  # type: ignore[arg-type]
+            robot_list,
+            episodes,
+            spec,
+            RunOptions(max_retries=max_retries),
+            tasks=_csv(tasks),
+            workers=workers,
+            resolution=resolution,
+            progress=progress,
+        )
+    except BenchError as exc:
+        raise click.UsageError(str(exc)) from None
+    stem = name or policy
+    write_text(out / f"{stem}.json", report.model_dump_json(indent=2) + "\n")
+    write_text(out / f"{stem}.md", report.markdown() + "\n")
+    click.echo(report.markdown())
+    click.echo(f"results: {out / f'{stem}.json'}")

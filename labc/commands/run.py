@@ -1,0 +1,132 @@
+"""`labc run`: execute a compiled protocol with a policy in simulation, node by node, and report.
+
+With no PROTOCOL it runs the built-in level-1 suite; with `--policy labvla` and no `--checkpoint` it
+takes the workspace's latest checkpoint, so `labc run --policy labvla` works right after
+`labc synthesize` and `labc train`. The exit code is 0 only when every protocol completed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from labc.workspace import Workspace, announce_default
+
+DEFAULT_ROBOT = "franka"
+
+
+def level1_suite() -> list[Path]:
+    from labc.runtime.bench import EXAMPLES
+
+    return sorted((EXAMPLES / "level1").glob("*.yaml"))
+
+
+@click.command()
+@click.argument("protocols", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--policy", type=click.Choice(["expert", "labvla"]), default="expert", show_default=True)
+@click.option(
+    "--checkpoint", type=click.Path(path_type=Path), help="LabVLA checkpoint (default: workspace latest)."
+)
+@click.option("--robot", help=f"Robot profile (default {DEFAULT_ROBOT}).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Scene randomization and reset seed.")
+@click.option("--split", type=click.Choice(["id", "ood"]), default="id", show_default=True)
+@click.option("--video", type=click.Path(path_type=Path), help="Write an MP4 with the instruction overlaid.")
+@click.option("--max-retries", type=click.IntRange(min=0), default=2, show_default=True)
+@click.option(
+    "--stall-timeout",
+    type=click.FloatRange(min=0.01),
+    default=60.0,
+    show_default=True,
+    help="Seconds one policy call may take before a safe stop.",
+)
+@click.option("--resolution", type=click.IntRange(min=16), default=128, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON instead of a table.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for JSON results (default: workspace runs/run).",
+)
+@click.option(
+    "--experts",
+    default="robogenesis.experts.registry:get_expert",
+    show_default=True,
+    help="MODULE:FUNCTION giving the expert for an expert name.",
+)
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder (default ./labc-out).")
+def command(
+    protocols: tuple[Path, ...],
+    policy: str,
+    checkpoint: Path | None,
+    robot: str | None,
+    seed: int,
+    split: str,
+    video: Path | None,
+    max_retries: int,
+    stall_timeout: float,
+    resolution: int,
+    as_json: bool,
+    out: Path | None,
+    experts: str,
+    workspace: Path | None,
+) -> None:
+    """Run PROTOCOL... (default: the level-1 suite) with a policy; report each node's outcome."""
+    from labc.atomic import write_text
+    from labc.runtime.episode import EpisodeSpec, run_episode
+    from labc.runtime.executor import RunOptions
+    from labc.runtime.policies import PolicyLoadError, load_policy
+    from labsim.errors import SceneError, UnknownRobotError
+    from labsim.robot_profile import load_profile
+    from robogenesis.compose import CompositionError, load_compiled
+
+    ws = Workspace.resolve(workspace)
+    if not protocols:
+        protocols = tuple(level1_suite())
+        announce_default("protocols", f"built-in level-1 suite ({len(protocols)} tasks)")
+    for path in protocols:
+        if not path.is_file():
+            raise click.UsageError(f"no such protocol file: {path}")
+    if robot is None:
+        robot = DEFAULT_ROBOT
+        announce_default("robot", robot)
+    try:
+        load_profile(robot)
+    except UnknownRobotError as exc:
+        raise click.UsageError(str(exc)) from None
+    if video is not None and len(protocols) > 1:
+        raise click.UsageError("--video records one protocol; name a single PROTOCOL")
+    if policy == "labvla" and checkpoint is None:
+        announce_default("checkpoint", ws.checkpoints / "latest")
+    try:
+        agent = load_policy(
+            policy, checkpoint=checkpoint, checkpoints_root=ws.checkpoints, seed=seed, experts=experts
+        )
+    except PolicyLoadError as exc:
+        raise click.ClickException(str(exc)) from None
+    options = RunOptions(max_retries=max_retries, stall_timeout_s=stall_timeout)
+    results = []
+    for path in protocols:
+        try:
+            compiled = load_compiled(path, robot)
+        except CompositionError as exc:
+            raise click.ClickException(str(exc)) from None
+        spec = EpisodeSpec(robot=robot, seed=seed, split=split, resolution=resolution, video=video)  # type: ignore[arg-type]
+        try:
+            result = run_episode(compiled, agent, spec, options)
+        except SceneError as exc:
+            raise click.ClickException(f"{path}: the scene cannot be built: {exc}") from None
+        results.append(result)
+        folder = out if out is not None else ws.runs / "run"
+        target = folder / f"{compiled.protocol.name}-{robot}-{policy}-s{seed}-{split}.json"
+        write_text(target, result.model_dump_json(indent=2) + "\n")
+        if as_json:
+            click.echo(result.model_dump_json(indent=2))
+        else:
+            click.echo(result.table())
+            click.echo(f"result: {target}" + (f"; video: {result.video}" if result.video else ""))
+            click.echo()
+    done = sum(r.completed for r in results)
+    if len(results) > 1 and not as_json:
+        click.echo(f"{done}/{len(results)} protocols completed")
+    if done < len(results):
+        raise SystemExit(1)
