@@ -129,4 +129,4 @@ def command(
     if len(results) > 1 and not as_json:
         click.echo(f"{done}/{len(results)} protocols completed")
     if done < len(results):
-        raise SystemExit(1)
+        click.get_current_context().exit(1)

@@ -1,0 +1,72 @@
+"""The executor's walk over the DAG: order, time budgets, retries, and policies that declare themselves done."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from labc.runtime.episode import EpisodeSpec, run_episode
+from labc.runtime.executor import RunOptions, node_budget
+from tests.runtime import policies
+
+WAITS = """\
+labc: 1
+protocol: two_waits
+robots: [franka, ur5]
+labware:
+  beaker: {type: beaker_250ml, at: bench/center, contains: 50 mL water}
+steps:
+  - wait 1 s
+  - wait 0.5 s
+"""
+
+
+class DonePolicy(policies._Base):
+    """Has nothing to do: answers every instruction with an empty chunk."""
+
+    name = "done"
+
+    def act(self, observation):
+        return np.zeros((0, self.env.robot.n_arm + 1))
+
+
+@pytest.fixture(scope="module")
+def waits(tmp_path_factory):
+    from robogenesis.compose import load_compiled
+
+    path = tmp_path_factory.mktemp("protocols") / "waits.yaml"
+    path.write_text(WAITS)
+    return load_compiled(path, "franka")
+
+
+def test_a_policy_that_is_done_is_held_while_a_timer_runs(waits):
+    result = run_episode(waits, DonePolicy(), EpisodeSpec(robot="franka"), RunOptions(max_retries=0))
+    assert result.completed and result.stop_reason == "ok"
+    assert [n.id for n in result.nodes] == ["n0001", "n0002"]  # schedule order
+    assert [n.reason for n in result.nodes] == ["ok", "ok"]
+    # each wait took its duration (its clock starts at the first check, after the first step)
+    for node, duration in zip(result.nodes, (1.0, 0.5), strict=True):
+        assert duration <= node.time_s <= duration + 0.1 + 1e-9
+    assert result.safety == []
+
+
+def test_a_node_that_never_succeeds_is_retried_then_stops_the_run(compiled_of):
+    options = RunOptions(max_retries=2, time_factor=0.1, time_slack_s=0.2)
+    compiled = compiled_of("level1/place")
+    result = run_episode(compiled, policies.HoldPolicy(), EpisodeSpec(robot="franka"), options)
+    assert not result.completed and not result.safe_stop and result.stop_reason == "timeout"
+    first, second = result.nodes
+    budget = node_budget(compiled.nodes[0].duration_s, 20.0, options)
+    assert (first.reason, first.retries, first.steps) == ("timeout", 2, 3 * budget)
+    assert first.time_s == pytest.approx(3 * budget / 20.0)
+    assert (second.reason, second.steps, second.time_s) == ("not_run", 0, 0.0)
+    assert "place on franka with hold (seed 0, id): stopped: timeout" in result.table()
+
+
+def test_result_json_round_trips(compiled_of):
+    from labc.runtime.results import RunResult
+
+    options = RunOptions(max_retries=0, time_factor=0.05, time_slack_s=0.1)
+    result = run_episode(compiled_of("level1/pick"), policies.HoldPolicy(), EpisodeSpec(robot="ur5"), options)
+    again = RunResult.model_validate_json(result.model_dump_json())
+    assert again == result
