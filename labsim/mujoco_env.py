@@ -22,6 +22,7 @@ MAX_QVEL = 200.0
 SETTLE_S = 0.2
 SHAKER_AMPLITUDE_M = 0.015
 SHAKER_HZ = 2.0
+EJECT_ARM_M = 0.03  # a tip lifted this far above its rack position may be pushed back in to eject it
 
 
 class MujocoBackend:
@@ -79,6 +80,7 @@ class MujocoEnv:
                     self.data.qpos[adr : adr + 2] += shift
         self._on = {name: False for name, a in self.info.assets.items() if a.button_joint}
         self._was_pressed = dict.fromkeys(self._on, False)
+        self._last_press_s = dict.fromkeys(self._on, -np.inf)
         self._pipettes = {
             n: PipetteState(dial_ul=self._pipette_max(n)) for n, a in self.info.assets.items() if a.tip_site
         }
@@ -215,6 +217,18 @@ class MujocoEnv:
         self.data.qpos[self._grip_q] = self.robot.gripper.joint_open + gripper_close * span
         mujoco.mj_forward(self.model, self.data)
 
+    def command(self) -> np.ndarray:
+        """The action now applied: arm servo targets, then the gripper command (0 open, 1 closed).
+
+        Experts continue from it, so a held object is not dropped when a new skill starts."""
+        span = self._grip_closed - self._grip_open
+        grip = float(np.mean((self.data.ctrl[self._grip_act] - self._grip_open) / span))
+        return np.concatenate([self.data.ctrl[self._arm_act], [grip]])
+
+    def tool_rot(self) -> np.ndarray:
+        """Tool site orientation as a 3x3 world rotation matrix."""
+        return self.data.site_xmat[self._tool].reshape(3, 3).copy()
+
     def tool_pos(self) -> np.ndarray:
         return self.data.site_xpos[self._tool].copy()
 
@@ -250,6 +264,10 @@ class MujocoEnv:
 
     def device_on(self, name: str) -> bool:
         return self._on.get(name, False)
+
+    def last_press_s(self, name: str) -> float:
+        """Simulated time the device's button was last held down (-inf if never this episode)."""
+        return self._last_press_s.get(name, -np.inf)
 
     def pipette(self, name: str) -> PipetteState:
         try:
@@ -300,6 +318,8 @@ class MujocoEnv:
     def _update_devices(self) -> None:
         for name in self._on:
             pressed = button_pressed(self, name)
+            if pressed:
+                self._last_press_s[name] = float(self.data.time)
             if pressed and not self._was_pressed[name]:
                 self._on[name] = not self._on[name]
                 plate = f"{name}/plate"
@@ -321,6 +341,10 @@ class MujocoEnv:
             if state.tip_from is None:
                 self._try_attach(name, state, nozzle)
                 continue
+            if not state.armed:
+                rack, well = state.tip_from
+                home = self._tip_slot(rack, well)
+                state.armed = bool(tip_end[2] - home[2] > EJECT_ARM_M)
             self._try_eject(name, state, tip_end)
             if state.tip_from is None:
                 continue
@@ -342,7 +366,7 @@ class MujocoEnv:
                 self._wells[where.labware][where.well] -= take
                 state.loaded_ul, state.loaded_from = take, key
                 state.aspirated.append((where.labware, where.well, take))
-            elif state.loaded_ul > 0.0 and key != state.loaded_from:
+            elif state.loaded_ul > 0.0:  # back into the same well too: that is how mixing works
                 if where.well is not None:
                     self._wells[where.labware][where.well] += state.loaded_ul
                 state.dispensed.append((where.labware, where.well, state.loaded_ul))
@@ -360,17 +384,30 @@ class MujocoEnv:
                     remaining.discard(well)
                     self.model.geom_rgba[gid, 3] = 0.0
                     self.model.geom_rgba[self.model.geom(self.info.assets[name].pipette_tip_geom).id, 3] = 1.0
-                    state.tip_from, state.had_tip = (rack, well), True
+                    state.tip_from, state.had_tip, state.armed = (rack, well), True, False
                     return
+
+    def _tip_slot(self, rack: str, well: str) -> np.ndarray:
+        """Where a tip's end sits when pushed into rack position `well` (the rack's top surface)."""
+        geom = self.info.assets[rack].tip_geoms[well]
+        return self.data.geom_xpos[self.model.geom(geom).id] - np.array([0.0, 0.0, 0.012])
+
+    def tips_left(self, rack: str) -> list[str]:
+        """Rack positions still holding a tip, row-major (the order `skills` hands tips out)."""
+        remaining = self._tips.get(rack, set())
+        return [w for w in self.info.assets[rack].wells.names() if w in remaining] if remaining else []
 
     def _try_eject(self, name: str, state: PipetteState, tip_end: np.ndarray) -> None:
         for rack, remaining in self._tips.items():
             asset = self.info.assets[rack]
-            for well, geom in asset.tip_geoms.items():
+            for well in asset.tip_geoms:
                 if well in remaining:
                     continue
-                slot = self.data.geom_xpos[self.model.geom(geom).id] - np.array([0.0, 0.0, 0.012])
-                if np.linalg.norm(slot - tip_end) < ATTACH_RADIUS_M and (rack, well) != state.tip_from:
+                slot = self._tip_slot(rack, well)
+                back_home = (rack, well) == state.tip_from and state.armed
+                if np.linalg.norm(slot - tip_end) < ATTACH_RADIUS_M and (
+                    back_home or (rack, well) != state.tip_from
+                ):
                     self.model.geom_rgba[self.model.geom(self.info.assets[name].pipette_tip_geom).id, 3] = 0.0
                     state.tip_from = None
                     return

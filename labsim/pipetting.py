@@ -23,6 +23,7 @@ class PipetteState:
     dial_ul: float
     tip_from: tuple[str, str] | None = None  # (rack, well)
     had_tip: bool = False
+    armed: bool = False  # the tip has left its rack position, so pushing it back there ejects it
     loaded_ul: float = 0.0
     loaded_from: tuple[str, str | None] | None = None
     dwell_s: float = 0.0

@@ -23,6 +23,7 @@ OPEN_AWAY_M = 0.04
 CLOSED_TRAVEL_M = 0.02
 CLOSE_AWAY_M = 0.08
 PRESS_FRACTION = 0.7
+PRESS_MEMORY_S = 2.0
 POUR_FRACTION = 0.9
 SPILL_FRACTION = 0.1
 UPRIGHT_DEG = 30.0
@@ -40,17 +41,37 @@ def pick(env: Any, p: Any) -> bool:
     return bool(env.body_pos(p.object)[2] - env.initial_pos(p.object)[2] > PICK_LIFT_M)
 
 
+def place_goal(env: Any, p: Any) -> tuple[np.ndarray, float]:
+    """(target XY, height the object's base should rest at) for a place: on a labware item or
+    instrument, in a container, or at a bench spot such as `bench/stand` (where an object that
+    started there rests as it started, e.g. a pipette in its stand)."""
+    from labsim.layout import BENCH_TOP_Z, SITES
+
+    obj = env.asset(p.object)
+    if "/" in p.target:
+        if p.target not in SITES:
+            raise SceneError(f"unknown bench spot {p.target!r}; known: {', '.join(SITES)}")
+        xy = np.asarray(SITES[p.target], float)
+        start = env.initial_pos(obj.name)
+        rest_z = float(start[2]) if np.hypot(*(start[:2] - xy)) <= PLACE_XY_M else BENCH_TOP_Z
+        return xy, rest_z
+    target = env.asset(p.target)
+    there = env.body_pos(target.name)
+    relation = getattr(p, "relation", "on") or "on"
+    inside = relation == "in" and target.is_container
+    return there[:2].copy(), float(there[2] + (0.0 if inside else target.top_z_m))
+
+
 def place(env: Any, p: Any) -> bool:
     """XY within 5 cm of the target, base within 5 cm of where it should rest, gripper open and away."""
-    obj, target = env.asset(p.object), env.asset(p.target)
-    here, there = env.body_pos(obj.name), env.body_pos(target.name)
-    if np.hypot(*(here[:2] - there[:2])) > PLACE_XY_M:
+    obj = env.asset(p.object)
+    here = env.body_pos(obj.name)
+    xy, rest_z = place_goal(env, p)
+    if np.hypot(*(here[:2] - xy)) > PLACE_XY_M:
         return False
     relation = getattr(p, "relation", "on") or "on"
-    rest_z = there[2] + (target.top_z_m if relation == "on" or not target.is_container else 0.0)
-    if relation == "in" and target.is_container:
-        inside = there[2] - 0.01 <= here[2] <= there[2] + target.top_z_m
-        if not inside:
+    if relation == "in" and "/" not in p.target and env.asset(p.target).is_container:
+        if not rest_z - 0.01 <= here[2] <= rest_z + env.asset(p.target).top_z_m:
             return False
     elif abs(here[2] - rest_z) > PLACE_Z_M:
         return False
@@ -96,8 +117,10 @@ def button_pressed(env: Any, device: str) -> bool:
 
 
 def press_button(env: Any, p: Any) -> bool:
-    """The button is held down past 70 % of its travel, or a press already switched the device on."""
-    return button_pressed(env, p.device) or env.device_on(p.device)
+    """The button is held down past 70 % of its travel, or was within the last 2 s: a press is a push
+    and a release, and the press that switches a device off must count as much as the one that
+    switches it on."""
+    return button_pressed(env, p.device) or env.time_s - env.last_press_s(p.device) <= PRESS_MEMORY_S
 
 
 def heat(env: Any, p: Any) -> bool:
@@ -162,12 +185,14 @@ def aspirate(env: Any, p: Any) -> bool:
 
 
 def dispense(env: Any, p: Any) -> bool:
+    """The pipette's latest dispense went into the target (and well) with the requested volume: mixing
+    dispenses into the same well again and again, so earlier deliveries must not add up."""
     state = env.pipette(p.pipette)
-    delivered = sum(
-        v
-        for lab, well, v in state.dispensed
-        if lab == p.target and (not getattr(p, "well", None) or well == p.well)
-    )
+    if not state.dispensed:
+        return False
+    lab, well, delivered = state.dispensed[-1]
+    if lab != p.target or (getattr(p, "well", None) and well != p.well):
+        return False
     return abs(delivered - p.volume_ul) <= VOLUME_TOLERANCE * p.volume_ul
 
 

@@ -12,11 +12,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import mujoco
+import numpy as np
 
 from labsim.robot_profile import RobotProfile, robosuite_assets
 
 GRIPPER_PREFIX = "gripper/"
 ROBOT_COLLISION_RGBA = (0.62, 0.66, 0.72, 1.0)
+GRIPPER_JOINT_DAMPING = 0.1
+GRIPPER_JOINT_ARMATURE = 0.001
 
 
 def _add_position_servo(spec: mujoco.MjSpec, name: str, joint: str, kp: float, kv: float) -> None:
@@ -46,6 +49,9 @@ def load_mjcf(path: Path) -> mujoco.MjSpec:
     if compiler is None:
         compiler = ET.Element("compiler")
         root.insert(0, compiler)
+    # robosuite compiles every file under its world's angle="radian"; alone, MJCF defaults to degrees
+    # (the Robotiq finger range "0 0.8" would become 0.8 degrees).
+    compiler.set("angle", compiler.get("angle", "radian"))
     for attr in ("meshdir", "texturedir"):
         compiler.set(attr, str(path.parent / compiler.get(attr, "")))
     return mujoco.MjSpec.from_string(ET.tostring(root, encoding="unicode"))
@@ -66,6 +72,13 @@ def build_robot_spec(profile: RobotProfile) -> mujoco.MjSpec:
     for geom in gripper.geoms:
         if geom.group == 0 and (geom.contype != 0 or geom.conaffinity != 0):
             geom.rgba = (0.35, 0.35, 0.38, 1.0)
+    for joint in gripper.joints:
+        # robosuite's world defaults give finger linkages some damping; without it the light,
+        # tendon-coupled Robotiq links flail and kick whatever they touch.
+        damping = np.array(joint.damping, dtype=float)
+        damping[0] = max(damping[0], GRIPPER_JOINT_DAMPING)
+        joint.damping = damping
+        joint.armature = max(float(joint.armature), GRIPPER_JOINT_ARMATURE)
 
     for joint_name, (lo, hi), kp in zip(profile.arm_joints, profile.joint_limits, profile.kp, strict=True):
         joint = arm.joint(joint_name)

@@ -150,6 +150,7 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
 
     spec = mujoco.MjSpec()
     spec.modelname = "labsim_scene"
+    spec.compiler.degree = False  # every angle labsim writes (hinge ranges) is in radians
     spec.option.timestep = PHYSICS_TIMESTEP_S
     spec.option.integrator = mujoco.mjtIntegrator.mjINT_IMPLICITFAST
     spec.option.cone = mujoco.mjtCone.mjCONE_ELLIPTIC
@@ -177,6 +178,8 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
         info.assets[item.name] = build_labware(
             spec.worldbody, item.name, kinds[item.name], pos, item.volume_ul
         )
+        if info.assets[item.name].button_joint:  # the cap slides into its own housing when pressed
+            spec.add_exclude(bodyname1=item.name, bodyname2=f"{item.name}/button")
         if item.name in scene.look.labware:
             _dress_labware(spec, info.assets[item.name].body, scene.look.labware[item.name])
     return spec, info

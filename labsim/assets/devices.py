@@ -49,17 +49,18 @@ def _add_door(dev: mujoco.MjsBody, name: str, kind: Any, hx: float, hy: float, h
     if handle.side in ("front", "top"):
         hinge_y = hy
     width = 2 * hy
-    door = dev.add_body(name=f"{name}/door", pos=[-hx - 0.008, hinge_y, hz])
+    door = dev.add_body(name=f"{name}/door", pos=[-hx - 0.009, hinge_y, hz])  # 1 mm off the walls
     direction = -1.0 if hinge_y > 0 else 1.0  # the panel extends from the hinge across the opening
     door.add_joint(
         name=f"{name}/door_hinge",
         type=mujoco.mjtJoint.mjJNT_HINGE,
-        axis=[0.0, 0.0, -direction],
+        axis=[0.0, 0.0, direction],  # positive angles swing the panel out, towards the robot
         range=[0.0, DOOR_OPEN_RAD],
         damping=0.4,
         frictionloss=0.02,
     )
-    add_box(door, (0.008, width / 2, hz), (0.0, direction * width / 2, 0.0), DOOR_RGBA, mass=0.4)
+    # 4 mm short of the bench and the roof: a panel dragging on the bench top would not swing.
+    add_box(door, (0.008, width / 2, hz - 0.004), (0.0, direction * width / 2, 0.0), DOOR_RGBA, mass=0.4)
     offset = min(max(handle.offset_m, 0.05), width - 0.02)
     site = _handle_bar(door, name, (0.0, direction * offset, 0.0), vertical=True)
     return f"{name}/door_hinge", site
@@ -79,20 +80,28 @@ def _add_drawer(
         frictionloss=0.05,
     )
     add_open_box(drawer, (hx * 0.9, hy * 0.9, drawer_h), 0.006, "+z", (0.7, 0.7, 0.72, 1.0))
-    add_box(drawer, (0.008, hy * 0.98, drawer_h + 0.008), (-hx, 0.0, 0.0), BODY_RGBA, mass=0.3)
+    # The front fits inside the cabinet's walls (0.012 m thick) so the drawer slides free.
+    add_box(drawer, (0.008, hy - 0.014, drawer_h + 0.004), (-hx, 0.0, 0.0), BODY_RGBA, mass=0.3)
     site = _handle_bar(drawer, name, (-hx - 0.008, 0.0, 0.0), vertical=False)
     return f"{name}/drawer_slide", site
 
 
 def _add_button(
-    dev: mujoco.MjsBody, name: str, at: tuple[float, float, float], hx: float, hy: float, height: float
+    dev: mujoco.MjsBody,
+    name: str,
+    at: tuple[float, float, float],
+    hx: float,
+    hy: float,
+    height: float,
+    covered: bool = False,
 ) -> str:
     """A spring-loaded push button: on the front face when the catalog puts it below the top
     (pressed along +x), otherwise on the top (pressed down). Catalog (x width, y depth, -y = front)
     maps to world (y = -x, x = y)."""
     bx, by, bz = at
     y = min(max(-bx, -hy + 0.02), hy - 0.02)
-    on_front = bz < height - 0.01
+    # A front button would sit under a door panel and hold the door ajar: doored devices get it on top.
+    on_front = bz < height - 0.01 and not covered
     if on_front:
         pos, axis = [-hx - 0.006, y, min(max(bz, 0.015), height - 0.015)], [-1.0, 0.0, 0.0]
         quat = [0.7071068, 0.0, 0.7071068, 0.0]
@@ -147,7 +156,9 @@ def build_device(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, 
         parts["platform_joint"] = f"{name}/platform_slide"
     top = height + (0.016 if "shakes" in affordances else 0.006 if {"heats", "stirs"} & affordances else 0.0)
     if "has_button" in affordances:
-        parts["button_joint"] = _add_button(dev, name, geo.button_m, hx, hy, height)
+        parts["button_joint"] = _add_button(
+            dev, name, geo.button_m, hx, hy, height, covered="door_joint" in parts
+        )
         parts["button_travel_m"] = BUTTON_TRAVEL_M
     return AssetInfo(
         name=name,

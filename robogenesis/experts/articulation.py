@@ -1,0 +1,165 @@
+"""open_door, close_door, open_drawer, close_drawer: grasp the handle, carry it along the joint's
+own path (an arc about the hinge or a line along the slide), let go, back away.
+
+The path comes from the simulated joint (anchor, axis, kind), measured from where the handle was at
+reset, so the same code opens any hinged door, lid or drawer the asset builder makes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any, ClassVar, Literal
+
+import mujoco
+import numpy as np
+
+from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.grasp import UP, facing
+from robogenesis.experts.motion import Arm, Pose, rot_about
+from robogenesis.experts.scene import travel_height
+
+OPEN_TRAVELS_M = (0.18, 0.16)  # the predicate wants more than 0.13 m of handle travel; most first
+PULL_SPEED_M_S = 0.12
+PITCHES_RAD = (0.0, 0.4, 0.7)
+HANDLE_STAND_OFF_M = 0.06  # short: an open handle can be close to the base
+# Back off the handle, then rise: near the base a long straight retreat leaves the workspace.
+# The predicates want the tool > 0.04 m (open) or > 0.08 m (closed) from the handle.
+BACK_OFF_M = {True: 0.04, False: 0.06}
+RISE_M = {True: 0.05, False: 0.08}
+
+
+class JointPath:
+    """The handle's pose as a function of the joint coordinate, relative to the reset position."""
+
+    def __init__(self, env: Any, joint: str, handle_site: str) -> None:
+        jid = env.model.joint(joint).id
+        self.hinge = int(env.model.jnt_type[jid]) == int(mujoco.mjtJoint.mjJNT_HINGE)
+        self.anchor = env.data.xanchor[jid].copy()
+        self.axis = env.data.xaxis[jid].copy()
+        self.start = env.initial_site_pos(handle_site)
+        self.radius = float(np.linalg.norm(np.cross(self.start - self.anchor, self.axis)))
+
+    def coordinate(self, point: np.ndarray) -> float:
+        """Joint coordinate (radians or metres from reset) that puts the handle at `point`."""
+        if not self.hinge:
+            return float(np.dot(point - self.start, self.axis))
+        a = self.start - self.anchor
+        b = point - self.anchor
+        a -= self.axis * np.dot(a, self.axis)
+        b -= self.axis * np.dot(b, self.axis)
+        return float(np.arctan2(np.dot(np.cross(a, b), self.axis), np.dot(a, b)))
+
+    def transform(self, theta: float) -> tuple[np.ndarray, np.ndarray]:
+        """(rotation, translation) moving a world point from coordinate 0 to `theta`."""
+        if not self.hinge:
+            return np.eye(3), self.axis * theta
+        rot = rot_about(self.axis, theta)
+        return rot, self.anchor - rot @ self.anchor
+
+    def open_coordinate(self, travel_m: float) -> float:
+        if not self.hinge:
+            return travel_m
+        return 2.0 * float(np.arcsin(min(1.0, travel_m / (2.0 * self.radius))))
+
+
+class ArticulationExpert(Expert):
+    part: ClassVar[Literal["door", "drawer"]]
+    opens: ClassVar[bool]
+
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+        arm = Arm(env, self.options, rng)
+        asset = env.asset(params.device)
+        joint = getattr(asset, f"{self.part}_joint")
+        if joint is None or asset.handle_site is None:
+            raise PlanningError(f"{params.device} has no {self.part} with a handle")
+        path = JointPath(env, joint, asset.handle_site)
+        handle = env.site_pos(asset.handle_site)
+        theta_now = path.coordinate(handle)
+        extra = float(arm.jitter(0.01, 1)[0])
+        goals = [path.open_coordinate(t + extra) for t in OPEN_TRAVELS_M] if self.opens else [0.0]
+
+        # At reset the front faces the robot: "into the device" is the device body's +x.
+        rot_now, _ = path.transform(theta_now)
+        inward = rot_now @ env.data.body(asset.body).xmat.reshape(3, 3)[:, 0]
+        # A door's bar stands upright (fingers close sideways); a drawer's lies flat (fingers vertical).
+        fingers = np.cross(UP, inward) if self.part == "door" else UP
+        along_bar = UP if self.part == "door" else np.cross(UP, inward)
+        grasp_pos = handle + along_bar * float(arm.jitter(0.01, 1)[0])
+        plan = self._plan(arm, path, grasp_pos, inward, fingers, theta_now, goals)
+        pre, q_pre, reach, pull, retreat = plan
+
+        if arm.grip > 0.05:
+            yield from arm.gripper(0.0, 0.4)
+        yield from arm.transit(pre, travel_height(env, pre.pos))
+        yield from arm.joints_to(q_pre, arm.timed(0.3))  # onto the planned joint branch
+        yield from arm.follow(reach)
+        yield from arm.hold(0.2)
+        yield from arm.gripper(1.0, 0.8)
+        yield from arm.follow(pull)
+        yield from arm.hold(0.3)
+        yield from arm.gripper(0.0, 0.6)
+        yield from arm.follow(retreat)
+        yield from arm.hold(0.2)
+
+    def _plan(
+        self,
+        arm: Arm,
+        path: JointPath,
+        grasp_pos: np.ndarray,
+        inward: np.ndarray,
+        fingers: np.ndarray,
+        theta_now: float,
+        goals: list[float],
+    ) -> tuple[Pose, np.ndarray, list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """Grasp pose, pull and retreat, planned whole before moving. Reaching straight in is tried
+        first, then pitched down (an arm near its base reaches a high handle better from above)."""
+        reasons = []
+        for theta_goal, pitch in itertools.product(goals, PITCHES_RAD):
+            approach = inward * np.cos(pitch) - UP * np.sin(pitch)
+            for rot in facing(arm.env, approach, fingers):
+                grasp = Pose(grasp_pos, rot)
+
+                def along(s: float, grasp: Pose = grasp, theta_goal: float = theta_goal) -> Pose:
+                    rot_s, shift = path.transform((theta_goal - theta_now) * s)
+                    return Pose(rot_s @ grasp.pos + shift, rot_s @ grasp.rot)
+
+                end = along(1.0)
+                travel = abs(theta_goal - theta_now) * (path.radius if path.hinge else 1.0)
+                back = end.moved(-end.rot[:, 2] * BACK_OFF_M[self.opens])
+                pre = grasp.moved(-rot[:, 2] * HANDLE_STAND_OFF_M)
+                try:
+                    q_pre = arm.solve(pre)
+                    reach = arm.plan_line(grasp, start_q=q_pre)
+                    pull = arm.plan_line(end, max(1.0, travel / PULL_SPEED_M_S), along, start_q=reach[-1])
+                    retreat = arm.plan_line(back, start_q=pull[-1])
+                    retreat += arm.plan_line(back.moved(UP * RISE_M[self.opens]), start_q=retreat[-1])
+                except PlanningError as exc:
+                    reasons.append(exc.reason)
+                    continue
+                return pre, q_pre, reach, pull, retreat
+        raise PlanningError(f"no reachable way to work the {self.part}: {' | '.join(reasons)}")
+
+
+class OpenDoorExpert(ArticulationExpert):
+    name = "open_door"
+    part = "door"
+    opens = True
+
+
+class CloseDoorExpert(ArticulationExpert):
+    name = "close_door"
+    part = "door"
+    opens = False
+
+
+class OpenDrawerExpert(ArticulationExpert):
+    name = "open_drawer"
+    part = "drawer"
+    opens = True
+
+
+class CloseDrawerExpert(ArticulationExpert):
+    name = "close_drawer"
+    part = "drawer"
+    opens = False

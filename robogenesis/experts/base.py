@@ -1,0 +1,64 @@
+"""The expert contract: one scripted controller per atomic skill, yielding joint-target actions.
+
+The engine steps the environment with every yielded action, records observation and action, and after
+the generator ends calls `env.check(params.skill, params)`. Experts read the environment between
+yields (object poses, joint values, pipette state), so every phase starts from where the last one
+really ended rather than from where it was planned to end.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PlanningError(RuntimeError):
+    """The expert cannot produce a trajectory (unreachable pose, missing part, unknown object)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ExpertOptions(BaseModel):
+    """How experts move, shared by every skill.
+
+    `noise` scales every random perturbation (approach and grasp offsets, timing); 0 gives the
+    nominal, deterministic trajectory. `max_wait_s` caps the simulated time of `wait` nodes so an
+    hour-long incubation does not become an hour of frames (the engine then shortens the node's
+    duration too, or the wait predicate fails). `speed` scales every Cartesian speed.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    noise: float = Field(1.0, ge=0.0, le=3.0, description="Scale of random perturbations; 0 = nominal.")
+    max_wait_s: float | None = Field(
+        None,
+        gt=0.0,
+        description="Cap on the simulated seconds of a wait node (None: the full duration). A capped "
+        "wait fails its predicate unless the engine shortens the node's duration to match.",
+    )
+    speed: float = Field(1.0, gt=0.05, le=4.0, description="Scale of all Cartesian and joint speeds.")
+    linear_speed_m_s: float = Field(0.25, gt=0.0, description="Nominal tool speed of free moves.")
+    approach_m: float = Field(0.10, gt=0.02, description="Stand-off before grasping, pressing, dipping.")
+    lift_m: float = Field(0.15, gt=0.10, description="Lift after a pick (pick succeeds above 0.10 m).")
+
+
+class Expert(ABC):
+    """A scripted controller for one skill; stateless apart from its options."""
+
+    name: ClassVar[str]
+
+    def __init__(self, options: ExpertOptions | None = None) -> None:
+        self.options = options or ExpertOptions()
+
+    @abstractmethod
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+        """Yield actions (absolute arm joint targets, then gripper command in [0, 1]) one control
+        step at a time. Raises PlanningError when no trajectory can be planned."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.options!r})"

@@ -1,0 +1,292 @@
+"""Smooth motion for scripted experts: minimum-jerk joint trajectories and straight Cartesian moves
+solved by IK at every control step, seeded by the previous step so the joint path stays continuous.
+
+An `Arm` wraps one environment for one expert run. It starts from the action the environment is
+applying now (so an object held by the previous skill stays held) and only ever yields actions; the
+caller (the engine) steps the environment with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import mujoco
+import numpy as np
+
+from robogenesis.experts.base import ExpertOptions, PlanningError
+
+ROT_SPEED_RAD_S = 1.2
+MIN_MOVE_S = 0.4
+MAX_STEP_JUMP_RAD = 0.35
+BENCH_MARGIN_M = 0.01
+BENCH_CHECK_EVERY = 5
+
+_ARM_GEOMS: dict[int, list[int]] = {}
+
+
+def _arm_geoms(env: Any) -> list[int]:
+    """Colliding geoms of the arm's moving links: not the gripper (it is meant to work close to
+    surfaces), not the base (it stands on the bench at home already)."""
+    model, prefix = env.model, env.info.prefix
+    key = id(model)
+    if key not in _ARM_GEOMS:
+        data = env.ik.data
+        env.ik.forward(np.asarray(env.robot.home, float))
+        bench = _bench_geom(model)
+        _ARM_GEOMS[key] = [
+            gid
+            for gid in range(model.ngeom)
+            if model.geom_contype[gid]
+            and model.body(model.geom_bodyid[gid]).name.startswith(prefix)
+            and not model.body(model.geom_bodyid[gid]).name.startswith(f"{prefix}gripper/")
+            and mujoco.mj_geomDistance(model, data, gid, bench, 0.05, None) >= 0.05
+        ]
+    return _ARM_GEOMS[key]
+
+
+def _bench_geom(model: Any) -> int:
+    return int(model.geom("bench_top").id)
+
+
+@dataclass(frozen=True)
+class Pose:
+    """A tool pose in the world: position and 3x3 rotation (columns are the tool axes)."""
+
+    pos: np.ndarray
+    rot: np.ndarray
+
+    def quat(self) -> np.ndarray:
+        q = np.zeros(4)
+        mujoco.mju_mat2Quat(q, np.ascontiguousarray(self.rot).reshape(9))
+        return q
+
+    def moved(self, offset: np.ndarray) -> Pose:
+        return Pose(self.pos + np.asarray(offset, float), self.rot)
+
+
+def min_jerk(s: np.ndarray | float) -> np.ndarray | float:
+    """Minimum-jerk time scaling: 0 -> 1 with zero velocity and acceleration at both ends."""
+    s = np.clip(s, 0.0, 1.0)
+    return 10 * s**3 - 15 * s**4 + 6 * s**5
+
+
+def rot_about(axis: np.ndarray, angle: float) -> np.ndarray:
+    """Rotation matrix of `angle` radians about the unit `axis` (Rodrigues)."""
+    axis = np.asarray(axis, float) / np.linalg.norm(axis)
+    k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
+    return np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * (k @ k)
+
+
+def rot_between(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The smallest rotation taking direction `u` onto direction `v`."""
+    u = np.asarray(u, float) / np.linalg.norm(u)
+    v = np.asarray(v, float) / np.linalg.norm(v)
+    axis = np.cross(u, v)
+    sin, cos = np.linalg.norm(axis), float(np.dot(u, v))
+    if sin < 1e-9:
+        if cos > 0:
+            return np.eye(3)
+        ortho = np.cross(u, [1.0, 0.0, 0.0] if abs(u[0]) < 0.9 else [0.0, 1.0, 0.0])
+        return rot_about(ortho, np.pi)
+    return rot_about(axis / sin, float(np.arctan2(sin, cos)))
+
+
+def rot_angle(r: np.ndarray) -> float:
+    return float(np.arccos(np.clip((np.trace(r) - 1.0) / 2.0, -1.0, 1.0)))
+
+
+def interpolate_rot(r0: np.ndarray, r1: np.ndarray, s: float) -> np.ndarray:
+    """Rotation a fraction `s` of the way from r0 to r1 (geodesic)."""
+    rel = r0.T @ r1
+    angle = rot_angle(rel)
+    if angle < 1e-9:
+        return r0
+    axis = np.array([rel[2, 1] - rel[1, 2], rel[0, 2] - rel[2, 0], rel[1, 0] - rel[0, 1]])
+    if np.linalg.norm(axis) < 1e-9:  # a half turn: any perpendicular axis from the symmetric part
+        sym = (rel + np.eye(3)) / 2.0
+        axis = sym[:, int(np.argmax(np.diag(sym)))]
+    return r0 @ rot_about(axis, s * angle)
+
+
+class Arm:
+    """The motion vocabulary of an expert run on one environment."""
+
+    def __init__(self, env: Any, options: ExpertOptions, rng: np.random.Generator) -> None:
+        self.env = env
+        self.options = options
+        self.rng = rng
+        command = np.asarray(env.command(), float)
+        self.q = command[:-1].copy()
+        self.grip = float(np.clip(command[-1], 0.0, 1.0))
+        self.hz = float(env.robot.control_hz)
+
+    # ---- reading -------------------------------------------------------------------------------
+    def pose(self) -> Pose:
+        """Where the tool really is (measured)."""
+        return Pose(self.env.tool_pos(), self.env.tool_rot())
+
+    def planned(self, q: np.ndarray | None = None) -> Pose:
+        """Where the commanded joint targets (or `q`) put the tool."""
+        pos, quat = self.env.ik.forward(self.q if q is None else q)
+        rot = np.zeros(9)
+        mujoco.mju_quat2Mat(rot, quat)
+        return Pose(pos, rot.reshape(3, 3))
+
+    def jitter(self, scale: float, size: int = 3) -> np.ndarray:
+        """A uniform perturbation of +-scale (times the noise option) per component."""
+        return self.rng.uniform(-1.0, 1.0, size) * scale * self.options.noise
+
+    def timed(self, seconds: float) -> int:
+        """Control steps for a nominal duration, scaled by speed and perturbed by noise."""
+        factor = 1.0 + 0.15 * self.options.noise * self.rng.uniform(-1.0, 1.0)
+        return max(1, round(seconds * factor / self.options.speed * self.hz))
+
+    def action(self) -> np.ndarray:
+        return np.concatenate([self.q, [self.grip]])
+
+    # ---- planning ------------------------------------------------------------------------------
+    def solve(self, pose: Pose, seed: np.ndarray | None = None, restarts: int = 8) -> np.ndarray:
+        start = self.q if seed is None else seed
+        result = self.env.ik.solve(pose.pos, pose.quat(), q_init=start, restarts=restarts)
+        if not result.success:
+            raise PlanningError(f"IK failed at {np.round(pose.pos, 3).tolist()}: {result.reason}")
+        q = np.asarray(result.qpos)
+        self.check_bench(q, pose)
+        return q
+
+    def check_bench(self, q: np.ndarray, pose: Pose) -> None:
+        """Reject arm configurations whose links (not the gripper) touch the bench: IK alone would
+        happily rest an elbow on it to reach a low button near the base."""
+        model, data = self.env.model, self.env.ik.data
+        geoms = _arm_geoms(self.env)
+        self.env.ik.forward(q)
+        bench = _bench_geom(model)
+        for gid in geoms:
+            if mujoco.mj_geomDistance(model, data, gid, bench, BENCH_MARGIN_M, None) < BENCH_MARGIN_M:
+                raise PlanningError(
+                    f"reaching {np.round(pose.pos, 3).tolist()} would put {model.geom(gid).name or 'a link'}"
+                    " on the bench"
+                )
+
+    def solve_any(self, poses: list[Pose]) -> tuple[int, np.ndarray]:
+        """The first reachable pose of equivalent candidates (e.g. a grasp and its 180-degree twin),
+        preferring the one nearest the current joints."""
+        found: list[tuple[float, int, np.ndarray]] = []
+        reasons = []
+        for index, pose in enumerate(poses):
+            try:
+                q = self.solve(pose)
+            except PlanningError as exc:
+                reasons.append(exc.reason)
+                continue
+            found.append((float(np.linalg.norm(q - self.q)), index, q))
+        if not found:
+            raise PlanningError("; ".join(reasons))
+        _, index, q = min(found, key=lambda item: item[0])
+        return index, q
+
+    def _seconds(self, start: Pose, goal: Pose) -> float:
+        dist = float(np.linalg.norm(goal.pos - start.pos))
+        turn = rot_angle(start.rot.T @ goal.rot)
+        return max(MIN_MOVE_S, dist / self.options.linear_speed_m_s, turn / ROT_SPEED_RAD_S)
+
+    # ---- moving (generators of actions) --------------------------------------------------------
+    def hold(self, seconds: float, grip: float | None = None) -> Iterator[np.ndarray]:
+        if grip is not None:
+            self.grip = float(grip)
+        for _ in range(max(1, round(seconds / self.options.speed * self.hz))):
+            yield self.action()
+
+    def gripper(self, value: float, seconds: float = 0.6) -> Iterator[np.ndarray]:
+        """Open (0) or close (1) the gripper over the first half of `seconds`, then let the fingers
+        settle. A ramp, not a step: light linkage fingers (Robotiq) snap open violently when a
+        squeezed object is let go all at once."""
+        steps = max(2, round(seconds / self.options.speed * self.hz))
+        ramp = max(1, steps // 2)
+        start = self.grip
+        for k in range(1, steps + 1):
+            self.grip = start + (float(value) - start) * min(1.0, k / ramp)
+            yield self.action()
+
+    def joints_to(self, goal: np.ndarray, steps: int) -> Iterator[np.ndarray]:
+        start = self.q.copy()
+        for k in range(1, steps + 1):
+            self.q = start + (goal - start) * min_jerk(k / steps)
+            yield self.action()
+
+    def move_to(self, goal: Pose, seconds: float | None = None) -> Iterator[np.ndarray]:
+        """Joint-space move (minimum jerk) to a pose: for free space, away from obstacles."""
+        q_goal = self.solve(goal)
+        steps = self.timed(seconds if seconds is not None else self._seconds(self.planned(), goal))
+        yield from self.joints_to(q_goal, steps)
+
+    def plan_line(
+        self,
+        goal: Pose,
+        seconds: float | None = None,
+        path: Any = None,
+        start_q: np.ndarray | None = None,
+        exact: bool = False,
+    ) -> list[np.ndarray]:
+        """Joint targets, one per control step, for a straight tool motion (position along a line,
+        orientation along the geodesic, minimum-jerk timing) or along `path(s) -> Pose` (arcs for
+        doors). Everything is solved before anything moves, so a failure leaves the arm untouched.
+        `exact` keeps `seconds` as given (durations a predicate counts)."""
+        q = (self.q if start_q is None else np.asarray(start_q, float)).copy()
+        start = self.planned(q)
+        if exact and seconds is not None:  # durations a predicate counts: no noise, no speed-up
+            steps = max(1, round(seconds * self.hz))
+        else:
+            steps = self.timed(seconds if seconds is not None else self._seconds(start, goal))
+        out = []
+        for k in range(1, steps + 1):
+            s = float(min_jerk(k / steps))
+            if path is None:
+                target = Pose(start.pos + (goal.pos - start.pos) * s, interpolate_rot(start.rot, goal.rot, s))
+            else:
+                target = path(s)
+            q = self._track(target, q)
+            if k == steps or k % BENCH_CHECK_EVERY == 0:
+                self.check_bench(q, target)
+            out.append(q)
+        return out
+
+    def follow(self, qs: list[np.ndarray]) -> Iterator[np.ndarray]:
+        for q in qs:
+            self.q = q
+            yield self.action()
+
+    def line_to(self, goal: Pose, seconds: float | None = None, path: Any = None) -> Iterator[np.ndarray]:
+        yield from self.follow(self.plan_line(goal, seconds, path))
+
+    def transit(self, goal: Pose, travel_z: float) -> Iterator[np.ndarray]:
+        """Up to `travel_z`, across at that height, then straight down (or in) to `goal`: the way
+        between two places on a bench cluttered with labware."""
+        here = self.planned()
+        if here.pos[2] < travel_z - 0.01:
+            yield from self.line_to(Pose(np.array([*here.pos[:2], travel_z]), here.rot))
+        above = Pose(np.array([*goal.pos[:2], max(travel_z, goal.pos[2])]), goal.rot)
+        try:
+            qs = self.plan_line(above)
+        except PlanningError:
+            yield from self.move_to(above)
+        else:
+            yield from self.follow(qs)
+        yield from self.line_to(goal)
+
+    def _track(self, target: Pose, previous: np.ndarray) -> np.ndarray:
+        result = self.env.ik.solve(target.pos, target.quat(), q_init=previous, restarts=0)
+        q = np.asarray(result.qpos)
+        if result.success and np.max(np.abs(q - previous)) < MAX_STEP_JUMP_RAD:
+            return q
+        retry = self.env.ik.solve(target.pos, target.quat(), q_init=previous, restarts=4)
+        q = np.asarray(retry.qpos)
+        if not retry.success:
+            raise PlanningError(
+                f"IK failed along a path at {np.round(target.pos, 3).tolist()}: {retry.reason}"
+            )
+        if np.max(np.abs(q - previous)) >= MAX_STEP_JUMP_RAD:
+            raise PlanningError(f"the path at {np.round(target.pos, 3).tolist()} needs a joint flip")
+        return q

@@ -1,0 +1,78 @@
+"""press_button: a closed fist pushed along the button's own axis until the button goes down,
+held briefly, then withdrawn. Closed loop: the push stops when the simulated button reports pressed,
+so buttons of any travel (front or top, any device) need no tuning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.grasp import UP, facing, natural_yaw, yaw_dir
+from robogenesis.experts.motion import Arm, Pose
+from robogenesis.experts.scene import travel_height
+
+CAP_HALF_M = 0.006  # half height of the button cap (labsim.assets.devices)
+CAP_RAISE_M = 0.006  # the cap's radius is 0.012
+PUSH_STEP_M = 0.0015
+MAX_PUSH_M = 0.02
+HOLD_S = 0.25
+FRONT_PITCHES_RAD = (0.0, 0.3, 0.6)
+
+
+class PressExpert(Expert):
+    name = "press_button"
+
+    def _plan(
+        self, arm: Arm, face: np.ndarray, push: np.ndarray, stand_off: float
+    ) -> tuple[Pose, np.ndarray, list[np.ndarray]]:
+        """Stand-off pose, its joints and the reach to the cap. A front button low on a device is
+        pushed with the wrist pitched down (the hand stays off the bench), else straight on."""
+        top = abs(push[2]) > 0.9
+        fingers = yaw_dir(natural_yaw(arm.env, face)) if top else np.cross(UP, push)
+        reasons = []
+        for pitch in (0.0,) if top else FRONT_PITCHES_RAD:
+            approach = push * np.cos(pitch) - UP * np.sin(pitch)
+            for rot in facing(arm.env, approach, fingers):
+                pre = Pose(face - push * stand_off, rot)
+                try:
+                    q_pre = arm.solve(pre)
+                    reach = arm.plan_line(Pose(face - push * 0.008, rot), start_q=q_pre)
+                    arm.plan_line(Pose(face + push * MAX_PUSH_M, rot), start_q=reach[-1])
+                except PlanningError as exc:
+                    reasons.append(exc.reason)
+                    continue
+                return pre, q_pre, reach
+        raise PlanningError(f"cannot reach the button: {' | '.join(reasons)}")
+
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+        from labsim.predicates import button_pressed
+
+        arm = Arm(env, self.options, rng)
+        asset = env.asset(params.device)
+        if asset.button_joint is None:
+            raise PlanningError(f"{params.device} has no button")
+        jid = env.model.joint(asset.button_joint).id
+        push = -env.data.xaxis[jid].copy()  # the cap moves against its joint axis when pressed
+        cap = env.data.xpos[env.model.jnt_bodyid[jid]].copy()
+        face = cap - push * CAP_HALF_M
+        if abs(push[2]) < 0.9:  # a front button low on a device: press its upper half, hand off the bench
+            face = face + UP * CAP_RAISE_M
+        lateral = arm.jitter(0.003)
+        face = face + lateral - push * float(np.dot(lateral, push))
+        stand_off = self.options.approach_m + float(arm.jitter(0.02, 1)[0])
+        pre, q_pre, reach = self._plan(arm, face, push, stand_off)
+        if arm.grip < 0.95:
+            yield from arm.gripper(1.0, 0.4)
+        yield from arm.transit(pre, travel_height(env, pre.pos))
+        yield from arm.joints_to(q_pre, arm.timed(0.3))
+        yield from arm.follow(reach)
+        rot = pre.rot
+        depth = -0.008
+        while depth < MAX_PUSH_M and not button_pressed(env, params.device):
+            depth += PUSH_STEP_M
+            yield from arm.line_to(Pose(face + push * depth, rot), seconds=1.0 / arm.hz)
+        yield from arm.hold(HOLD_S)
+        yield from arm.line_to(pre)
