@@ -15,11 +15,12 @@ simulator after a safe stop; the last accepted command stays in force (the servo
 
 from __future__ import annotations
 
+import contextlib
 import math
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -118,6 +119,7 @@ class Executor:
         self.on_frame = on_frame
         self.obs: Any = None
         self.sent = 0  # actions that reached the simulator
+        self._blind_scene: Any = None
 
     def run(self, nodes: list[Any]) -> EpisodeOutcome:
         self.obs = self.env.reset(self.seed)
@@ -182,6 +184,26 @@ class Executor:
         )
         return result, safe
 
+    @contextlib.contextmanager
+    def _rendering(self, needed: bool) -> Iterator[None]:
+        """Skip camera rendering on steps whose observation nobody reads.
+
+        A chunked policy looks only at the observation after its chunk's last action, and rendering
+        (three cameras in software GL) costs ten times the physics. labsim renders `scene.cameras`
+        on every step and reads that list per call, so the steps in between run with it empty.
+        TODO(labsim): replace with a render flag on `Env.step` once the backend has one."""
+        scene = getattr(self.env, "scene", None)
+        if needed or scene is None or not scene.cameras:
+            yield
+            return
+        if self._blind_scene is None:
+            self._blind_scene = scene.model_copy(update={"cameras": []})
+        self.env.scene = self._blind_scene
+        try:
+            yield
+        finally:
+            self.env.scene = scene
+
     def _attempt(self, index: int, node: Any, attempt: int) -> tuple[bool, str, str]:
         """One try at a node: (success, reason, detail)."""
         from labsim.errors import NumericalInstability, SimulationError
@@ -204,10 +226,12 @@ class Executor:
                 if len(chunk) == 0:
                     done = True
                     continue
-            for action in chunk:
+            last = len(chunk) - 1
+            for i, action in enumerate(chunk):
                 safe = self.monitor.filter(action)
                 try:
-                    self.obs = env.step(safe)
+                    with self._rendering(i == last or self.on_frame is not None):
+                        self.obs = env.step(safe)
                 except NumericalInstability as exc:
                     raise _Stop(INSTABILITY, str(exc)) from None
                 sent += 1

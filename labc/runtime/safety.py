@@ -37,7 +37,7 @@ class SafetyLimits(BaseModel):
     """Thresholds of the monitor; the defaults suit the arms in `labsim/robots` at 20 Hz."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    joint_margin_rad: float = Field(0.05, ge=0.0, description="past a limit by up to this: clip; more: stop")
+    joint_margin_rad: float = Field(0.15, ge=0.0, description="past a limit by up to this: clip; more: stop")
     max_joint_speed_rad_s: float = Field(2.5, gt=0.0, description="faster steps are clipped to this speed")
     explode_factor: float = Field(
         8.0, gt=1.0, description="a step this many times the speed limit is an exploding action: stop"

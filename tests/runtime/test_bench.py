@@ -39,10 +39,17 @@ def test_level_three_is_level_two_on_held_out_values():
 
 
 def test_seeds_are_fixed_per_task_robot_split_and_episode():
-    seeds = {episode_seed("labutopia", t, r, s, k) for t in ("pick", "place") for r in ("franka", "ur5")
-             for s in ("id", "ood") for k in range(3)}
+    seeds = {
+        episode_seed("labutopia", t, r, s, k)
+        for t in ("pick", "place")
+        for r in ("franka", "ur5")
+        for s in ("id", "ood")
+        for k in range(3)
+    }
     assert len(seeds) == 24
-    assert episode_seed("labutopia", "pick", "ur5", "id", 1) == episode_seed("labutopia", "pick", "ur5", "id", 1)
+    assert episode_seed("labutopia", "pick", "ur5", "id", 1) == episode_seed(
+        "labutopia", "pick", "ur5", "id", 1
+    )
 
 
 def test_unknown_level_or_task_is_a_usage_error(tmp_path, capsys):
@@ -54,8 +61,26 @@ def test_unknown_level_or_task_is_a_usage_error(tmp_path, capsys):
 
 def _bench(tmp_path, name: str) -> dict:
     code = main(
-        ["bench", "--levels", "1", "--tasks", "pick,open_drawer", "--policy", "expert", "--episodes", "2",
-         "--split", "id,ood", "--robots", "franka", "--quiet", "--out", str(tmp_path), "--name", name]
+        [
+            "bench",
+            "--levels",
+            "1",
+            "--tasks",
+            "pick,open_drawer",
+            "--policy",
+            "expert",
+            "--episodes",
+            "2",
+            "--split",
+            "id,ood",
+            "--robots",
+            "franka",
+            "--quiet",
+            "--out",
+            str(tmp_path),
+            "--name",
+            name,
+        ]
     )
     assert code == 0
     return json.loads((tmp_path / f"{name}.json").read_text())
@@ -68,7 +93,11 @@ def test_expert_bench_table_matches_its_episodes_and_repeats(tmp_path, capsys):
     episodes = report["episodes"]
     assert len(episodes) == 2 * 2 * 2  # tasks x splits x episodes
     for row in report["rows"]:
-        mine = [e for e in episodes if (e["task"], e["split"], e["level"]) == (row["task"], row["split"], row["level"])]
+        mine = [
+            e
+            for e in episodes
+            if (e["task"], e["split"], e["level"]) == (row["task"], row["split"], row["level"])
+        ]
         k, n = sum(e["success"] for e in mine), len(mine)
         assert (row["successes"], row["episodes"]) == (k, n)
         assert row["rate"] == pytest.approx(k / n)

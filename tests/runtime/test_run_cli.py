@@ -28,8 +28,17 @@ def test_expert_completes_every_level1_example(robot, tmp_path, capsys):
 
 def test_failing_policy_gives_a_reason_and_exit_1(tmp_path, capsys):
     code = main(
-        ["run", str(EXAMPLES / "level1/pick.yaml"), "--robot", "franka", "--json",
-         "--experts", "tests.runtime.bad_experts:get_expert", "--workspace", str(tmp_path)]
+        [
+            "run",
+            str(EXAMPLES / "level1/pick.yaml"),
+            "--robot",
+            "franka",
+            "--json",
+            "--experts",
+            "tests.runtime.bad_experts:get_expert",
+            "--workspace",
+            str(tmp_path),
+        ]
     )
     captured = capsys.readouterr()
     assert code == 1 and "Traceback" not in captured.out + captured.err
@@ -45,8 +54,22 @@ def test_video_carries_the_instruction(tmp_path, capsys):
 
     video = tmp_path / "hold.mp4"
     code = main(
-        ["run", str(EXAMPLES / "level1/pick.yaml"), "--robot", "ur5", "--max-retries", "0", "--video", str(video),
-         "--resolution", "64", "--experts", "tests.runtime.bad_experts:get_expert", "--workspace", str(tmp_path)]
+        [
+            "run",
+            str(EXAMPLES / "level1/pick.yaml"),
+            "--robot",
+            "ur5",
+            "--max-retries",
+            "0",
+            "--video",
+            str(video),
+            "--resolution",
+            "64",
+            "--experts",
+            "tests.runtime.bad_experts:get_expert",
+            "--workspace",
+            str(tmp_path),
+        ]
     )
     assert code == 1
     with av.open(str(video)) as container:
@@ -59,7 +82,10 @@ def test_video_carries_the_instruction(tmp_path, capsys):
 def test_bad_input_is_a_one_line_usage_error(tmp_path, capsys):
     assert main(["run", "nowhere.yaml", "--workspace", str(tmp_path)]) == 2
     assert "no such protocol file: nowhere.yaml" in capsys.readouterr().err
-    assert main(["run", str(EXAMPLES / "level1/pick.yaml"), "--robot", "r2d2", "--workspace", str(tmp_path)]) == 2
+    assert (
+        main(["run", str(EXAMPLES / "level1/pick.yaml"), "--robot", "r2d2", "--workspace", str(tmp_path)])
+        == 2
+    )
     assert "unknown robot 'r2d2'" in capsys.readouterr().err
     code = main(["run", "--policy", "labvla", "--workspace", str(tmp_path)])
     err = capsys.readouterr().err

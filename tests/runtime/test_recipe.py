@@ -1,0 +1,40 @@
+"""The end-to-end recipe in miniature: synthesize -> train both stages and the ablations -> bench -> results."""
+
+from __future__ import annotations
+
+import json
+import re
+import runpy
+import sys
+
+import pytest
+
+from tests.runtime.conftest import ROOT
+
+RECIPE = ROOT / "examples" / "recipes" / "pick_press.py"
+
+
+@pytest.mark.slow
+def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
+    ws, results = tmp_path / "ws", tmp_path / "results.md"
+    argv = [
+        str(RECIPE), "--episodes", "1", "--steps", "2", "--batch", "2", "--bench-episodes", "1",
+        "--robots", "franka", "--tasks", "press", "--splits", "id", "--max-retries", "0",
+        "--workers", "0", "--resolution", "32", "--variants", "labvla,no_stage1,no_ki",
+        "--workspace", str(ws), "--results", str(results),
+    ]  # fmt: skip
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(RECIPE), run_name="__main__")
+    assert done.value.code == 0
+    assert (ws / "data" / "franka" / "meta" / "info.json").exists()
+    assert (ws / "checkpoints" / "latest").read_text().startswith("stage2")  # ablations left it alone
+    text = results.read_text()
+    for name in ("labvla", "no_stage1", "no_ki"):
+        bench = json.loads((ws / "runs" / "bench" / f"{name}.json").read_text())
+        (episode,) = bench["episodes"]
+        assert bench["policy"]["name"] == "labvla" and episode["task"] == "press"
+        ok = int(episode["success"])
+        assert re.search(rf"\| {name} \| 1 \| {ok} \| {episode['stop_reason']} 1 \|", text)
+    assert "labc train --stage flow --steps 2 --no-insulation" in text
+    assert "labc bench --suite labutopia --levels 1 --tasks press --policy labvla" in text
