@@ -38,7 +38,7 @@ class SafetyLimits(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     joint_margin_rad: float = Field(0.15, ge=0.0, description="past a limit by up to this: clip; more: stop")
-    max_joint_speed_rad_s: float = Field(2.5, gt=0.0, description="faster steps are clipped to this speed")
+    max_joint_speed_rad_s: float = Field(3.14, gt=0.0, description="faster steps are clipped to this speed")
     explode_factor: float = Field(
         8.0, gt=1.0, description="a step this many times the speed limit is an exploding action: stop"
     )
