@@ -2,9 +2,10 @@
 
 Per node: the policy gets the node's instruction (`reset`), and the extension hook `bind` if it has one;
 then the executor asks for action chunks, passes every action through the safety monitor, steps the
-simulator, and checks the node's success predicate after each step. A node ends when the predicate
-holds (success) or its time runs out; a policy that declares itself done (empty chunk) is held in place
-while the clock runs, so time-based predicates (wait) can still come true. A failed node is retried up
+simulator, and checks the node's success predicate after each step (for a policy that `reports_done`,
+after it is done). A node ends when the predicate holds (success) or its time runs out; a policy that
+declares itself done (empty chunk) is held in place while the clock runs, so time-based predicates
+(wait) can still come true. A failed node is retried up
 to `max_retries` times from wherever the world now is (a real robot cannot reset the bench), then the
 run stops.
 
@@ -204,9 +205,17 @@ class Executor:
         finally:
             self.env.scene = scene
 
+    def _holds(self, node: Any) -> bool:
+        from labsim.errors import SimulationError
+
+        try:
+            return bool(self.env.check(node.predicate, node.args))
+        except SimulationError as exc:
+            raise _Stop(SIM_ERROR, f"{node.predicate}: {exc}") from None
+
     def _attempt(self, index: int, node: Any, attempt: int) -> tuple[bool, str, str]:
         """One try at a node: (success, reason, detail)."""
-        from labsim.errors import NumericalInstability, SimulationError
+        from labsim.errors import NumericalInstability
 
         policy, env = self.policy, self.env
         self.monitor.sync()
@@ -217,6 +226,7 @@ class Executor:
             self.call(lambda: bind(env, node, rng))
         budget = node_budget(node.duration_s, env.robot.control_hz, self.options)
         sent, done = 0, False
+        patient = bool(getattr(policy, "reports_done", False))  # let it finish before judging
         while sent < budget:
             if done:
                 chunk = [env.command()]  # the policy is done: hold while the predicate's clock runs
@@ -225,6 +235,8 @@ class Executor:
                 chunk = self.call(lambda obs=obs: policy.act(obs))
                 if len(chunk) == 0:
                     done = True
+                    if self._holds(node):
+                        return True, OK, ""
                     continue
             last = len(chunk) - 1
             for i, action in enumerate(chunk):
@@ -238,11 +250,7 @@ class Executor:
                 self.sent += 1
                 if self.on_frame is not None:
                     self.on_frame(self.obs, node.instruction)
-                try:
-                    holds = env.check(node.predicate, node.args)
-                except SimulationError as exc:
-                    raise _Stop(SIM_ERROR, f"{node.predicate}: {exc}") from None
-                if holds:
+                if (done or not patient) and self._holds(node):
                     return True, OK, ""
                 if sent >= budget:
                     break

@@ -8,8 +8,12 @@ Two small, optional extensions, which policies that do not need them simply do n
 - `bind(env, node, rng)`, called right after `reset`: hands over the environment and the compiled node.
   A scripted expert needs them (it plans from object poses and the node's typed arguments); a learned
   policy sees only the instruction and the observation, so it has no `bind`.
-- an empty chunk (shape `[0, A]`) means "I consider this instruction done": the executor then checks the
-  node's predicate once more instead of waiting for the node's time to run out.
+- an empty chunk (shape `[0, A]`) means "I consider this instruction done": from then on the executor
+  holds the arm and checks the node's predicate until it holds or the node's time runs out.
+- `reports_done = True` says the policy will send that signal; the executor then judges the node only
+  once the policy is done, so a scripted motion is not cut off the moment its predicate first holds
+  (a pick "succeeds" 10 cm up, halfway through the lift the next skill was planned after). Policies
+  without it (learned ones) are judged after every action.
 
 `cameras` says which cameras the policy looks at (the executor builds the scene with them) and `name`
 labels results.
@@ -50,6 +54,7 @@ class ExpertPolicy:
 
     name = "expert"
     cameras: list[str] = []  # noqa: RUF012  (experts read the simulator, not images)
+    reports_done = True  # its trajectory ends; judge the node then, not mid-motion
 
     def __init__(self, experts: str = DEFAULT_EXPERTS) -> None:
         self.experts = experts
