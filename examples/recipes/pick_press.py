@@ -117,6 +117,19 @@ def render(step: Step) -> str:
     return "labc " + " ".join(shlex.quote(x) for x in step.argv)
 
 
+def source_commit() -> str:
+    """The commit the run used: `LABC_SOURCE_COMMIT` (a snapshot outside git), else `git rev-parse`."""
+    if os.environ.get("LABC_SOURCE_COMMIT"):
+        return os.environ["LABC_SOURCE_COMMIT"]
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+    except OSError:
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
 def final_loss(folder: Path) -> str:
     log = folder / "log.jsonl"
     if not log.exists():
@@ -138,6 +151,7 @@ def write_results(recipe: Recipe, path: Path) -> None:
         "Measured by `examples/recipes/pick_press.py`; every number below was produced by the commands",
         "listed, on this machine, in one run of the script. Nothing here is edited by hand.",
         "",
+        f"- code: labc commit {source_commit()}",
         f"- machine: {platform.platform()}, {os.cpu_count()} CPU cores, no GPU",
         f"- python {platform.python_version()}; recipe arguments: `{' '.join(sys.argv[1:]) or '(defaults)'}`",
         f"- data: level-1 {a.tasks} for {a.robots}, {a.episodes} validated episodes per task and robot, "
@@ -207,7 +221,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--robots", default="franka,ur5")
     p.add_argument("--episodes", type=int, default=20, help="synthesized episodes per task and robot")
     p.add_argument("--resolution", type=int, default=64)
-    p.add_argument("--steps", type=int, default=1500, help="training steps per stage")
+    p.add_argument("--steps", type=int, default=1000, help="training steps per stage")
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--lr-stage1", type=float, default=5e-4, help="tiny random-init backbone, stage 1")
     p.add_argument("--lr-stage2", type=float, default=1e-4)
