@@ -227,6 +227,7 @@ class Executor:
         budget = node_budget(node.duration_s, env.robot.control_hz, self.options)
         sent, done = 0, False
         patient = bool(getattr(policy, "reports_done", False))  # let it finish before judging
+        self._holds(node)  # time-based predicates (wait) start their clock at the first check: now
         while sent < budget:
             if done:
                 chunk = [env.command()]  # the policy is done: hold while the predicate's clock runs

@@ -50,6 +50,32 @@ def test_a_policy_that_is_done_is_held_while_a_timer_runs(waits):
     assert result.safety == []
 
 
+class ScriptedHold(policies._Base):
+    """Holds still for `steps` actions, then says it is done; `reports_done` as given."""
+
+    name = "scripted_hold"
+
+    def __init__(self, steps: int, reports_done: bool) -> None:
+        super().__init__()
+        self.steps, self.reports_done = steps, reports_done
+
+    def reset(self, instruction, robot):
+        self.left = self.steps
+
+    def act(self, observation):
+        self.left -= 1
+        return self.here()[None] if self.left >= 0 else np.zeros((0, self.env.robot.n_arm + 1))
+
+
+@pytest.mark.parametrize(("reports_done", "seconds"), [(True, 1.5), (False, 1.0)])
+def test_a_policy_that_reports_done_is_judged_when_done(waits, reports_done, seconds):
+    """The 1 s wait holds after 1 s; a policy that reports when it is done still gets its 1.5 s."""
+    policy = ScriptedHold(steps=30, reports_done=reports_done)
+    result = run_episode(waits, policy, EpisodeSpec(robot="franka"), RunOptions(max_retries=0))
+    first = result.nodes[0]
+    assert first.success and seconds <= first.time_s <= seconds + 0.1 + 1e-9
+
+
 def test_a_node_that_never_succeeds_is_retried_then_stops_the_run(compiled_of):
     options = RunOptions(max_retries=2, time_factor=0.1, time_slack_s=0.2)
     compiled = compiled_of("level1/place")
