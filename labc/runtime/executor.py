@@ -228,6 +228,7 @@ class Executor:
         sent, done = 0, False
         patient = bool(getattr(policy, "reports_done", False))  # let it finish before judging
         self._holds(node)  # time-based predicates (wait) start their clock at the first check: now
+        self.obs = env.observe()  # the last step may have ended mid-chunk, unrendered
         while sent < budget:
             if done:
                 chunk = [env.command()]  # the policy is done: hold while the predicate's clock runs

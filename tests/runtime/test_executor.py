@@ -96,3 +96,26 @@ def test_result_json_round_trips(compiled_of):
     result = run_episode(compiled_of("level1/pick"), policies.HoldPolicy(), EpisodeSpec(robot="ur5"), options)
     again = RunResult.model_validate_json(result.model_dump_json())
     assert again == result
+
+
+class LookingHold(policies._Base):
+    """A chunked policy that needs its camera image on every call (as LabVLA does)."""
+
+    name = "looking_hold"
+    cameras = ["front"]  # noqa: RUF012
+
+    def act(self, observation):
+        image = observation.images["front"]  # KeyError -> policy_error if the executor skipped it
+        assert image.shape == (32, 32, 3) and image.any()
+        return np.tile(self.here(), (16, 1))
+
+
+def test_a_chunked_policy_always_sees_a_rendered_image(compiled_of):
+    # budgets of about 25 steps: attempts and nodes end mid-chunk, where renders are skipped
+    options = RunOptions(max_retries=1, time_factor=0.0001, time_slack_s=1.25)
+    spec = EpisodeSpec(robot="franka", resolution=32)
+    compiled = compiled_of("level1/place")
+    result = run_episode(compiled, LookingHold(), spec, options)
+    assert result.stop_reason == "timeout", result.nodes[0].detail
+    budget = node_budget(compiled.nodes[0].duration_s, 20.0, options)
+    assert budget % 16 and result.nodes[0].steps == 2 * budget
