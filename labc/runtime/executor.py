@@ -68,7 +68,7 @@ class PolicyCaller:
 
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
-        self._jobs: queue.Queue[Callable[[], Any]] = queue.Queue()
+        self._jobs: queue.Queue[Callable[[], Any] | None] = queue.Queue()
         self._results: queue.Queue[tuple[bool, Any]] = queue.Queue()
         self._broken = False
         threading.Thread(target=self._serve, daemon=True, name="labc-policy").start()
@@ -76,10 +76,16 @@ class PolicyCaller:
     def _serve(self) -> None:
         while True:
             job = self._jobs.get()
+            if job is None:
+                return
             try:
                 self._results.put((True, job()))
             except BaseException as exc:  # the policy's failure is data for the executor
                 self._results.put((False, exc))
+
+    def close(self) -> None:
+        """Let the worker thread end (after its current call, if it is stalled in one)."""
+        self._jobs.put(None)
 
     def __call__(self, fn: Callable[[], Any]) -> Any:
         if self._broken:
@@ -127,14 +133,17 @@ class Executor:
         self.monitor.sync()
         results: list[NodeResult] = []
         stop_reason, safe_stop = OK, False
-        for index, node in enumerate(nodes):
-            if stop_reason != OK:
-                results.append(self._skipped(node))
-                continue
-            result, safe_stop = self._node(index, node)
-            results.append(result)
-            if not result.success:
-                stop_reason = result.reason
+        try:
+            for index, node in enumerate(nodes):
+                if stop_reason != OK:
+                    results.append(self._skipped(node))
+                    continue
+                result, safe_stop = self._node(index, node)
+                results.append(result)
+                if not result.success:
+                    stop_reason = result.reason
+        finally:
+            self.call.close()
         return EpisodeOutcome(
             nodes=results, completed=stop_reason == OK, stop_reason=stop_reason, safe_stop=safe_stop
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -119,3 +121,13 @@ def test_policy_that_stalls_ends_in_a_safe_stop(compiled_of):
     result = run(compiled_of, policies.StallingPolicy())
     assert result.safe_stop and result.stop_reason == "stall"
     assert result.wall_s < 2.5  # the run did not wait for the stalled call
+
+
+def test_the_policy_thread_ends_with_the_run(compiled_of):
+    import threading
+
+    before = sum(t.name == "labc-policy" for t in threading.enumerate())
+    for _ in range(3):
+        run(compiled_of, policies.NaNPolicy())
+    time.sleep(0.05)
+    assert sum(t.name == "labc-policy" for t in threading.enumerate()) == before
