@@ -19,6 +19,7 @@ from labsim.robot_profile import RobotProfile, robosuite_assets
 GRIPPER_PREFIX = "gripper/"
 ROBOT_COLLISION_RGBA = (0.62, 0.66, 0.72, 1.0)
 GRIPPER_JOINT_DAMPING = 0.1
+PAD_TORSION_M = 0.02
 GRIPPER_JOINT_ARMATURE = 0.001
 
 
@@ -72,6 +73,21 @@ def build_robot_spec(profile: RobotProfile) -> mujoco.MjSpec:
     for geom in gripper.geoms:
         if geom.group == 0 and (geom.contype != 0 or geom.conaffinity != 0):
             geom.rgba = (0.35, 0.35, 0.38, 1.0)
+        if geom.contype != 0 or geom.conaffinity != 0:
+            # Torsional friction at the pads: with point contacts alone a held beaker pivots about the
+            # line between the fingertips as soon as it is carried sideways or tipped to pour.
+            geom.condim = 4
+            geom.friction = [
+                max(float(geom.friction[0]), 1.0),
+                max(float(geom.friction[1]), PAD_TORSION_M),
+                float(geom.friction[2]),
+            ]
+    # A gripper never collides with itself: the Robotiq linkage's inner fingers and inner knuckles
+    # overlap once the fingers close past half way, and would stop there.
+    names = [b.name for b in gripper.bodies if b.name and b.name != "world"]
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            gripper.add_exclude(bodyname1=first, bodyname2=second)
     for joint in gripper.joints:
         # robosuite's world defaults give finger linkages some damping; without it the light,
         # tendon-coupled Robotiq links flail and kick whatever they touch.

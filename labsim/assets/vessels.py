@@ -12,6 +12,7 @@ from labsim.assets.liquid import fit_particles, particle_budget, spawn_particles
 from labsim.assets.shapes import GLASS_RGBA, add_box, add_cylinder, add_hollow_cylinder
 
 GLASS_MASS_KG = 0.12
+ROD_REST_M = 0.05
 
 
 def _free_body(world: mujoco.MjsBody, name: str, pos: tuple[float, float, float]) -> mujoco.MjsBody:
@@ -73,17 +74,20 @@ def build_beaker(
 
 
 def build_rod(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, float, float]) -> AssetInfo:
-    """A glass rod lying on a small rest block so a gripper can close around it."""
+    """A glass rod lying level on a rest of two blocks, high enough that any gripper's fingertips
+    can close around its middle without touching the bench (a Robotiq's pads rise 2 cm as they
+    close)."""
     sx, _, length = kind.geometry.outer_size_m
     radius = max(sx / 2.0, 0.003)
-    rest_h = 0.02
-    world.add_geom(
-        type=mujoco.mjtGeom.mjGEOM_BOX,
-        size=[0.015, 0.03, rest_h / 2.0],
-        pos=[pos[0] - length * 0.3, pos[1], pos[2] + rest_h / 2.0],
-        rgba=[0.3, 0.3, 0.32, 1.0],
-        group=2,
-    )
+    rest_h = ROD_REST_M
+    for side in (-1.0, 1.0):
+        world.add_geom(
+            type=mujoco.mjtGeom.mjGEOM_BOX,
+            size=[0.015, 0.03, rest_h / 2.0],
+            pos=[pos[0] + side * length * 0.3, pos[1], pos[2] + rest_h / 2.0],
+            rgba=[0.3, 0.3, 0.32, 1.0],
+            group=2,
+        )
     body = _free_body(world, name, (pos[0], pos[1], pos[2] + rest_h + radius))
     geom = body.add_geom(
         type=mujoco.mjtGeom.mjGEOM_CAPSULE,

@@ -12,26 +12,32 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from labsim.layout import ROBOT_MOUNT
+from labsim.layout import BENCH_TOP_Z, ROBOT_MOUNT
 from robogenesis.experts.base import PlanningError
 from robogenesis.experts.motion import Pose
 
 DOWN = np.array([0.0, 0.0, -1.0])
 UP = np.array([0.0, 0.0, 1.0])
-PALM_CLEARANCE_M = 0.045  # fingertip-to-palm depth: below this much object above the grasp, go top-down
+SIDE_PITCHES_RAD = (0.0, 0.35, 0.6)
+PALM_CLEARANCE_M = 0.045
+PAD_BENCH_CLEARANCE_M = 0.003  # fingertip-to-palm depth: below this much object above the grasp, go top-down
 
 
 class GraspPlan(BaseModel):
-    """Where the tool closes on an object and from which direction it comes in."""
+    """Where the tool closes on an object, and the equivalent ways in: each a tool orientation with
+    the direction of the final motion into the grasp (a parallel gripper is symmetric, and a side
+    grasp may come in level or pitched down)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
     pos: np.ndarray
-    rots: list[np.ndarray]  # equivalent orientations (a parallel gripper is symmetric)
-    approach: np.ndarray  # unit direction of the final motion into the grasp
+    rots: list[np.ndarray]
+    approaches: list[np.ndarray]
 
-    def poses(self, offset: np.ndarray | None = None) -> list[Pose]:
+    def poses(self, offset: np.ndarray | None = None, stand_off: float = 0.0) -> list[Pose]:
         shift = np.zeros(3) if offset is None else np.asarray(offset, float)
-        return [Pose(self.pos + shift, rot) for rot in self.rots]
+        return [
+            Pose(self.pos + shift - a * stand_off, r) for r, a in zip(self.rots, self.approaches, strict=True)
+        ]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -59,6 +65,66 @@ def finger_axis(env: Any) -> int:
 
 
 _FINGER_AXIS: dict[int, int] = {}
+
+
+def pad_depth(env: Any, closed: bool = False) -> tuple[float, float]:
+    """(centre, deepest) of the fingertip pads along the tool's approach axis, in metres from the
+    tool site (positive: further along the approach), with the gripper open or closed. The pads are
+    the gripper's box geoms; a Robotiq's travel 2 cm towards the palm as they close, a Panda's not.
+    Measured once per model on a scratch copy of the simulation."""
+    key = (id(env.model), closed)
+    if key not in _PADS:
+        import mujoco
+
+        data = mujoco.MjData(env.model)
+        data.qpos[:] = env.data.qpos
+        command = np.asarray(env.command(), float)
+        command[-1] = 1.0 if closed else 0.0
+        scratch = _Scratch(env, data)
+        for _ in range(40):
+            scratch.step(command)
+        tool = env.model.site(f"{env.info.prefix}gripper/{env.robot.gripper.tool_site}").id
+        rot, origin = data.site_xmat[tool].reshape(3, 3), data.site_xpos[tool]
+        prefix = f"{env.info.prefix}gripper/"
+        lows, highs = [], []
+        for gid in range(env.model.ngeom):
+            body = env.model.body(env.model.geom_bodyid[gid]).name
+            if not (body.startswith(prefix) and env.model.geom_contype[gid]):
+                continue
+            if int(env.model.geom_type[gid]) != int(mujoco.mjtGeom.mjGEOM_BOX):
+                continue
+            local_rot = rot.T @ data.geom_xmat[gid].reshape(3, 3)
+            centre = rot.T @ (data.geom_xpos[gid] - origin)
+            half = np.abs(local_rot) @ env.model.geom_size[gid]
+            lows.append(centre[2] - half[2])
+            highs.append(centre[2] + half[2])
+        _PADS[key] = ((min(lows) + max(highs)) / 2, max(highs)) if lows else (0.0, 0.0)
+    return _PADS[key]
+
+
+class _Scratch:
+    """Drive a scratch copy of the simulation's data through the profile's actuators (named as
+    labsim.robot_model names them), leaving the real simulation untouched."""
+
+    def __init__(self, env: Any, data: Any) -> None:
+        p, robot = env.info.prefix, env.robot
+        self.model, self.data, self.substeps = env.model, data, robot.substeps
+        self.arm = [env.model.actuator(f"{p}{j}_servo").id for j in robot.arm_joints]
+        self.grip = [env.model.actuator(f"{p}gripper/{a.name}").id for a in robot.gripper.actuators]
+        self.open = np.array([a.open for a in robot.gripper.actuators])
+        self.shut = np.array([a.closed for a in robot.gripper.actuators])
+        data.ctrl[:] = env.data.ctrl
+
+    def step(self, command: np.ndarray) -> None:
+        import mujoco
+
+        self.data.ctrl[self.arm] = command[:-1]
+        self.data.ctrl[self.grip] = self.open + command[-1] * (self.shut - self.open)
+        for _ in range(self.substeps):
+            mujoco.mj_step(self.model, self.data)
+
+
+_PADS: dict[tuple[int, bool], tuple[float, float]] = {}
 
 
 def tool_rot(env: Any, approach: np.ndarray, fingers: np.ndarray) -> np.ndarray:
@@ -131,17 +197,30 @@ def grasp_plan(env: Any, name: str) -> GraspPlan:
     if asset.rod_tip_site:
         tip = env.site_pos(asset.rod_tip_site)
         along = _unit(tip - base)
-        # Grip a quarter of the way from the centre towards the raised end (the rest), so the
-        # fingers neither touch the bench nor the rest block.
-        pos = base - along * 0.025
+        # Grip at the middle: the rest block under the raised end is 4.5 cm away, wider fingers
+        # (Robotiq) would land on it nearer that end.
+        # Pads centred on the rod, unless that would put their lower edge on the bench.
+        centre, _ = pad_depth(env, closed=True)
+        _, deepest = pad_depth(env, closed=False)
+        pos = base.copy()
+        pos[2] = max(base[2] + centre, BENCH_TOP_Z + PAD_BENCH_CLEARANCE_M + deepest)
         across = np.cross(UP, along)
         yaw = natural_yaw(env, pos)
         rots = top_down(env, float(np.arctan2(across[1], across[0])))
         rots.sort(key=lambda r: -float(np.dot(r[:, finger_axis(env)], yaw_dir(yaw))))
-        return GraspPlan(pos=pos, rots=rots, approach=DOWN)
+        return GraspPlan(pos=pos, rots=rots, approaches=[DOWN] * len(rots))
     height = float(geometry.grasp_height_m or asset.height_m / 2)
     pos = base + np.array([0.0, 0.0, height])
     if asset.height_m - height > PALM_CLEARANCE_M:
+        # Tall tools. Low on the bench a level hand can put the wrist on the bench: pitched
+        # approaches follow.
         radial = np.append(_unit(pos[:2] - base_xy(env)), 0.0)
-        return GraspPlan(pos=pos, rots=facing(env, radial, np.cross(UP, radial)), approach=radial)
-    return GraspPlan(pos=pos, rots=top_down(env, natural_yaw(env, pos)), approach=DOWN)
+        rots, approaches = [], []
+        for pitch in SIDE_PITCHES_RAD:
+            approach = radial * np.cos(pitch) + DOWN * np.sin(pitch)
+            for rot in facing(env, approach, np.cross(UP, radial)):
+                rots.append(rot)
+                approaches.append(approach)
+        return GraspPlan(pos=pos, rots=rots, approaches=approaches)
+    rots = top_down(env, natural_yaw(env, pos))
+    return GraspPlan(pos=pos, rots=rots, approaches=[DOWN] * len(rots))

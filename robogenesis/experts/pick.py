@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from robogenesis.experts.base import Expert
-from robogenesis.experts.grasp import UP, grasp_plan
+from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.grasp import UP, GraspPlan, grasp_plan
 from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, rot_between
 from robogenesis.experts.scene import travel_height
@@ -20,22 +20,40 @@ class PickExpert(Expert):
     def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)
         plan = grasp_plan(env, params.object)
-        # Grasp offsets stay sideways to the approach, so the fingers still straddle the object.
-        shift = arm.jitter(0.004)
-        shift -= plan.approach * float(np.dot(shift, plan.approach))
         stand_off = self.options.approach_m + float(arm.jitter(0.02, 1)[0])
-        index, _ = arm.solve_any(plan.poses(shift - plan.approach * stand_off))
-        grasp = Pose(plan.pos + shift, plan.rots[index])
+        lift = self.options.lift_m + float(arm.jitter(0.02, 1)[0])
+        jitter = arm.jitter(0.004)
+        travel_z = travel_height(env, plan.pos, ignore=(params.object,))
+        to_pre, reach, up = self._plan(arm, plan, stand_off, lift, jitter, travel_z)
         if arm.grip > 0.05:
             yield from arm.gripper(0.0, 0.4)
-        pre = grasp.moved(-plan.approach * stand_off)
-        yield from arm.transit(pre, travel_height(env, pre.pos, ignore=(params.object,)))
-        yield from arm.line_to(grasp)
+        yield from arm.follow(to_pre)
+        yield from arm.follow(reach)
         yield from arm.hold(0.25)
         yield from arm.gripper(1.0, 0.8)
-        lift = self.options.lift_m + float(arm.jitter(0.02, 1)[0])
-        yield from arm.line_to(grasp.moved(UP * lift))
+        yield from arm.follow(up)
         yield from arm.hold(0.3)
+
+    @staticmethod
+    def _plan(
+        arm: Arm, plan: GraspPlan, stand_off: float, lift: float, jitter: np.ndarray, travel_z: float
+    ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """Stand-off, reach and lift for the first way in that works whole (in the plan's order)."""
+        reasons = []
+        for rot, approach in zip(plan.rots, plan.approaches, strict=True):
+            # Grasp offsets stay sideways to the approach, so the fingers still straddle the object.
+            shift = jitter - approach * float(np.dot(jitter, approach))
+            grasp = Pose(plan.pos + shift, rot)
+            pre = grasp.moved(-approach * stand_off)
+            try:
+                to_pre = arm.plan_transit(pre, max(travel_z, pre.pos[2]))
+                reach = arm.plan_line(grasp, start_q=to_pre[-1])
+                up = arm.plan_line(grasp.moved(UP * lift), start_q=reach[-1])
+            except PlanningError as exc:
+                reasons.append(exc.reason)
+                continue
+            return to_pre, reach, up
+        raise PlanningError(f"no way to grasp: {' | '.join(reasons)}")
 
 
 class PlaceExpert(Expert):

@@ -2,8 +2,9 @@
 target's mouth), keep tipping while counting what arrives, and stop once the requested volume is in;
 then tip back, move off, and stand it upright (the predicate checks the source upright again).
 
-The source pours over the side its fingers do not cover: the tilt axis runs along the finger-closing
-axis, so no finger sits under the lip.
+Tilt axes are tried best first: the tool's approach axis when it is level (a wrist roll), then the
+finger-closing axis (the fingers stay at the vessel's sides, none under the lip; torsional friction
+at the pads keeps it from pivoting), then the axis across the fingers.
 """
 
 from __future__ import annotations
@@ -15,17 +16,19 @@ from typing import Any
 import numpy as np
 
 from robogenesis.experts.base import Expert, PlanningError
-from robogenesis.experts.grasp import UP, finger_axis
+from robogenesis.experts.grasp import UP, azimuth, finger_axis
 from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, rot_about
 from robogenesis.experts.scene import travel_height
 
-ENTRY_TILT_RAD = math.radians(40.0)
+ENTRY_TILT_RAD = math.radians(50.0)
 MAX_TILT_RAD = math.radians(125.0)
+MIN_TILT_RAD = math.radians(95.0)  # a plan must be able to tip at least this far
 TILT_STEP_RAD = math.radians(5.0)
 TILT_STEP_S = 0.25
 DRAIN_S = 0.8
-LIP_PAST_CENTRE_M = 0.006
+EXTRA_CLEARANCE_M = 0.10  # the hand sits beside the mouth when tipped past 90 degrees: keep it off the rim
+LIP_PAST_CENTRE_M = -0.01  # over the near half of the mouth: the stream lands further in
 
 
 class PourExpert(Expert):
@@ -38,48 +41,99 @@ class PourExpert(Expert):
             raise PlanningError(f"pouring needs two containers, not {params.source} and {params.target}")
         here = arm.planned()
         held = Held(env, src.name, here)
-        src_pos, dst_pos = env.body_pos(src.name), env.body_pos(dst.name)
-        across = here.rot[:, 1 - finger_axis(env)].copy()
-        across[2] = 0.0
-        across /= np.linalg.norm(across)
-        towards = 1.0 if np.dot(dst_pos[:2] - src_pos[:2], across[:2]) >= 0 else -1.0
-        d = across * towards  # the pour direction: the lip leans this way
-        axis = np.cross(UP, d)  # tilting about it tips the top towards d
-        radius = src.half_xy[0]
-        lip_local = held.local(src_pos + UP * src.height_m + d * radius)
-
-        mouth = dst_pos + UP * dst.top_z_m
-        clearance = dst.half_xy[0] / math.tan(ENTRY_TILT_RAD) + 0.012
-        lip_at = mouth + d * LIP_PAST_CENTRE_M + UP * clearance
-        lip_at[:2] += arm.jitter(0.003, 2)
-        beside = lip_at - d * (dst.half_xy[0] + 2 * radius + 0.02)
-
-        def tool(lip: np.ndarray, tilt: float) -> Pose:
-            return held.tool_for(lip_local, lip, rot_about(axis, tilt) @ here.rot)
-
-        def tilting(lip: np.ndarray, a0: float, a1: float) -> Any:
-            return lambda s: tool(lip, a0 + (a1 - a0) * s)
-
-        start = tool(beside, 0.0)
-        yield from arm.transit(
-            start, travel_height(env, start.pos, carrying_m=src.height_m, ignore=(src.name,))
-        )
-        entry = tool(beside, ENTRY_TILT_RAD)
-        yield from arm.line_to(entry, path=tilting(beside, 0.0, ENTRY_TILT_RAD))
-        yield from arm.line_to(tool(lip_at, ENTRY_TILT_RAD))
+        jitter = arm.jitter(0.003, 2)
+        plan = self._plan(arm, env, held, src, dst, jitter)
+        _start, to_start, entry, move_in, chunks = plan
+        yield from arm.follow(to_start)
+        yield from arm.follow(entry)
+        yield from arm.follow(move_in)
 
         wanted = self._wanted(src, params)
-        tilt = ENTRY_TILT_RAD
-        while tilt < MAX_TILT_RAD and self._arrived(env, src, dst) < wanted:
-            nxt = min(MAX_TILT_RAD, tilt + TILT_STEP_RAD)
-            yield from arm.line_to(tool(lip_at, nxt), seconds=TILT_STEP_S, path=tilting(lip_at, tilt, nxt))
-            tilt = nxt
+        done: list[np.ndarray] = []
+        for chunk in chunks:
+            if self._arrived(env, src, dst) >= wanted:
+                break
+            yield from arm.follow(chunk)
+            done += chunk
         yield from arm.hold(DRAIN_S if self._arrived(env, src, dst) < wanted else 0.2)
-
-        yield from arm.line_to(tool(lip_at, ENTRY_TILT_RAD), path=tilting(lip_at, tilt, ENTRY_TILT_RAD))
-        yield from arm.line_to(entry)
-        yield from arm.line_to(start, path=tilting(beside, ENTRY_TILT_RAD, 0.0))
+        # Back the way it came: the reversed joint path is as feasible as the forward one.
+        yield from arm.follow([*done[::-1], *move_in[::-1], *entry[::-1], to_start[-1]])
         yield from arm.hold(0.3)
+
+    def _plan(
+        self, arm: Arm, env: Any, held: Held, src: Any, dst: Any, jitter: np.ndarray
+    ) -> tuple[Pose, list[np.ndarray], list[np.ndarray], list[np.ndarray], list[list[np.ndarray]]]:
+        """The whole pour, planned before moving, for the first pour direction that works: across
+        the fingers (no finger under the lip) towards the target, then away from it, then along."""
+        src_pos, dst_pos = env.body_pos(src.name), env.body_pos(dst.name)
+        # Carried over, the wrist turns with the bearing from the base, as it does in the grasp.
+        held_rot = rot_about(UP, azimuth(env, dst_pos) - azimuth(env, held.tool.pos)) @ held.tool.rot
+        here = Pose(held.tool.pos, held_rot)
+        # Tilt axes to try, best first (see the module docstring); each both ways, the way that leans
+        # the lip towards the target first.
+        order = [2, finger_axis(env), 1 - finger_axis(env)]
+        candidates = []
+        for index in order:
+            a = here.rot[:, index].copy()
+            a[2] = 0.0
+            if np.linalg.norm(a) < 0.7:
+                continue
+            d = np.cross(a / np.linalg.norm(a), UP)
+            sign = 1.0 if np.dot(dst_pos[:2] - src_pos[:2], d[:2]) >= 0 else -1.0
+            candidates += [d * sign, -d * sign]
+        reasons = []
+        for d in candidates:
+            axis = np.cross(UP, d)  # tilting about it tips the top towards d
+            radius = src.half_xy[0]
+            up_local = held.rot_local[:, 2]  # the vessel's axis in the tool frame
+            d_local = here.rot.T @ d
+            d_local = d_local - up_local * float(np.dot(d_local, up_local))
+            lip_local = (
+                held.origin_local + up_local * src.height_m + d_local / np.linalg.norm(d_local) * radius
+            )
+            mouth = dst_pos + UP * dst.top_z_m
+            clearance = dst.half_xy[0] / math.tan(ENTRY_TILT_RAD) + EXTRA_CLEARANCE_M
+            lip_at = mouth + d * LIP_PAST_CENTRE_M + UP * clearance
+            lip_at[:2] += jitter
+            beside = lip_at - d * (dst.half_xy[0] + 2 * radius + 0.02)
+
+            def tool(
+                lip: np.ndarray, tilt: float, axis: np.ndarray = axis, lip_local: np.ndarray = lip_local
+            ) -> Pose:
+                return held.tool_for(lip_local, lip, rot_about(axis, tilt) @ here.rot)
+
+            def tilting(lip: np.ndarray, a0: float, a1: float, tool: Any = tool) -> Any:
+                return lambda s: tool(lip, a0 + (a1 - a0) * s)
+
+            start = tool(beside, 0.0)
+            try:
+                travel_z = travel_height(env, start.pos, carrying_m=src.height_m, ignore=(src.name,))
+                to_start = arm.plan_transit(start, travel_z)
+                q_start = to_start[-1]
+                entry = arm.plan_line(
+                    tool(beside, ENTRY_TILT_RAD), path=tilting(beside, 0.0, ENTRY_TILT_RAD), start_q=q_start
+                )
+                move_in = arm.plan_line(tool(lip_at, ENTRY_TILT_RAD), start_q=entry[-1])
+                chunks, tilt, q = [], ENTRY_TILT_RAD, move_in[-1]
+                while tilt < MAX_TILT_RAD - 1e-9:
+                    nxt = min(MAX_TILT_RAD, tilt + TILT_STEP_RAD)
+                    try:
+                        chunk = arm.plan_line(
+                            tool(lip_at, nxt), seconds=TILT_STEP_S, path=tilting(lip_at, tilt, nxt), start_q=q
+                        )
+                    except PlanningError as exc:  # tipping further is out of reach: pour with what we have
+                        if tilt < MIN_TILT_RAD:
+                            raise PlanningError(
+                                f"tipping stops at {math.degrees(tilt):.0f} deg: {exc.reason}"
+                            ) from None
+                        break
+                    chunks.append(chunk)
+                    tilt, q = nxt, chunk[-1]
+            except PlanningError as exc:
+                reasons.append(exc.reason)
+                continue
+            return start, to_start, entry, move_in, chunks
+        raise PlanningError(f"no way to pour from {src.name} into {dst.name}: {' | '.join(reasons)}")
 
     @staticmethod
     def _wanted(src: Any, params: Any) -> int:
