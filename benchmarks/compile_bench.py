@@ -26,7 +26,7 @@ PLATE = """labc 1
 protocol plate_fill "Fill a 96-well plate from a reservoir with a new tip for every well."
 labware tips: tiprack_200ul at bench/slot1
 labware res: reservoir_12 at bench/slot2 { A1: 15 mL buffer }
-labware plate: plate_96 at bench/slot3
+labware plate: plate_96 at bench/slot6
 instrument pipette: pipette_p200 at bench/stand using tips
 
 transfer 100 uL from res.A1 to plate.A1..H12 new tip always

@@ -14,6 +14,7 @@ COMPILER_CODES: dict[str, str] = {
     "E1005": "wells on labware without them, or wells it does not have",
     "E1006": "unknown robot",
     "E1007": "unknown location",
+    "E1008": "an object does not fit on the bench",
 }
 
 register_codes(COMPILER_CODES)

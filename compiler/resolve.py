@@ -95,7 +95,30 @@ def resolve(protocol: ast.Protocol, catalog: Catalog, robot: str | None) -> Reso
                 span=decl.span,
             )
         )
+    _check_layout(out)
     return out
+
+
+def _check_layout(out: Resolution) -> None:
+    """Objects standing on the bench must fit where they are declared (E1008), as the simulator will
+    place them; caught here, the error points at the declaration instead of failing a synthesis run."""
+    from labsim.errors import PlacementError, SceneError
+    from labsim.layout import footprint, place_all
+
+    names = {o.name for o in out.objects}
+    items = [(o.name, o.at, footprint(out.types[o.name])) for o in out.objects if o.at not in names]
+    try:
+        place_all(items)
+    except PlacementError as exc:
+        where = f"it overlaps `{exc.clash}`" if exc.clash else "it reaches past the edge of the bench"
+        out.error(
+            "E1008",
+            f"`{exc.name}` does not fit at {exc.site}: {where}",
+            out.spans.get(exc.name),
+            "choose another bench location",
+        )
+    except SceneError as exc:
+        out.error("E1008", str(exc), None, "declare fewer objects without a location, or give them locations")
 
 
 def _contents(

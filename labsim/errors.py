@@ -27,3 +27,13 @@ class UnknownRobotError(SimulationError):
 
 class UnknownPredicateError(SimulationError):
     """`Env.check` was asked for a predicate labsim does not define."""
+
+
+class PlacementError(SceneError):
+    """An object that does not fit where it was asked to stand: it overlaps `clash` (None: the edge)."""
+
+    def __init__(self, name: str, site: str, clash: str | None) -> None:
+        self.name = name
+        self.site = site
+        self.clash = clash
+        super().__init__(f"{name} at {site} collides with {clash or 'the bench edge'}")

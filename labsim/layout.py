@@ -6,9 +6,11 @@ every site lies in front of it within the reach of the shortest arm (UR5e, about
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
-from labsim.errors import SceneError
+from labsim.errors import PlacementError, SceneError
 
 BENCH_TOP_Z = 0.75
 BENCH_CENTER_XY = (0.5, 0.0)
@@ -35,6 +37,19 @@ SITES: dict[str, tuple[float, float]] = {
 AUTO_ORDER_SMALL = [f"bench/slot{i}" for i in range(1, 9)] + ["bench/stand", "bench/center"]
 AUTO_ORDER_LARGE = ["bench/back", "bench/left", "bench/right", "bench/center"]
 CLEARANCE_M = 0.01
+
+
+def footprint(kind: Any) -> tuple[float, float]:
+    """Half extents (x, y) on the bench, including stands, rests and handles."""
+    sx, sy, _ = kind.geometry.outer_size_m
+    shape = kind.geometry.shape
+    if shape in ("device", "box"):
+        return sy / 2 + 0.05, sx / 2
+    if shape == "rod":
+        return kind.geometry.outer_size_m[2] / 2 + 0.01, 0.03
+    if shape == "pipette":
+        return sx / 2 + 0.02, sx / 2 + 0.02
+    return sx / 2, sy / 2
 
 
 class Placement(BaseModel):
@@ -76,8 +91,8 @@ def place_all(items: list[tuple[str, str | None, tuple[float, float]]]) -> list[
         x, y = SITES[site]
         candidate = Placement(name=name, site=site, x=x, y=y, half_x=hx, half_y=hy)
         if not fits(candidate):
-            clash = next((p.name for p in placed if candidate.overlaps(p)), "the bench edge")
-            raise SceneError(f"{name} at {site} collides with {clash}")
+            clash = next((p.name for p in placed if candidate.overlaps(p)), None)
+            raise PlacementError(name, site, clash)
         placed.append(candidate)
     for name, _, (hx, hy) in sorted(automatic, key=lambda i: -i[2][0] * i[2][1]):
         order = AUTO_ORDER_LARGE if max(hx, hy) > 0.08 else AUTO_ORDER_SMALL + AUTO_ORDER_LARGE

@@ -10,19 +10,7 @@ from labsim.assets.devices import build_device
 from labsim.assets.info import AssetInfo, WellGrid
 from labsim.assets.racks import build_plate, build_tip_rack
 from labsim.assets.vessels import build_beaker, build_pipette, build_rod
-
-
-def footprint(kind: Any) -> tuple[float, float]:
-    """Half extents (x, y) on the bench, including stands, rests and handles."""
-    sx, sy, _ = kind.geometry.outer_size_m
-    shape = kind.geometry.shape
-    if shape in ("device", "box"):
-        return sy / 2 + 0.05, sx / 2
-    if shape == "rod":
-        return kind.geometry.outer_size_m[2] / 2 + 0.01, 0.03
-    if shape == "pipette":
-        return sx / 2 + 0.02, sx / 2 + 0.02
-    return sx / 2, sy / 2
+from labsim.layout import footprint
 
 
 def build_labware(

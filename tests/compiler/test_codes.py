@@ -13,10 +13,10 @@ protocol p
 labware b1: beaker_250ml at bench/center { 200 mL water }
 labware b2: beaker_250ml at bench/left { 100 mL water }
 labware tips: tiprack_200ul at bench/slot1
-labware plate: plate_96 at bench/slot3
+labware plate: plate_96 at bench/slot5
 labware res: reservoir_12 at bench/slot2 { A1: 10 mL water }
 labware rod: glass_rod at bench/rack
-instrument pipette: pipette_p200 at bench/stand using tips
+instrument pipette: pipette_p200 at bench/slot7 using tips
 instrument hotplate: hotplate at bench/right
 instrument box: drying_box at bench/back
 """
@@ -35,6 +35,7 @@ FIXTURES: dict[str, tuple[str, int, int]] = {
     "E1005": (BENCH + "transfer 50 uL from res.A1 to plate.A13\n", STEP_LINE, 31),
     "E1006": (BENCH.replace("protocol p\n", "protocol p\nrobots franka, ur10\n"), 1, 1),
     "E1007": (BENCH.replace("bench/rack", "bench/rak"), 8, 1),
+    "E1008": (BENCH + "instrument cabinet: cabinet at bench/right\n", STEP_LINE, 1),
     # Symbolic execution (skills' codes) reported at the statement.
     "E2001": (BENCH + "pour 160 mL from b1 into b2\n", STEP_LINE, 1),
     "E2002": (BENCH + "pour 150 mL from b2 into b1\n", STEP_LINE, 1),
