@@ -15,7 +15,7 @@ import mujoco
 import numpy as np
 
 from robogenesis.experts.base import Expert, PlanningError
-from robogenesis.experts.grasp import UP, facing
+from robogenesis.experts.grasp import UP, facing, pad_depth
 from robogenesis.experts.motion import Arm, Pose, rot_about
 from robogenesis.experts.scene import travel_height
 
@@ -23,6 +23,9 @@ OPEN_TRAVELS_M = (0.18, 0.16)  # the predicate wants more than 0.13 m of handle 
 PULL_SPEED_M_S = 0.12
 PITCHES_RAD = (0.0, 0.4, 0.7)
 HANDLE_STAND_OFF_M = 0.06  # short: an open handle can be close to the base
+HANDLE_PROUD_M = 0.03  # a handle bar's centre stands this far off its face (labsim.assets.devices)
+FACE_CLEARANCE_M = 0.008
+RELEASE_S = 0.6
 # Back off the handle, then rise: near the base a long straight retreat leaves the workspace.
 # The predicates want the tool > 0.04 m (open) or > 0.08 m (closed) from the handle.
 BACK_OFF_M = {True: 0.04, False: 0.06}
@@ -86,8 +89,13 @@ class ArticulationExpert(Expert):
         fingers = np.cross(UP, inward) if self.part == "door" else UP
         along_bar = UP if self.part == "door" else np.cross(UP, inward)
         grasp_pos = handle + along_bar * float(arm.jitter(0.01, 1)[0])
-        plan = self._plan(arm, path, grasp_pos, inward, fingers, theta_now, goals)
-        pre, q_pre, reach, pull, retreat = plan
+        # Reach in far enough that the closed pads (behind the tool site on a Robotiq) meet the bar,
+        # but not so far that the open fingertips touch the face behind it.
+        centre, _ = pad_depth(env, closed=True)
+        _, deepest = pad_depth(env, closed=False)
+        depth = min(-centre, HANDLE_PROUD_M - FACE_CLEARANCE_M - deepest)
+        plan = self._plan(arm, path, grasp_pos, inward, fingers, theta_now, goals, depth)
+        pre, q_pre, reach, pull, retreat, release = plan
 
         if arm.grip > 0.05:
             yield from arm.gripper(0.0, 0.4)
@@ -98,8 +106,15 @@ class ArticulationExpert(Expert):
         yield from arm.gripper(1.0, 0.8)
         yield from arm.follow(pull)
         yield from arm.hold(0.3)
-        yield from arm.gripper(0.0, 0.6)
-        yield from arm.follow(retreat)
+        if self.opens:
+            # Let go while backing off: opening Robotiq fingertips swing forward and would push the
+            # handle back in. (Closing, that push only helps, and backing off first would pull.)
+            yield from arm.follow(retreat[:release], grip=0.0)
+            yield from arm.hold(0.2)
+            yield from arm.follow(retreat[release:])
+        else:
+            yield from arm.gripper(0.0, 0.6)
+            yield from arm.follow(retreat)
         yield from arm.hold(0.2)
 
     def _plan(
@@ -111,14 +126,15 @@ class ArticulationExpert(Expert):
         fingers: np.ndarray,
         theta_now: float,
         goals: list[float],
-    ) -> tuple[Pose, np.ndarray, list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        depth: float,
+    ) -> tuple[Pose, np.ndarray, list[np.ndarray], list[np.ndarray], list[np.ndarray], int]:
         """Grasp pose, pull and retreat, planned whole before moving. Reaching straight in is tried
         first, then pitched down (an arm near its base reaches a high handle better from above)."""
         reasons = []
         for theta_goal, pitch in itertools.product(goals, PITCHES_RAD):
             approach = inward * np.cos(pitch) - UP * np.sin(pitch)
             for rot in facing(arm.env, approach, fingers):
-                grasp = Pose(grasp_pos, rot)
+                grasp = Pose(grasp_pos + approach * depth, rot)
 
                 def along(s: float, grasp: Pose = grasp, theta_goal: float = theta_goal) -> Pose:
                     rot_s, shift = path.transform((theta_goal - theta_now) * s)
@@ -132,12 +148,13 @@ class ArticulationExpert(Expert):
                     q_pre = arm.solve(pre)
                     reach = arm.plan_line(grasp, start_q=q_pre)
                     pull = arm.plan_line(end, max(1.0, travel / PULL_SPEED_M_S), along, start_q=reach[-1])
-                    retreat = arm.plan_line(back, start_q=pull[-1])
+                    retreat = arm.plan_line(back, seconds=RELEASE_S, start_q=pull[-1])
+                    release = len(retreat)
                     retreat += arm.plan_line(back.moved(UP * RISE_M[self.opens]), start_q=retreat[-1])
                 except PlanningError as exc:
                     reasons.append(exc.reason)
                     continue
-                return pre, q_pre, reach, pull, retreat
+                return pre, q_pre, reach, pull, retreat, release
         raise PlanningError(f"no reachable way to work the {self.part}: {' | '.join(reasons)}")
 
 

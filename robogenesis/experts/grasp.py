@@ -86,20 +86,35 @@ def pad_depth(env: Any, closed: bool = False) -> tuple[float, float]:
         tool = env.model.site(f"{env.info.prefix}gripper/{env.robot.gripper.tool_site}").id
         rot, origin = data.site_xmat[tool].reshape(3, 3), data.site_xpos[tool]
         prefix = f"{env.info.prefix}gripper/"
-        lows, highs = [], []
+        lows, highs, sides, front = [], [], [], -np.inf
         for gid in range(env.model.ngeom):
             body = env.model.body(env.model.geom_bodyid[gid]).name
-            if not (body.startswith(prefix) and env.model.geom_contype[gid]):
-                continue
-            if int(env.model.geom_type[gid]) != int(mujoco.mjtGeom.mjGEOM_BOX):
+            if not (
+                body.startswith(prefix) and (env.model.geom_contype[gid] or env.model.geom_conaffinity[gid])
+            ):
                 continue
             local_rot = rot.T @ data.geom_xmat[gid].reshape(3, 3)
-            centre = rot.T @ (data.geom_xpos[gid] - origin)
-            half = np.abs(local_rot) @ env.model.geom_size[gid]
+            aabb = env.model.geom_aabb[gid]
+            centre = rot.T @ (data.geom_xpos[gid] + data.geom_xmat[gid].reshape(3, 3) @ aabb[:3] - origin)
+            half = np.abs(local_rot) @ aabb[3:]
+            front = max(front, centre[2] + half[2])
+            if (
+                int(env.model.geom_type[gid]) != int(mujoco.mjtGeom.mjGEOM_BOX)
+                or not env.model.geom_contype[gid]
+            ):
+                continue
             lows.append(centre[2] - half[2])
             highs.append(centre[2] + half[2])
+            sides.append(abs(centre[finger_axis(env)]))
         _PADS[key] = ((min(lows) + max(highs)) / 2, max(highs)) if lows else (0.0, 0.0)
+        _FRONT[key] = (float(front), float(np.mean(sides)) if sides else 0.0)
     return _PADS[key]
+
+
+def open_pad_offset(env: Any) -> float:
+    """How far each open fingertip pad sits from the tool site along the finger axis."""
+    pad_depth(env, closed=False)
+    return _FRONT[(id(env.model), False)][1]
 
 
 class _Scratch:
@@ -125,6 +140,7 @@ class _Scratch:
 
 
 _PADS: dict[tuple[int, bool], tuple[float, float]] = {}
+_FRONT: dict[tuple[int, bool], tuple[float, float]] = {}
 
 
 def tool_rot(env: Any, approach: np.ndarray, fingers: np.ndarray) -> np.ndarray:

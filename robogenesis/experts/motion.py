@@ -263,9 +263,13 @@ class Arm:
             out.append(q)
         return out
 
-    def follow(self, qs: list[np.ndarray]) -> Iterator[np.ndarray]:
-        for q in qs:
+    def follow(self, qs: list[np.ndarray], grip: float | None = None) -> Iterator[np.ndarray]:
+        """Track planned joint targets; with `grip`, ramp the gripper to it along the way."""
+        start = self.grip
+        for k, q in enumerate(qs, start=1):
             self.q = q
+            if grip is not None:
+                self.grip = start + (grip - start) * k / len(qs)
             yield self.action()
 
     def line_to(self, goal: Pose, seconds: float | None = None, path: Any = None) -> Iterator[np.ndarray]:
@@ -284,7 +288,14 @@ class Arm:
             out += self.plan_line(Pose(np.array([*here.pos[:2], travel_z]), here.rot), start_q=q)
             q = out[-1]
         above = Pose(np.array([*goal.pos[:2], max(travel_z, goal.pos[2])]), goal.rot)
-        out += self.plan_line(above, start_q=q)
+        try:
+            out += self.plan_line(above, start_q=q)
+        except PlanningError:
+            # Turning the wrist while crossing can pass a singularity: a joint-space move up there,
+            # where nothing is in the way, instead.
+            q_above = self.solve(above, seed=q)
+            steps = self.timed(self._seconds(self.planned(q), above))
+            out += [q + (q_above - q) * float(min_jerk(k / steps)) for k in range(1, steps + 1)]
         out += self.plan_line(goal, start_q=out[-1])
         return out
 

@@ -10,7 +10,15 @@ from typing import Any
 import numpy as np
 
 from robogenesis.experts.base import Expert, PlanningError
-from robogenesis.experts.grasp import UP, facing, natural_yaw, yaw_dir
+from robogenesis.experts.grasp import (
+    UP,
+    facing,
+    finger_axis,
+    natural_yaw,
+    open_pad_offset,
+    pad_depth,
+    yaw_dir,
+)
 from robogenesis.experts.motion import Arm, Pose
 from robogenesis.experts.scene import travel_height
 
@@ -20,13 +28,14 @@ PUSH_STEP_M = 0.0015
 MAX_PUSH_M = 0.02
 HOLD_S = 0.25
 FRONT_PITCHES_RAD = (0.0, 0.3, 0.6)
+RETRACTED_M = -0.01  # closed fingertips this far behind the tool site: press with one open finger
 
 
 class PressExpert(Expert):
     name = "press_button"
 
     def _plan(
-        self, arm: Arm, face: np.ndarray, push: np.ndarray, stand_off: float
+        self, arm: Arm, face: np.ndarray, push: np.ndarray, stand_off: float, finger_offset: float
     ) -> tuple[Pose, np.ndarray, list[np.ndarray]]:
         """Stand-off pose, its joints and the reach to the cap. A front button low on a device is
         pushed with the wrist pitched down (the hand stays off the bench), else straight on."""
@@ -36,11 +45,13 @@ class PressExpert(Expert):
         for pitch in (0.0,) if top else FRONT_PITCHES_RAD:
             approach = push * np.cos(pitch) - UP * np.sin(pitch)
             for rot in facing(arm.env, approach, fingers):
-                pre = Pose(face - push * stand_off, rot)
+                # Pressing with one fingertip: shift the tool so that fingertip meets the cap.
+                face_tool = face - rot[:, finger_axis(arm.env)] * finger_offset
+                pre = Pose(face_tool - push * stand_off, rot)
                 try:
                     q_pre = arm.solve(pre)
-                    reach = arm.plan_line(Pose(face - push * 0.008, rot), start_q=q_pre)
-                    arm.plan_line(Pose(face + push * MAX_PUSH_M, rot), start_q=reach[-1])
+                    reach = arm.plan_line(Pose(face_tool - push * 0.008, rot), start_q=q_pre)
+                    arm.plan_line(Pose(face_tool + push * MAX_PUSH_M, rot), start_q=reach[-1])
                 except PlanningError as exc:
                     reasons.append(exc.reason)
                     continue
@@ -62,10 +73,20 @@ class PressExpert(Expert):
             face = face + UP * CAP_RAISE_M
         lateral = arm.jitter(0.003)
         face = face + lateral - push * float(np.dot(lateral, push))
+        # Press with a closed fist, its fingertips on the cap. A gripper whose fingertips retract as
+        # it closes (a Robotiq's, by 2.5 cm, behind its knuckles) presses open instead, with one
+        # fingertip centred on the cap.
+        _, fist = pad_depth(env, closed=True)
+        one_finger = fist < RETRACTED_M
+        grip = 0.0 if one_finger else 1.0
+        tip = pad_depth(env, closed=False)[1] if one_finger else fist
+        face = face - push * tip
         stand_off = self.options.approach_m + float(arm.jitter(0.02, 1)[0])
-        pre, q_pre, reach = self._plan(arm, face, push, stand_off)
-        if arm.grip < 0.95:
-            yield from arm.gripper(1.0, 0.4)
+        pre, q_pre, reach = self._plan(
+            arm, face, push, stand_off, open_pad_offset(env) if one_finger else 0.0
+        )
+        if abs(arm.grip - grip) > 0.05:
+            yield from arm.gripper(grip, 0.4)
         yield from arm.transit(pre, travel_height(env, pre.pos))
         yield from arm.joints_to(q_pre, arm.timed(0.3))
         yield from arm.follow(reach)
@@ -73,6 +94,6 @@ class PressExpert(Expert):
         depth = -0.008
         while depth < MAX_PUSH_M and not button_pressed(env, params.device):
             depth += PUSH_STEP_M
-            yield from arm.line_to(Pose(face + push * depth, rot), seconds=1.0 / arm.hz)
+            yield from arm.line_to(Pose(pre.pos + push * (stand_off + depth), rot), seconds=1.0 / arm.hz)
         yield from arm.hold(HOLD_S)
         yield from arm.line_to(pre)

@@ -1,0 +1,65 @@
+"""Through the data engine, on the compiled level-1 pick example: the scripted experts' episode
+validates, and a deliberately broken pick (it lets go as soon as it has closed) is rejected at the
+pick node's predicate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from robogenesis.experts.pick import PickExpert
+from robogenesis.experts.registry import get_expert
+
+PICK = Path(__file__).resolve().parents[2] / "examples" / "labutopia" / "level1" / "pick.yaml"
+BROKEN = "tests.robogenesis.test_experts_engine:broken_experts"
+
+
+class BrokenPick(PickExpert):
+    """The real pick, except the gripper opens again once it has closed: the lift leaves the
+    beaker behind."""
+
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+        closed = False
+        for action in super().actions(env, params, rng):
+            closed = closed or action[-1] >= 1.0
+            if closed:
+                action = action.copy()
+                action[-1] = 0.0
+            yield action
+
+
+def broken_experts(name: str) -> Any:
+    return BrokenPick() if name == "pick" else get_expert(name)
+
+
+def _slot(robot: str, experts: str) -> Any:
+    from robogenesis.compose import load_compiled
+    from robogenesis.rollout import SlotJob, run_slot
+
+    job = SlotJob(
+        source=str(PICK),
+        compiled_json=load_compiled(PICK, robot).to_json(),
+        robot=robot,
+        slot=0,
+        seed=0,
+        cameras=[],
+        resolution=(32, 32),
+        max_attempts=1,
+        experts=experts,
+    )
+    return run_slot(job)
+
+
+@pytest.mark.parametrize("robot", ["franka", "ur5"])
+def test_pick_example_validates_and_broken_pick_is_rejected(robot: str) -> None:
+    from robogenesis.rollout import DEFAULT_EXPERTS
+
+    good = _slot(robot, DEFAULT_EXPERTS)
+    assert good.episode is not None, [r.model_dump() for r in good.rejections]
+    bad = _slot(robot, BROKEN)
+    assert bad.episode is None
+    assert [r.reason for r in bad.rejections] == ["predicate:pick"]
