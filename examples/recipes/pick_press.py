@@ -183,7 +183,14 @@ def write_results(recipe: Recipe, path: Path) -> None:
         text = ", ".join(f"{k} {v}" for k, v in sorted(reasons.items()))
         done = sum(e["success"] for e in bench["episodes"])
         lines.append(f"| {name} | {len(bench['episodes'])} | {done} | {text} |")
+    synth = json.loads((ws / "data" / "report.json").read_text())
     ck = ws / "checkpoints"
+    lines += ["", "## Data (from the synthesis report)", ""]
+    for robot, r in synth["robots"].items():
+        lines.append(
+            f"- {robot}: {r['accepted']} of {r['planned']} slots accepted in {r['attempted']} attempts, "
+            f"{r['frames']} frames"
+        )
     lines += [
         "",
         "## Training (final logged step)",
@@ -221,14 +228,14 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--robots", default="franka,ur5")
     p.add_argument("--episodes", type=int, default=20, help="synthesized episodes per task and robot")
     p.add_argument("--resolution", type=int, default=64)
-    p.add_argument("--steps", type=int, default=1000, help="training steps per stage")
-    p.add_argument("--batch", type=int, default=8)
+    p.add_argument("--steps", type=int, default=400, help="training steps per stage")
+    p.add_argument("--batch", type=int, default=4)
     p.add_argument("--lr-stage1", type=float, default=5e-4, help="tiny random-init backbone, stage 1")
     p.add_argument("--lr-stage2", type=float, default=1e-4)
     p.add_argument("--lr-expert", type=float, default=5e-4)
-    p.add_argument("--bench-episodes", type=int, default=5)
+    p.add_argument("--bench-episodes", type=int, default=3)
     p.add_argument("--splits", default="id,ood")
-    p.add_argument("--max-retries", type=int, default=1)
+    p.add_argument("--max-retries", type=int, default=0)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--variants", default=",".join(VARIANTS))
     p.add_argument("--expert-bench", action="store_true", help="also bench the scripted expert")
