@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from labsim.layout import BENCH_TOP_Z, ROBOT_MOUNT
 from robogenesis.experts.base import PlanningError
+from robogenesis.experts.cache import per_env
 from robogenesis.experts.motion import Pose
 
 DOWN = np.array([0.0, 0.0, -1.0])
@@ -47,10 +48,10 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 def finger_axis(env: Any) -> int:
     """0 if the fingers close along the tool's x axis, 1 if along its y axis."""
-    key = id(env.model)
-    cached = _FINGER_AXIS.get(key)
-    if cached is not None:
-        return cached
+    return per_env(env, "finger_axis", lambda: _measure_finger_axis(env))
+
+
+def _measure_finger_axis(env: Any) -> int:
     prefix = f"{env.info.prefix}gripper/"
     rot, origin = env.tool_rot(), env.tool_pos()
     local = []
@@ -60,11 +61,7 @@ def finger_axis(env: Any) -> int:
             local.append(rot.T @ (env.data.geom_xpos[gid] - origin))
     pts = np.array(local)
     spread = pts.max(axis=0) - pts.min(axis=0)
-    _FINGER_AXIS[key] = int(spread[1] > spread[0])
-    return _FINGER_AXIS[key]
-
-
-_FINGER_AXIS: dict[int, int] = {}
+    return int(spread[1] > spread[0])
 
 
 def pad_depth(env: Any, closed: bool = False) -> tuple[float, float]:
@@ -72,49 +69,45 @@ def pad_depth(env: Any, closed: bool = False) -> tuple[float, float]:
     tool site (positive: further along the approach), with the gripper open or closed. The pads are
     the gripper's box geoms; a Robotiq's travel 2 cm towards the palm as they close, a Panda's not.
     Measured once per model on a scratch copy of the simulation."""
-    key = (id(env.model), closed)
-    if key not in _PADS:
-        import mujoco
+    centre, deepest, _ = per_env(env, ("pads", closed), lambda: _measure_pads(env, closed))
+    return centre, deepest
 
-        data = mujoco.MjData(env.model)
-        data.qpos[:] = env.data.qpos
-        command = np.asarray(env.command(), float)
-        command[-1] = 1.0 if closed else 0.0
-        scratch = _Scratch(env, data)
-        for _ in range(40):
-            scratch.step(command)
-        tool = env.model.site(f"{env.info.prefix}gripper/{env.robot.gripper.tool_site}").id
-        rot, origin = data.site_xmat[tool].reshape(3, 3), data.site_xpos[tool]
-        prefix = f"{env.info.prefix}gripper/"
-        lows, highs, sides, front = [], [], [], -np.inf
-        for gid in range(env.model.ngeom):
-            body = env.model.body(env.model.geom_bodyid[gid]).name
-            if not (
-                body.startswith(prefix) and (env.model.geom_contype[gid] or env.model.geom_conaffinity[gid])
-            ):
-                continue
-            local_rot = rot.T @ data.geom_xmat[gid].reshape(3, 3)
-            aabb = env.model.geom_aabb[gid]
-            centre = rot.T @ (data.geom_xpos[gid] + data.geom_xmat[gid].reshape(3, 3) @ aabb[:3] - origin)
-            half = np.abs(local_rot) @ aabb[3:]
-            front = max(front, centre[2] + half[2])
-            if (
-                int(env.model.geom_type[gid]) != int(mujoco.mjtGeom.mjGEOM_BOX)
-                or not env.model.geom_contype[gid]
-            ):
-                continue
-            lows.append(centre[2] - half[2])
-            highs.append(centre[2] + half[2])
-            sides.append(abs(centre[finger_axis(env)]))
-        _PADS[key] = ((min(lows) + max(highs)) / 2, max(highs)) if lows else (0.0, 0.0)
-        _FRONT[key] = (float(front), float(np.mean(sides)) if sides else 0.0)
-    return _PADS[key]
+
+def _measure_pads(env: Any, closed: bool) -> tuple[float, float, float]:
+    """(pad centre, pad deepest, pad offset along the finger axis)."""
+    import mujoco
+
+    data = mujoco.MjData(env.model)
+    data.qpos[:] = env.data.qpos
+    command = np.asarray(env.command(), float)
+    command[-1] = 1.0 if closed else 0.0
+    scratch = _Scratch(env, data)
+    for _ in range(40):
+        scratch.step(command)
+    tool = env.model.site(f"{env.info.prefix}gripper/{env.robot.gripper.tool_site}").id
+    rot, origin = data.site_xmat[tool].reshape(3, 3), data.site_xpos[tool]
+    prefix = f"{env.info.prefix}gripper/"
+    lows, highs, sides = [], [], []
+    for gid in range(env.model.ngeom):
+        body = env.model.body(env.model.geom_bodyid[gid]).name
+        if not (body.startswith(prefix) and (env.model.geom_contype[gid] or env.model.geom_conaffinity[gid])):
+            continue
+        local_rot = rot.T @ data.geom_xmat[gid].reshape(3, 3)
+        aabb = env.model.geom_aabb[gid]
+        centre = rot.T @ (data.geom_xpos[gid] + data.geom_xmat[gid].reshape(3, 3) @ aabb[:3] - origin)
+        half = np.abs(local_rot) @ aabb[3:]
+        if int(env.model.geom_type[gid]) != int(mujoco.mjtGeom.mjGEOM_BOX) or not env.model.geom_contype[gid]:
+            continue
+        lows.append(centre[2] - half[2])
+        highs.append(centre[2] + half[2])
+        sides.append(abs(centre[finger_axis(env)]))
+    centre, deepest = ((min(lows) + max(highs)) / 2, max(highs)) if lows else (0.0, 0.0)
+    return centre, deepest, float(np.mean(sides)) if sides else 0.0
 
 
 def open_pad_offset(env: Any) -> float:
     """How far each open fingertip pad sits from the tool site along the finger axis."""
-    pad_depth(env, closed=False)
-    return _FRONT[(id(env.model), False)][1]
+    return per_env(env, ("pads", False), lambda: _measure_pads(env, False))[2]
 
 
 class _Scratch:
@@ -137,10 +130,6 @@ class _Scratch:
         self.data.ctrl[self.grip] = self.open + command[-1] * (self.shut - self.open)
         for _ in range(self.substeps):
             mujoco.mj_step(self.model, self.data)
-
-
-_PADS: dict[tuple[int, bool], tuple[float, float]] = {}
-_FRONT: dict[tuple[int, bool], tuple[float, float]] = {}
 
 
 def tool_rot(env: Any, approach: np.ndarray, fingers: np.ndarray) -> np.ndarray:

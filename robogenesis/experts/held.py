@@ -31,8 +31,5 @@ class Held:
         """The tool pose (with rotation `rot`) that puts the held point `point_local` at `point_world`."""
         return Pose(np.asarray(point_world, float) - rot @ point_local, rot)
 
-    def object_rot(self, tool_rot: np.ndarray) -> np.ndarray:
-        return tool_rot @ self.rot_local
-
     def origin(self, tool: Pose) -> np.ndarray:
         return tool.pos + tool.rot @ self.origin_local

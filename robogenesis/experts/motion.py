@@ -16,6 +16,7 @@ import mujoco
 import numpy as np
 
 from robogenesis.experts.base import ExpertOptions, PlanningError
+from robogenesis.experts.cache import per_env
 
 ROT_SPEED_RAD_S = 1.2
 MIN_MOVE_S = 0.4
@@ -25,27 +26,25 @@ BENCH_CHECK_EVERY = 5
 TRACK_TOL_M = 0.004
 TRACK_TOL_DEG = 2.0
 
-_ARM_GEOMS: dict[int, list[int]] = {}
-
 
 def _arm_geoms(env: Any) -> list[int]:
     """Colliding geoms of the arm's moving links: not the gripper (it is meant to work close to
     surfaces), not the base (it stands on the bench at home already)."""
-    model, prefix = env.model, env.info.prefix
-    key = id(model)
-    if key not in _ARM_GEOMS:
-        data = env.ik.data
-        env.ik.forward(np.asarray(env.robot.home, float))
-        bench = _bench_geom(model)
-        _ARM_GEOMS[key] = [
-            gid
-            for gid in range(model.ngeom)
-            if model.geom_contype[gid]
-            and model.body(model.geom_bodyid[gid]).name.startswith(prefix)
-            and not model.body(model.geom_bodyid[gid]).name.startswith(f"{prefix}gripper/")
-            and mujoco.mj_geomDistance(model, data, gid, bench, 0.05, None) >= 0.05
-        ]
-    return _ARM_GEOMS[key]
+    return per_env(env, "arm_geoms", lambda: _measure_arm_geoms(env))
+
+
+def _measure_arm_geoms(env: Any) -> list[int]:
+    model, prefix, data = env.model, env.info.prefix, env.ik.data
+    env.ik.forward(np.asarray(env.robot.home, float))
+    bench = _bench_geom(model)
+    return [
+        gid
+        for gid in range(model.ngeom)
+        if model.geom_contype[gid]
+        and model.body(model.geom_bodyid[gid]).name.startswith(prefix)
+        and not model.body(model.geom_bodyid[gid]).name.startswith(f"{prefix}gripper/")
+        and mujoco.mj_geomDistance(model, data, gid, bench, 0.05, None) >= 0.05
+    ]
 
 
 def _close_enough(result: Any) -> bool:
@@ -179,23 +178,6 @@ class Arm:
                     f"reaching {np.round(pose.pos, 3).tolist()} would put {model.geom(gid).name or 'a link'}"
                     " on the bench"
                 )
-
-    def solve_any(self, poses: list[Pose]) -> tuple[int, np.ndarray]:
-        """The first reachable pose of equivalent candidates (e.g. a grasp and its 180-degree twin),
-        preferring the one nearest the current joints."""
-        found: list[tuple[float, int, np.ndarray]] = []
-        reasons = []
-        for index, pose in enumerate(poses):
-            try:
-                q = self.solve(pose)
-            except PlanningError as exc:
-                reasons.append(exc.reason)
-                continue
-            found.append((float(np.linalg.norm(q - self.q)), index, q))
-        if not found:
-            raise PlanningError("; ".join(reasons))
-        _, index, q = min(found, key=lambda item: item[0])
-        return index, q
 
     def _seconds(self, start: Pose, goal: Pose) -> float:
         dist = float(np.linalg.norm(goal.pos - start.pos))

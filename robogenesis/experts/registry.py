@@ -9,8 +9,9 @@ from robogenesis.experts.articulation import (
     OpenDrawerExpert,
 )
 from robogenesis.experts.base import Expert, ExpertOptions
-from robogenesis.experts.pick import PickExpert, PlaceExpert
+from robogenesis.experts.pick import PickExpert
 from robogenesis.experts.pipetting import AspirateExpert, DispenseExpert, DropTipExpert, PickUpTipExpert
+from robogenesis.experts.place import PlaceExpert
 from robogenesis.experts.pour import PourExpert
 from robogenesis.experts.press import PressExpert
 from robogenesis.experts.shake import ShakeExpert

@@ -1,0 +1,53 @@
+"""place: carry the held object over its goal (an instrument, a container, a bench spot), set it
+down the way it stood at the start, open, and back away along the tool."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from robogenesis.experts.base import Expert
+from robogenesis.experts.grasp import UP
+from robogenesis.experts.held import Held
+from robogenesis.experts.motion import Arm, rot_between
+from robogenesis.experts.scene import travel_height
+
+
+class PlaceExpert(Expert):
+    """Carry the held object over its goal, lower it to rest, open, and back away along the tool."""
+
+    name = "place"
+
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+        from labsim.predicates import place_goal
+
+        arm = Arm(env, self.options, rng)
+        xy, rest_z = place_goal(env, params)
+        here = arm.planned()
+        held = Held(env, params.object, here)
+        rot = settle_rot(env, params.object) @ here.rot  # set it down the way it stood at the start
+        base_goal = np.array([*(xy + arm.jitter(0.008, 2)), rest_z + 0.006])
+        goal = held.tool_for(held.origin_local, base_goal, rot)
+        hang = max(here.pos[2] - env.body_pos(params.object)[2], goal.pos[2] - base_goal[2])
+        asset = env.asset(params.object)
+        if asset.rod_tip_site:
+            hang = max(hang, here.pos[2] - env.site_pos(asset.rod_tip_site)[2])
+        yield from arm.transit(goal, travel_height(env, goal.pos, carrying_m=hang, ignore=(params.object,)))
+        yield from arm.hold(0.3)
+        yield from arm.gripper(0.0, 0.7)
+        yield from arm.line_to(goal.moved(-goal.rot[:, 2] * self.options.approach_m))
+        yield from arm.hold(0.2)
+
+
+def settle_rot(env: Any, name: str) -> np.ndarray:
+    """The world rotation that brings a held object back to its resting attitude: a rod lying flat
+    (tip along +x as built), anything else standing up."""
+    rot = env.data.body(env.asset(name).body).xmat.reshape(3, 3)
+    if env.asset(name).rod_tip_site:
+        axis = rot[:, 0]
+        flat = np.array([axis[0], axis[1], 0.0])
+        flat = flat / np.linalg.norm(flat) if np.linalg.norm(flat) > 0.3 else np.array([1.0, 0.0, 0.0])
+        return rot_between(axis, flat)
+    return rot_between(rot[:, 2], UP)
