@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -193,7 +194,16 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
     if rank == 0 and opts.progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=opts.steps, initial=start, desc=f"labvla {config.stage}", unit="step")
+        # mininterval keeps logs readable when stderr is a file or a CI pipe rather than a terminal.
+        interactive = sys.stderr.isatty()
+        bar = tqdm(
+            total=opts.steps,
+            initial=start,
+            desc=f"labvla {config.stage}",
+            unit="step",
+            mininterval=0.1 if interactive else 30.0,
+            dynamic_ncols=interactive,
+        )
     t0 = time.perf_counter()
     net.train()
     for step, batch in enumerate(loader, start=start):
