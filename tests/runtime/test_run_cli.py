@@ -7,23 +7,38 @@ import json
 import pytest
 
 from labc.cli import main
+from tests.robogenesis.test_experts import KNOWN_BROKEN  # one list of known expert failures
 from tests.runtime.conftest import EXAMPLES
+
+LEVEL1 = sorted(p.stem for p in (EXAMPLES / "level1").glob("*.yaml"))
+CASES = [
+    pytest.param(robot, task, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BROKEN[robot, task])])
+    if (robot, task) in KNOWN_BROKEN
+    else pytest.param(robot, task)
+    for robot in ("franka", "ur5")
+    for task in LEVEL1
+]
+
+
+def test_without_protocol_run_takes_the_level1_suite():
+    from labc.commands.run import level1_suite
+
+    assert [p.stem for p in level1_suite()] == LEVEL1 and len(LEVEL1) == 10
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("robot", ["franka", "ur5"])
-def test_expert_completes_every_level1_example(robot, tmp_path, capsys):
-    code = main(["run", "--policy", "expert", "--robot", robot, "--workspace", str(tmp_path)])
+@pytest.mark.parametrize(("robot", "task"), CASES)
+def test_expert_completes_level1_example(robot, task, tmp_path, capsys):
+    """Known expert failures (tests/robogenesis) are strict xfails: they must be fixed there first."""
+    code = main(
+        ["run", str(EXAMPLES / "level1" / f"{task}.yaml"), "--robot", robot, "--workspace", str(tmp_path)]
+    )
     out = capsys.readouterr().out
-    tasks = sorted(p.stem for p in (EXAMPLES / "level1").glob("*.yaml"))
-    assert f"{len(tasks)}/{len(tasks)} protocols completed" in out, out
-    assert code == 0
-    results = sorted((tmp_path / "runs" / "run").glob(f"*-{robot}-expert-s0-id.json"))
-    assert len(results) == len(tasks)
-    for path in results:
-        result = json.loads(path.read_text())
-        assert result["completed"] and all(n["success"] for n in result["nodes"])
-        assert not [e for e in result["safety"] if e["outcome"] == "stopped"]
+    assert code == 0, out
+    (path,) = (tmp_path / "runs" / "run").glob(f"*-{robot}-expert-s0-id.json")
+    result = json.loads(path.read_text())
+    assert result["completed"] and all(n["success"] for n in result["nodes"])
+    assert not [e for e in result["safety"] if e["outcome"] == "stopped"]
 
 
 def test_failing_policy_gives_a_reason_and_exit_1(tmp_path, capsys):
