@@ -29,6 +29,7 @@ GRIPPER = "gripper"
 WORKSPACE = "workspace"
 KEEP_OUT = "keep_out"
 
+BEHIND_BASE_M = 0.25  # the workspace reaches this far behind the bench's back edge
 HOT_MARGIN_M = 0.01  # a zone is this much wider than the heating surface
 HOT_HEIGHT_M = 0.03  # and reaches this far above it
 
@@ -42,15 +43,17 @@ class SafetyLimits(BaseModel):
     explode_factor: float = Field(
         8.0, gt=1.0, description="a step this many times the speed limit is an exploding action: stop"
     )
+    # The bench's footprint, with room behind its back edge where the arm folds over its own base
+    # (experts turn the wrist there in transit); from just under the bench top to well overhead.
     workspace_min: tuple[float, float, float] = (
-        BENCH_CENTER_XY[0] - BENCH_HALF_SIZE[0],
+        BENCH_CENTER_XY[0] - BENCH_HALF_SIZE[0] - BEHIND_BASE_M,
         BENCH_CENTER_XY[1] - BENCH_HALF_SIZE[1],
         BENCH_TOP_Z - 0.02,
     )
     workspace_max: tuple[float, float, float] = (
         BENCH_CENTER_XY[0] + BENCH_HALF_SIZE[0],
         BENCH_CENTER_XY[1] + BENCH_HALF_SIZE[1],
-        BENCH_TOP_Z + 1.0,
+        BENCH_TOP_Z + 1.2,
     )
 
 

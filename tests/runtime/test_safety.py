@@ -79,6 +79,7 @@ def test_tool_outside_the_workspace_stops(env_of):
     q[0] = 2.8  # base turned to face away from the bench: the tool is behind the robot
     env.set_arm(q[:-1])
     monitor = SafetyMonitor(env)
+    assert env.ik.forward(q[:-1])[0][0] < monitor.limits.workspace_min[0] - 0.03
     with pytest.raises(SafetyStop) as stop:
         monitor.filter(q)
     assert stop.value.event.kind == "workspace"
