@@ -33,8 +33,7 @@ class LeRobotDataset:
         self.episodes: list[dict[str, Any]] = pq.read_table(
             self.root / "meta/episodes/chunk-000/file-000.parquet"
         ).to_pylist()
-        tasks = pq.read_table(self.root / "meta/tasks.parquet").to_pylist()
-        self.tasks: list[str] = [r["task"] for r in sorted(tasks, key=lambda r: r["task_index"])]
+        self.tasks: list[str] = _read_tasks(self.root / "meta/tasks.parquet")
         self.cameras: list[str] = [
             k.removeprefix("observation.images.")
             for k, v in self.info["features"].items()
@@ -89,12 +88,16 @@ class LeRobotDataset:
         import av
 
         e = self.episodes[episode]
+        # LeRobot keys videos by feature name; datasets from labc before that fix used the bare camera.
+        vkey = f"observation.images.{key}"
+        if f"videos/{vkey}/chunk_index" not in e:
+            vkey = key
         path = self.root / self.info["video_path"].format(
-            video_key=key,
-            chunk_index=e[f"videos/{key}/chunk_index"],
-            file_index=e[f"videos/{key}/file_index"],
+            video_key=vkey,
+            chunk_index=e[f"videos/{vkey}/chunk_index"],
+            file_index=e[f"videos/{vkey}/file_index"],
         )
-        start, length = e[f"videos/{key}/from_timestamp"], e["length"]
+        start, length = e[f"videos/{vkey}/from_timestamp"], e["length"]
         frames: list[np.ndarray] = []
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
@@ -111,3 +114,22 @@ class LeRobotDataset:
                 f"{path}: episode {episode} has {len(frames)} decodable frames, expected {length}"
             )
         return np.stack(frames)
+
+
+def _read_tasks(path: Path) -> list[str]:
+    """Task strings by task_index; LeRobot stores the string as the pandas index, whatever its column name.
+
+    labc names that index column `task`; LeRobot's own writer leaves it unnamed (`__index_level_0__`).
+    """
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    column = "task"
+    if column not in table.column_names:
+        pandas_meta = json.loads((table.schema.metadata or {}).get(b"pandas", b"{}"))
+        index = [c for c in pandas_meta.get("index_columns", []) if isinstance(c, str)]
+        if not index:
+            raise ValueError(f"{path}: no task column and no pandas index column")
+        column = index[0]
+    rows = sorted(zip(table["task_index"].to_pylist(), table[column].to_pylist(), strict=True))
+    return [task for _, task in rows]

@@ -6,6 +6,11 @@ past the committed offsets), then `meta/episodes/...parquet` is replaced; that f
 Everything else in `meta/` (info, stats, tasks) is derived from committed episodes and rebuilt on open,
 so an interrupted append leaves a dataset whose readers see only whole episodes, and reopening appends
 after the last committed episode (rows or packets beyond it are dropped).
+
+The layout follows what LeRobot 0.4.4's `LeRobotDataset` reads (checked by `scripts/check_lerobot_compat.py`):
+videos and their episode columns are keyed by the full feature name (`observation.images.<camera>`), the
+task string is the pandas index of `meta/tasks.parquet`, and each episode row carries its own
+`stats/<feature>/<stat>` so LeRobot's episode tools (delete, split, merge) can re-aggregate stats.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ DATA_PATH = "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet"
 VIDEO_PATH = "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4"
 EPISODES_PATH = "meta/episodes/chunk-000/file-000.parquet"
 QUANTILES = {"q01": 0.01, "q10": 0.10, "q50": 0.50, "q90": 0.90, "q99": 0.99}
+IMAGE_PREFIX = "observation.images."
 VIDEO_CODEC = "libx264"
 VIDEO_OPTIONS = {"crf": "12", "bf": "0", "preset": "veryfast"}
 
@@ -85,6 +91,70 @@ def _write_parquet(path: Path, table: Any) -> None:
     import pyarrow.parquet as pq
 
     _replace_atomically(path, lambda p: pq.write_table(table, p))
+
+
+def episodes_table(rows: Sequence[dict[str, Any]]) -> Any:
+    """The episodes table over the union of all rows' columns (missing cells null).
+
+    `pa.Table.from_pylist` takes its columns from the first row only, so columns that later episodes add
+    (per-episode stats on a dataset begun by an older labc) would silently be dropped.
+    """
+    import pyarrow as pa
+
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    return pa.Table.from_pydict({k: [r.get(k) for r in rows] for k in keys})
+
+
+def video_key(camera: str) -> str:
+    """LeRobot names a camera's video folder and episode columns by its feature key, not the bare camera."""
+    return IMAGE_PREFIX + camera
+
+
+def tasks_table(tasks: Sequence[str]) -> Any:
+    """`meta/tasks.parquet` with the task string as the pandas index.
+
+    LeRobot reads the file with pandas and takes a frame's task as `tasks.iloc[task_index].name`, i.e. the
+    index; a plain `task` column would make it return the row number. The pandas metadata is written by
+    hand because pandas is not a dependency of the project; the index stays an ordinary `task` column for
+    pyarrow readers.
+    """
+    import pyarrow as pa
+
+    table = pa.table(
+        {"task_index": pa.array(range(len(tasks)), pa.int64()), "task": pa.array(tasks, pa.string())}
+    )
+    pandas_meta = {
+        "index_columns": ["task"],
+        "column_indexes": [
+            {
+                "name": None,
+                "field_name": None,
+                "pandas_type": "unicode",
+                "numpy_type": "object",
+                "metadata": {"encoding": "UTF-8"},
+            }
+        ],
+        "columns": [
+            {
+                "name": "task_index",
+                "field_name": "task_index",
+                "pandas_type": "int64",
+                "numpy_type": "int64",
+                "metadata": None,
+            },
+            {
+                "name": "task",
+                "field_name": "task",
+                "pandas_type": "unicode",
+                "numpy_type": "object",
+                "metadata": None,
+            },
+        ],
+        "attributes": {},
+        "creator": {"library": "labc"},
+        "pandas_version": "2.2.0",
+    }
+    return table.replace_schema_metadata({"pandas": json.dumps(pandas_meta)})
 
 
 def feature_stats(values: np.ndarray) -> dict[str, list[float] | list[int]]:
@@ -171,18 +241,48 @@ class LeRobotV3Writer:
         episodes_path = self.root / EPISODES_PATH
         if episodes_path.exists():
             self._episodes = pq.read_table(episodes_path).to_pylist()
+            self._migrate_video_keys(episodes_path)
         tasks_path = self.root / "meta/tasks.parquet"
+        tasks_indexed = True
         if tasks_path.exists():
-            rows = sorted(pq.read_table(tasks_path).to_pylist(), key=lambda r: r["task_index"])
+            table = pq.read_table(tasks_path)
+            rows = sorted(table.to_pylist(), key=lambda r: r["task_index"])
             self._tasks = [r["task"] for r in rows]
+            tasks_indexed = b"pandas" in (table.schema.metadata or {})
         used = {t for ep in self._episodes for t in ep["tasks"]}
         while self._tasks and self._tasks[-1] not in used:  # written before a commit that never came
             self._tasks.pop()
+        if not tasks_indexed:  # written before the LeRobot check: LeRobot would read row numbers as tasks
+            self._write_tasks()
         if self._episodes and (
             not info_path.exists()
             or json.loads(info_path.read_text())["total_episodes"] != len(self._episodes)
         ):
             self._write_meta()
+
+    def _migrate_video_keys(self, episodes_path: Path) -> None:
+        """Move a dataset written by labc before the LeRobot check to LeRobot's video naming.
+
+        Older datasets keyed videos by the bare camera (`videos/front/...`), which LeRobot cannot find.
+        Folders are renamed first, then the episodes file (the commit point) is rewritten; both steps are
+        idempotent, so a crash in between is finished by the next open.
+        """
+
+        for cam in self.cameras:
+            old, new = self.root / "videos" / cam, self.root / "videos" / video_key(cam)
+            if old.is_dir() and not new.exists():
+                os.replace(old, new)
+        renames = {f"videos/{cam}/": f"videos/{video_key(cam)}/" for cam in self.cameras}
+        if not any(k.startswith(tuple(renames)) for e in self._episodes for k in e):
+            return
+        self._episodes = [
+            {
+                next((k.replace(o, n, 1) for o, n in renames.items() if k.startswith(o)), k): v
+                for k, v in e.items()
+            }
+            for e in self._episodes
+        ]
+        _write_parquet(episodes_path, episodes_table(self._episodes))
 
     @property
     def total_episodes(self) -> int:
@@ -227,12 +327,24 @@ class LeRobotV3Writer:
             if task not in self._tasks:
                 self._tasks.append(task)
         row.update(self._append_data(episode, index))
+        n = len(episode.state)
+        stats: dict[str, dict[str, list]] = {
+            "observation.state": feature_stats(episode.state),
+            "action": feature_stats(episode.action),
+            "timestamp": feature_stats((np.arange(n, dtype=np.float32) / self.fps)[:, None]),
+            "frame_index": feature_stats(np.arange(n)[:, None]),
+            "episode_index": feature_stats(np.full((n, 1), index)),
+            "index": feature_stats(np.arange(row["dataset_from_index"], row["dataset_to_index"])[:, None]),
+            "task_index": feature_stats(np.array([self._tasks.index(t) for t in episode.tasks])[:, None]),
+        }
         for key in self.cameras:
-            row.update(self._append_video(key, episode.images[key]))
+            row.update(self._append_video(video_key(key), episode.images[key]))
             hist = np.stack(
                 [np.bincount(episode.images[key][..., c].ravel(), minlength=256) for c in range(3)]
             )
             row[f"labc/image_hist/{key}"] = hist.ravel().tolist()
+            stats[video_key(key)] = histogram_stats(hist, n)
+        row.update({f"stats/{feat}/{name}": v for feat, st in stats.items() for name, v in st.items()})
         row.update({"meta/episodes/chunk_index": 0, "meta/episodes/file_index": 0})
         row.update(
             {
@@ -391,15 +503,11 @@ class LeRobotV3Writer:
 
     # ---- metadata --------------------------------------------------------------------------------
     def _commit_episodes(self) -> None:
-        import pyarrow as pa
 
-        _write_parquet(self.root / EPISODES_PATH, pa.Table.from_pylist(self._episodes))
+        _write_parquet(self.root / EPISODES_PATH, episodes_table(self._episodes))
 
     def _write_tasks(self) -> None:
-        import pyarrow as pa
-
-        table = pa.table({"task_index": pa.array(range(len(self._tasks)), pa.int64()), "task": self._tasks})
-        _write_parquet(self.root / "meta/tasks.parquet", table)
+        _write_parquet(self.root / "meta/tasks.parquet", tasks_table(self._tasks))
 
     def _write_meta(self) -> None:
         self._write_tasks()

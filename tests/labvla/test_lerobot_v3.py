@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from tests.labvla.conftest import CAMERAS, record, writer
 
 from labvla.data.lerobot import LeRobotDataset
+from tests.labvla.conftest import CAMERAS, record, writer
 
 
 def test_layout_and_metadata(datasets) -> None:
@@ -39,10 +39,10 @@ def test_layout_and_metadata(datasets) -> None:
     assert (root / "data/chunk-000/file-000.parquet").exists()  # both episodes share one file
     assert not (root / "data/chunk-000/file-001.parquet").exists()
     for cam in CAMERAS:
-        assert (root / f"videos/{cam}/chunk-000/file-000.mp4").exists()
+        assert (root / f"videos/observation.images.{cam}/chunk-000/file-000.mp4").exists()
     eps = pq.read_table(root / "meta/episodes/chunk-000/file-000.parquet").to_pylist()
     assert [e["labc/seed"] for e in eps] == [0, 1] and eps[1]["dataset_from_index"] == 12
-    assert eps[1]["videos/wrist/from_timestamp"] == pytest.approx(1.2)
+    assert eps[1]["videos/observation.images.wrist/from_timestamp"] == pytest.approx(1.2)
     assert "close_at" in json.loads(eps[0]["labc/randomization"])
     assert pq.read_table(root / "meta/tasks.parquet").num_rows == info["total_tasks"]
 
@@ -104,3 +104,72 @@ def test_mismatched_episode_is_rejected(tmp_path) -> None:
     with pytest.raises(ValueError, match="tasks has 11 entries"):
         rec = record(0, "franka", 7)
         rec.__class__(**{**rec.__dict__, "tasks": rec.tasks[:-1]})
+
+
+def test_lerobot_reads_task_strings_from_the_pandas_index(datasets) -> None:
+    """LeRobot takes a frame's task as `tasks.iloc[i].name`: the string must be the pandas index."""
+    root = datasets[0]
+    table = pq.read_table(root / "meta/tasks.parquet")
+    pandas_meta = json.loads(table.schema.metadata[b"pandas"])
+    assert pandas_meta["index_columns"] == ["task"] and table.column_names == ["task_index", "task"]
+    assert LeRobotDataset(root).tasks == table["task"].to_pylist()
+
+
+def test_episode_rows_carry_their_own_stats(datasets) -> None:
+    """LeRobot's episode tools re-aggregate `stats/<feature>/<stat>` from the episode rows."""
+    ds = LeRobotDataset(datasets[0])
+    for e in ds.episodes:
+        lo, hi = e["dataset_from_index"], e["dataset_to_index"]
+        np.testing.assert_allclose(e["stats/action/mean"], ds.action[lo:hi].astype(np.float64).mean(0))
+        assert e["stats/index/min"] == [lo] and e["stats/index/count"] == [hi - lo]
+        assert np.asarray(e["stats/observation.images.wrist/mean"]).shape == (3, 1, 1)
+
+
+def test_old_video_layout_is_migrated_on_reopen(tmp_path) -> None:
+    """Datasets written before the LeRobot check keyed videos by the bare camera; reopening renames them."""
+    import pyarrow as pa
+
+    w = writer(tmp_path, "franka", 7)
+    w.append(record(0, "franka", 7))
+    path = tmp_path / "meta/episodes/chunk-000/file-000.parquet"
+    rows = pq.read_table(path).to_pylist()
+    pq.write_table(
+        pa.Table.from_pylist(
+            [
+                {k.replace("observation.images.", ""): v for k, v in r.items() if not k.startswith("stats/")}
+                for r in rows
+            ]
+        ),
+        path,
+    )
+    tasks = tmp_path / "meta/tasks.parquet"
+    pq.write_table(pq.read_table(tasks).replace_schema_metadata(None), tasks)  # plain columns, as before
+    for cam in CAMERAS:
+        (tmp_path / f"videos/observation.images.{cam}").rename(tmp_path / f"videos/{cam}")
+    assert LeRobotDataset(tmp_path).episode_images("wrist", 0).shape[0] == 12  # reader accepts the old layout
+    again = writer(tmp_path, "franka", 7)
+    assert b"pandas" in pq.read_table(tasks).schema.metadata  # fixed on open, before any append
+    again.append(record(1, "franka", 7))
+    ds = LeRobotDataset(tmp_path)
+    assert ds.episodes[1]["videos/observation.images.wrist/from_timestamp"] == pytest.approx(1.2)
+    assert not (tmp_path / "videos/wrist").exists()
+    assert ds.episodes[0]["stats/action/mean"] is None  # old rows have none; the new row keeps its own
+    assert len(ds.episodes[1]["stats/action/mean"]) == 8
+    assert (
+        np.abs(ds.episode_images("wrist", 1).astype(int) - record(1, "franka", 7).images["wrist"]).mean() < 8
+    )
+
+
+def test_reader_takes_tasks_written_by_lerobot(tmp_path) -> None:
+    """LeRobot's own writer leaves the task index unnamed (`__index_level_0__`); labc's reader follows it."""
+    import pyarrow as pa
+
+    w = writer(tmp_path, "franka", 7)
+    w.append(record(0, "franka", 7))
+    path = tmp_path / "meta/tasks.parquet"
+    table = pq.read_table(path)
+    meta = json.loads(table.schema.metadata[b"pandas"])
+    meta["index_columns"] = ["__index_level_0__"]
+    renamed = pa.table({"task_index": table["task_index"], "__index_level_0__": table["task"]})
+    pq.write_table(renamed.replace_schema_metadata({"pandas": json.dumps(meta)}), path)
+    assert LeRobotDataset(tmp_path).tasks == table["task"].to_pylist()

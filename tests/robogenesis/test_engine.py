@@ -57,7 +57,7 @@ def test_layout_schema_and_frame_for_frame_reload(reference_run) -> None:
     assert (root / "meta/tasks.parquet").exists()
     assert (root / "data/chunk-000/file-000.parquet").exists()
     for cam in ["front", "wrist"]:
-        assert (root / f"videos/{cam}/chunk-000/file-000.mp4").exists()
+        assert (root / f"videos/observation.images.{cam}/chunk-000/file-000.mp4").exists()
     episodes = _episodes(root)
     keys = [json.loads(e["labc/provenance"])["key"] for e in episodes]
     assert len(set(keys)) == 3
