@@ -29,4 +29,3 @@ def well_index(grid: WellGrid, well: str) -> int:
 def expand_range(grid: WellGrid, start: str, end: str) -> list[str]:
     """The wells from `start` to `end` inclusive in row-major order (`A11..B2` is A11, A12, B1, B2)."""
     return expand(WellRange(start=start, end=end), grid.rows, grid.cols)
-
