@@ -296,9 +296,12 @@ class MujocoEnv:
         worst = float(np.max(np.abs(d.qvel))) if d.qvel.size else 0.0
         if worst > MAX_QVEL:
             dof = int(np.argmax(np.abs(d.qvel)))
-            joint = self.model.joint(self.model.dof_jntid[dof]).name
+            jid = self.model.dof_jntid[dof]
+            # Free joints (particles, labware) are unnamed: name their body instead.
+            name = self.model.joint(jid).name
+            joint = repr(name) if name else f"of {self.model.body(self.model.jnt_bodyid[jid]).name}"
             raise NumericalInstability(
-                f"velocity {worst:.0f} on joint {joint!r} exceeds {MAX_QVEL}", self.time_s
+                f"velocity {worst:.0f} on joint {joint} exceeds {MAX_QVEL}", self.time_s
             )
         if d.warning[mujoco.mjtWarning.mjWARN_BADQACC].number > 0:
             raise NumericalInstability("the solver produced a bad acceleration (mjWARN_BADQACC)", self.time_s)
