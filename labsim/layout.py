@@ -23,6 +23,10 @@ SITES: dict[str, tuple[float, float]] = {
     "bench/left": (0.55, 0.45),
     "bench/right": (0.55, -0.45),
     "bench/back": (0.84, 0.0),
+    # Two large devices side by side at the back (a drying box and a cabinet): each front stays
+    # within both arms' reach, and the fronts open towards the robot without meeting.
+    "bench/back_left": (0.84, 0.42),
+    "bench/back_right": (0.84, -0.42),
     "bench/rack": (0.30, -0.26),
     "bench/stand": (0.55, 0.24),
     "bench/slot1": (0.36, 0.10),
