@@ -13,6 +13,8 @@ from labsim.assets.shapes import GLASS_RGBA, add_box, add_cylinder, add_hollow_c
 
 GLASS_MASS_KG = 0.12
 ROD_REST_M = 0.05
+ROD_GROOVE_PLAY_M = 0.012  # how far the rod may roll either way before a ridge stops it
+ROD_RIDGE_HALF_W_M = 0.003
 
 
 def _free_body(world: mujoco.MjsBody, name: str, pos: tuple[float, float, float]) -> mujoco.MjsBody:
@@ -76,18 +78,29 @@ def build_beaker(
 def build_rod(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, float, float]) -> AssetInfo:
     """A glass rod lying level on a rest of two blocks, high enough that any gripper's fingertips
     can close around its middle without touching the bench (a Robotiq's pads rise 2 cm as they
-    close)."""
+    close). Each block has a ridge on either side of the rod: a rod let go by opening fingers spins,
+    and on flat blocks it rolled off the rest. The groove between the ridges is wider than a place's
+    jitter, and the fingers close between the blocks, clear of the ridges."""
     sx, _, length = kind.geometry.outer_size_m
     radius = max(sx / 2.0, 0.003)
     rest_h = ROD_REST_M
     for side in (-1.0, 1.0):
+        x = pos[0] + side * length * 0.3
         world.add_geom(
             type=mujoco.mjtGeom.mjGEOM_BOX,
             size=[0.015, 0.03, rest_h / 2.0],
-            pos=[pos[0] + side * length * 0.3, pos[1], pos[2] + rest_h / 2.0],
+            pos=[x, pos[1], pos[2] + rest_h / 2.0],
             rgba=[0.3, 0.3, 0.32, 1.0],
             group=2,
         )
+        for across in (-1.0, 1.0):
+            world.add_geom(
+                type=mujoco.mjtGeom.mjGEOM_BOX,
+                size=[0.015, ROD_RIDGE_HALF_W_M, radius / 2.0],
+                pos=[x, pos[1] + across * (radius + ROD_GROOVE_PLAY_M), pos[2] + rest_h + radius / 2.0],
+                rgba=[0.3, 0.3, 0.32, 1.0],
+                group=2,
+            )
     body = _free_body(world, name, (pos[0], pos[1], pos[2] + rest_h + radius))
     geom = body.add_geom(
         type=mujoco.mjtGeom.mjGEOM_CAPSULE,
