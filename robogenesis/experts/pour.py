@@ -1,6 +1,11 @@
-"""pour: carry the held container beside the target, tip it about its lip (the lip stays over the
-target's mouth), keep tipping while counting what arrives, and stop once the requested volume is in;
-then tip back, move off, and stand it upright (the predicate checks the source upright again).
+"""pour: carry the held container upright over the target, tip it about its lip while lowering the lip
+to just inside the target's near rim, keep tipping until the requested volume has left it, then tip
+back the way it came (the predicate checks the source upright again).
+
+The lip goes as low as the hand allows: held from above, the hand sits at the vessel's mouth and,
+tipped past 90 degrees, beside and below the lip. `pour_clearance` measures the gripper and the vessel
+through the planned tilts and raises the lip just enough that none of them meets the target; a fixed
+height was either too low (the hand pushed the target away) or too high (the stream splashed out).
 
 Tilt axes are tried best first: the tool's approach axis when it is level (a wrist roll), then the
 finger-closing axis (the fingers stay at the vessel's sides, none under the lip; torsional friction
@@ -19,16 +24,18 @@ from robogenesis.experts.base import Expert, PlanningError
 from robogenesis.experts.grasp import UP, azimuth, finger_axis
 from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, rot_about
+from robogenesis.experts.pour_clearance import clear_lip_height, solid_points_local
 from robogenesis.experts.scene import travel_height
 
 ENTRY_TILT_RAD = math.radians(50.0)
 MAX_TILT_RAD = math.radians(125.0)
 MIN_TILT_RAD = math.radians(95.0)  # a plan must be able to tip at least this far
 TILT_STEP_RAD = math.radians(5.0)
-TILT_STEP_S = 0.25
+TILT_STEP_S = 0.5  # per 5 degrees: a pile of particles starts to slide all at once
 DRAIN_S = 0.8
-EXTRA_CLEARANCE_M = 0.10  # the hand sits beside the mouth when tipped past 90 degrees: keep it off the rim
-LIP_PAST_CENTRE_M = -0.01  # over the near half of the mouth: the stream lands further in
+LIP_ABOVE_RIM_M = 0.01  # at least; raised until the hand and the vessel clear the target (pour_clearance)
+HOVER_M = 0.02  # the upright vessel's bottom over the target's rim before it tips
+LIP_INSIDE_RIM_M = 0.0  # the lip right over the near rim: the stream leaves it moving and lands further in
 
 
 class PourExpert(Expert):
@@ -50,11 +57,12 @@ class PourExpert(Expert):
 
         wanted = self._wanted(src, params)
         done: list[np.ndarray] = []
-        for chunk in chunks:
-            if self._arrived(env, src, dst) >= wanted:
+        for q in [q for chunk in chunks for q in chunk]:
+            # Stop tipping once enough has left the source: what is in flight still arrives.
+            if self._poured(env, src) >= wanted:
                 break
-            yield from arm.follow(chunk)
-            done += chunk
+            yield from arm.follow([q])
+            done.append(q)
         yield from arm.hold(DRAIN_S if self._arrived(env, src, dst) < wanted else 0.2)
         # Back the way it came: the reversed joint path is as feasible as the forward one.
         yield from arm.follow([*done[::-1], *move_in[::-1], *entry[::-1], to_start[-1]])
@@ -69,6 +77,8 @@ class PourExpert(Expert):
         # Carried over, the wrist turns with the bearing from the base, as it does in the grasp.
         held_rot = rot_about(UP, azimuth(env, dst_pos) - azimuth(env, held.tool.pos)) @ held.tool.rot
         here = Pose(held.tool.pos, held_rot)
+        solids = solid_points_local(env, Pose(env.tool_pos(), env.tool_rot()), src.body)
+        tilts = np.linspace(ENTRY_TILT_RAD, MAX_TILT_RAD, 16)
         # Tilt axes to try, best first (see the module docstring); each both ways, the way that leans
         # the lip towards the target first.
         order = [2, finger_axis(env), 1 - finger_axis(env)]
@@ -92,10 +102,9 @@ class PourExpert(Expert):
                 held.origin_local + up_local * src.height_m + d_local / np.linalg.norm(d_local) * radius
             )
             mouth = dst_pos + UP * dst.top_z_m
-            clearance = dst.half_xy[0] / math.tan(ENTRY_TILT_RAD) + EXTRA_CLEARANCE_M
-            lip_at = mouth + d * LIP_PAST_CENTRE_M + UP * clearance
+            lip_at = mouth - d * (dst.half_xy[0] - LIP_INSIDE_RIM_M) + UP * LIP_ABOVE_RIM_M
             lip_at[:2] += jitter
-            beside = lip_at - d * (dst.half_xy[0] + 2 * radius + 0.02)
+            beside = lip_at.copy()  # upright, right above where the lip will be (see below)
 
             def tool(
                 lip: np.ndarray, tilt: float, axis: np.ndarray = axis, lip_local: np.ndarray = lip_local
@@ -105,6 +114,12 @@ class PourExpert(Expert):
             def tilting(lip: np.ndarray, a0: float, a1: float, tool: Any = tool) -> Any:
                 return lambda s: tool(lip, a0 + (a1 - a0) * s)
 
+            lip_at[2] = beside[2] = clear_lip_height(
+                solids, tool, lip_at, tilts, dst_pos[:2], dst.half_xy[0], mouth[2]
+            )
+            # Upright, the whole vessel hangs above the target's rim; it goes down to the lip height
+            # only once tipped (its bottom then swings up and back, away from the target).
+            beside[2] = max(beside[2], mouth[2] + src.height_m + HOVER_M)
             start = tool(beside, 0.0)
             try:
                 travel_z = travel_height(env, start.pos, carrying_m=src.height_m, ignore=(src.name,))
@@ -122,7 +137,7 @@ class PourExpert(Expert):
                             tool(lip_at, nxt), seconds=TILT_STEP_S, path=tilting(lip_at, tilt, nxt), start_q=q
                         )
                     except PlanningError as exc:  # tipping further is out of reach: pour with what we have
-                        if tilt < MIN_TILT_RAD:
+                        if tilt < MIN_TILT_RAD - 1e-6:
                             raise PlanningError(
                                 f"tipping stops at {math.degrees(tilt):.0f} deg: {exc.reason}"
                             ) from None
@@ -140,6 +155,10 @@ class PourExpert(Expert):
         if getattr(params, "volume_ul", None) is None:
             return len(src.particles)
         return max(1, math.ceil(params.volume_ul / src.ul_per_particle - 1e-6))
+
+    @staticmethod
+    def _poured(env: Any, src: Any) -> int:
+        return len(src.particles) - env.particles_inside(src.particles, src.name)
 
     @staticmethod
     def _arrived(env: Any, src: Any, dst: Any) -> int:

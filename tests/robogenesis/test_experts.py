@@ -49,18 +49,14 @@ SCENES: dict[str, tuple[list[LabwareSpec], list[dict[str, Any]]]] = {
         ],
     ),
     "pour": (
-        [BEAKER, LabwareSpec(name="target", type="beaker_250ml", site="bench/left")],
+        [BEAKER, LabwareSpec(name="target", type="beaker_250ml", site="bench/slot3")],
         [
             {"skill": "pick", "object": "beaker"},
             {"skill": "pour", "source": "beaker", "target": "target", "volume_ul": 50000},
         ],
     ),
 }
-KNOWN_BROKEN = {
-    ("franka", "pour"): "the hand sits beside the mouth of a vessel grasped from above; particles miss",
-    ("ur5", "pour"): "the hand sits beside the mouth of a vessel grasped from above; particles miss",
-    ("ur5", "stir"): "the Robotiq's grip on the 6 mm rod slips when the rod is turned tip-down",
-}
+KNOWN_BROKEN: dict[tuple[str, str], str] = {}  # (robot, task) -> why; strict xfails, also in tests/runtime
 PIPETTING = SceneSpec(
     labware=[
         LabwareSpec(name="tips", type="tiprack_200ul", site="bench/rack"),
