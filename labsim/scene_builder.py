@@ -158,9 +158,9 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
     # Elliptic friction cones with MuJoCo's default impratio (1) let a firmly squeezed object creep
     # through the fingers: a beaker held by a Robotiq slid 4 cm along its pads while pouring and
     # fell out. A higher impratio makes friction stiffer than the normal direction (MuJoCo's advice
-    # for grasping). 3 holds the beaker; 10 also made every rubbing contact stick (a UR5's gripper
-    # caught on its own forearm in transit, a Robotiq fingertip dragged a closed drawer back out).
-    spec.option.impratio = 3.0
+    # for grasping). 5 holds the beaker; 10 also made rubbing contacts stick (a UR5's gripper caught
+    # on its own forearm in transit, a Robotiq fingertip dragged a closed drawer back out).
+    spec.option.impratio = 5.0
     height, width = scene.resolution
     spec.visual.global_.offwidth = max(640, width)
     spec.visual.global_.offheight = max(480, height)
