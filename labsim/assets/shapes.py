@@ -35,6 +35,11 @@ def add_box(
         rgba=list(rgba),
         group=LABWARE_GROUP,
     )
+    return _finish(geom, collide, mass)
+
+
+def _finish(geom: mujoco.MjsGeom, collide: bool, mass: float | None) -> mujoco.MjsGeom:
+    """Mass and collision switches shared by every primitive."""
     if mass is not None:
         geom.mass = mass
     if not collide:
@@ -61,12 +66,7 @@ def add_cylinder(
         rgba=list(rgba),
         group=LABWARE_GROUP,
     )
-    if mass is not None:
-        geom.mass = mass
-    if not collide:
-        geom.contype = 0
-        geom.conaffinity = 0
-    return geom
+    return _finish(geom, collide, mass)
 
 
 def add_hollow_cylinder(
