@@ -283,25 +283,21 @@ class AstBuilder(Transformer):
         name = _unquote(str(liquid)) if liquid.type == "STRING" else str(liquid)
         return ast.Content(well=well, volume=c[-2], liquid=name, span=self._span(meta))
 
-    def labware_decl(self, meta, c):
+    def _declaration(self, meta, c, model: type, listed: str) -> ast.Node:
+        """`NAME: TYPE [at PLACE] [extra]`: labware (extra = contents) and instruments (extra = tips)."""
         name, type_token, *rest = c
         at = next((r for r in rest if isinstance(r, str)), None)
-        contents = next((r for r in rest if isinstance(r, list)), [])
-        decl = ast.LabwareDecl(
-            name=str(name), type=str(type_token), at=at, contents=contents,
+        extra = next((r for r in rest if isinstance(r, list)), [])
+        return model(
+            name=str(name), type=str(type_token), at=at, **{listed: extra},
             span=self._span(meta), type_span=self._tspan(type_token),
         )  # fmt: skip
-        return ("labware", decl, None)
+
+    def labware_decl(self, meta, c):
+        return ("labware", self._declaration(meta, c, ast.LabwareDecl, "contents"), None)
 
     def instrument_decl(self, meta, c):
-        name, type_token, *rest = c
-        at = next((r for r in rest if isinstance(r, str)), None)
-        tips = next((r for r in rest if isinstance(r, list)), [])
-        decl = ast.InstrumentDecl(
-            name=str(name), type=str(type_token), at=at, tips=tips,
-            span=self._span(meta), type_span=self._tspan(type_token),
-        )  # fmt: skip
-        return ("instrument", decl, None)
+        return ("instrument", self._declaration(meta, c, ast.InstrumentDecl, "tips"), None)
 
     def file(self, meta, c) -> list:
         return list(c)
