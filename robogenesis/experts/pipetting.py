@@ -8,6 +8,7 @@ well delivers it. The pipette stays upright in the hand: every move keeps the to
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -29,8 +30,9 @@ class PipetteExpert(Expert):
 
     point: ClassVar[str]  # "nozzle" or "tip"
 
+    @abstractmethod
     def target(self, env: Any, params: Any) -> np.ndarray:
-        raise NotImplementedError
+        """Where the dipped point goes (a well, a vessel, the tip's own rack slot)."""
 
     def before(self, env: Any, params: Any) -> None:
         """Set up the pipette before the dip (the volume dial)."""
