@@ -29,6 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 LEVEL1 = Path("examples/labutopia/level1")
 VARIANTS = ("labvla", "no_stage1", "no_ki", "fast_only")
+# Another recipe (examples/recipes/expert_suite.py) owns the part of the results page between two of these
+# markers; this page is rewritten around it, and the block is kept verbatim at the end.
+KEPT_MARKER = "<!-- expert-suite -->"
 
 
 @dataclass
@@ -208,10 +211,25 @@ def write_results(recipe: Recipe, path: Path) -> None:
     lines += ["```", "", "## Per-bench tables", ""]
     for name, bench in benches.items():
         lines += [f"### {name}", "", _markdown(bench), ""]
+    page = "\n".join(lines).rstrip() + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        page = with_kept_block(page, path.read_text())
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(lines).rstrip() + "\n")
+    tmp.write_text(page)
     os.replace(tmp, path)
+
+
+def with_kept_block(page: str, previous: str) -> str:
+    """`page` plus the block between the first two KEPT_MARKER lines of `previous`, verbatim, at the end.
+
+    A previous page without a complete block contributes nothing."""
+    start = previous.find(KEPT_MARKER)
+    end = previous.find(KEPT_MARKER, start + len(KEPT_MARKER)) if start >= 0 else -1
+    if end < 0:
+        return page
+    block = previous[start : end + len(KEPT_MARKER)]
+    return page.rstrip("\n") + "\n\n" + block + "\n"
 
 
 def _markdown(bench: dict) -> str:
