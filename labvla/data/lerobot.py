@@ -53,7 +53,9 @@ class LeRobotDataset:
         self.task_index = data["task_index"].to_numpy()
         self.node_id: list[str] = data["node_id"].to_pylist()
         self.robot: list[str] = data["robot"].to_pylist()
-        self._episode_frames = lru_cache(maxsize=cache_episodes)(self._decode_episode)
+        # Entries are (camera, episode) pairs: room for `cache_episodes` whole episodes, every camera.
+        cache = cache_episodes * max(1, len(self.cameras))
+        self._episode_frames = lru_cache(maxsize=cache)(self._decode_episode)
 
     def __len__(self) -> int:
         return len(self.state)

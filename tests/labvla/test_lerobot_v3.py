@@ -173,3 +173,13 @@ def test_reader_takes_tasks_written_by_lerobot(tmp_path) -> None:
     renamed = pa.table({"task_index": table["task_index"], "__index_level_0__": table["task"]})
     pq.write_table(renamed.replace_schema_metadata({"pandas": json.dumps(meta)}), path)
     assert LeRobotDataset(tmp_path).tasks == table["task"].to_pylist()
+
+
+def test_frame_cache_holds_whole_episodes_of_every_camera(datasets) -> None:
+    """`cache_episodes` counts episodes; with several cameras each episode must still be decoded once."""
+    ds = LeRobotDataset(datasets[0], cache_episodes=2)
+    assert len(ds.cameras) == 2 and len(ds.episodes) == 2
+    for _ in range(2):
+        for i in range(len(ds)):
+            ds.images(i)
+    assert ds._episode_frames.cache_info().misses == len(ds.cameras) * len(ds.episodes)
