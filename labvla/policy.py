@@ -1,7 +1,8 @@
 """`LabVLAPolicy`: the policy contract (`reset`, `act`) over a LabVLA checkpoint.
 
 Per chunk the backbone runs once on the prompt; its hidden states are reused by all Euler steps of the
-expert. Stage-1 checkpoints (no expert) act by decoding FAST tokens; a malformed token sequence makes
+expert. Outputs are clipped to the normalized training range before unnormalizing, so an action never
+asks for a larger relative motion than the data's q01..q99 of that dimension. Stage-1 checkpoints (no expert) act by decoding FAST tokens; a malformed token sequence makes
 the policy hold its current pose for the chunk and records why in `last_error`, instead of crashing.
 """
 
@@ -65,6 +66,9 @@ class LabVLAPolicy:
         if rel is None:  # hold: current arm pose, current gripper opening
             hold = np.concatenate([state[: emb.arm_dim], state[emb.arm_dim : emb.arm_dim + 1]])
             return np.tile(hold, (self.config.chunk, 1)).astype(np.float32)
+        # Normalized [-1, 1] is the training range (q01..q99); unnormalizing extrapolates linearly, so an
+        # untrained or off-distribution output would become a delta of any size. Clip before it does.
+        rel = np.clip(rel, -1.0, 1.0)
         action = self.loaded.stats.robots[self.robot].action.unnormalize(rel)
         return to_absolute(action, state, emb)
 

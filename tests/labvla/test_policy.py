@@ -1,0 +1,29 @@
+"""What the LabVLA policy hands the executor, whatever the network outputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from labvla.data.lerobot import LeRobotDataset
+from labvla.embodiment import to_relative
+from labvla.policy import LabVLAPolicy
+
+
+@pytest.mark.parametrize("scale", [1.0, 50.0])
+def test_actions_stay_in_the_training_range_of_relative_motion(stage2, datasets, scale) -> None:
+    """Normalized outputs beyond [-1, 1] would unnormalize to deltas past anything in the data."""
+    _, result = stage2
+    policy = LabVLAPolicy(result.checkpoint, seed=3)
+    with torch.no_grad():  # an expert that overshoots wildly, as an untrained one can
+        policy.model.expert.action_decoder.weight.mul_(scale)
+    ds = LeRobotDataset(datasets[0])
+    stats = policy.loaded.stats.robots["franka"].action
+    lo, hi = np.asarray(stats.q01, np.float32), np.asarray(stats.q99, np.float32)
+    policy.reset(ds.task(0), "franka")
+    _, emb = policy.config.embodiment("franka")
+    for i in (0, 5, 11):
+        chunk = policy.act({"images": ds.images(i), "state": ds.state[i]})
+        rel = to_relative(chunk, ds.state[i], emb)
+        assert np.all(rel >= lo - 1e-4) and np.all(rel <= hi + 1e-4), (rel.min(0), rel.max(0), lo, hi)
