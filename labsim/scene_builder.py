@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import mujoco
 import numpy as np
@@ -132,11 +133,9 @@ def _add_bench(spec: mujoco.MjSpec, look: SceneLook | None = None) -> None:
         world.add_camera(name=name, pos=list(pos), xyaxes=look_at_xyaxes(pos, target), fovy=fovy)
 
 
-def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, SceneInfo]:
-    """The MjSpec for a scene with `robot`; SceneError if labware is unknown or cannot be placed."""
+def _kinds(scene: SceneSpec) -> dict[str, Any]:
     from skills.catalog import load_catalog
 
-    profile = load_profile(robot)
     catalog = load_catalog()
     kinds = {}
     for item in scene.labware:
@@ -144,9 +143,24 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
             kinds[item.name] = catalog.get(item.type)
         except KeyError as exc:
             raise SceneError(f"{item.name}: {exc}") from None
-    placements = _shifted(
-        place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware]), scene
-    )
+    return kinds
+
+
+def lay_out(scene: SceneSpec, kinds: dict[str, Any] | None = None) -> list[Placement]:
+    """Where every labware item of `scene` stands (sites plus offsets), without building anything.
+
+    The randomizer calls this to reject a draw (shifts, distractors) that does not fit on the bench,
+    so a scene error is never the outcome of an episode's random values.
+    """
+    kinds = kinds or _kinds(scene)
+    return _shifted(place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware]), scene)
+
+
+def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, SceneInfo]:
+    """The MjSpec for a scene with `robot`; SceneError if labware is unknown or cannot be placed."""
+    profile = load_profile(robot)
+    kinds = _kinds(scene)
+    placements = lay_out(scene, kinds)
 
     spec = mujoco.MjSpec()
     spec.modelname = "labsim_scene"

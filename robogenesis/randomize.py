@@ -36,6 +36,7 @@ OBJECT_MATERIALS: dict[str, dict[str, tuple[float, float, float]]] = {
     "id": {"glass": (0.8, 0.9, 0.1), "matte_plastic": (0.1, 0.1, 0.0)},
     "ood": {"metal": (1.0, 0.6, 0.4), "ceramic": (0.4, 0.3, 0.05)},
 }
+ARRANGEMENT_TRIES = 50
 LIGHT_INTENSITY: dict[str, tuple[float, float]] = {"id": (0.55, 0.85), "ood": (0.3, 0.55)}
 LIGHT_WARMTH: dict[str, tuple[float, float]] = {"id": (-0.05, 0.05), "ood": (0.05, 0.15)}
 LIGHT_SHIFT_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.3), "ood": (0.3, 0.6)}
@@ -105,6 +106,37 @@ def _spatial(rng: np.random.Generator, band: tuple[float, float]) -> np.ndarray:
     return direction / np.linalg.norm(direction) * _band(rng, band)
 
 
+def _arrangement(
+    scene: SceneSpec, split: Split, rng: np.random.Generator
+) -> tuple[dict[str, tuple[float, float]], list[Distractor]]:
+    """Shifts and distractors that fit on the bench together, drawn again until they do.
+
+    Independent draws can push a shifted beaker into a distractor's footprint; rejecting such a draw
+    here (same rng, so still deterministic per seed) keeps scene errors out of the episodes.
+    """
+    from labsim.errors import SceneError
+    from labsim.scene_builder import lay_out
+
+    lo, hi = CLUTTER_COUNT[split]
+    types = CLUTTER_TYPES[split]
+    for _ in range(ARRANGEMENT_TRIES):
+        placement = {item.name: _planar(rng, PLACEMENT_M[split]) for item in scene.labware}
+        clutter = [
+            Distractor(name=f"distractor_{i}", type=types[int(rng.integers(len(types)))])
+            for i in range(int(rng.integers(lo, hi + 1)))
+        ]
+        shifted = [i.model_copy(update={"offset_xy": placement[i.name]}) for i in scene.labware]
+        candidate = shifted + [LabwareSpec(name=d.name, type=d.type) for d in clutter]
+        try:
+            lay_out(scene.model_copy(update={"labware": candidate}))
+        except SceneError:
+            continue
+        return placement, clutter
+    raise SceneError(
+        f"no {split} arrangement of shifts and distractors fits on the bench in {ARRANGEMENT_TRIES} draws"
+    )
+
+
 def sample_domain(
     scene: SceneSpec,
     split: Split,
@@ -114,13 +146,7 @@ def sample_domain(
     """Draw all six axes for `scene` (the protocol's own labware) from `split`'s value sets."""
     from labsim.scene_builder import SCENE_CAMERA_POSES
 
-    placement = {item.name: _planar(rng, PLACEMENT_M[split]) for item in scene.labware}
-    lo, hi = CLUTTER_COUNT[split]
-    types = CLUTTER_TYPES[split]
-    clutter = [
-        Distractor(name=f"distractor_{i}", type=types[int(rng.integers(len(types)))])
-        for i in range(int(rng.integers(lo, hi + 1)))
-    ]
+    placement, clutter = _arrangement(scene, split, rng)
     cameras = {}
     for name, (pos, target) in SCENE_CAMERA_POSES.items():
         shift = _spatial(rng, CAMERA_SHIFT_M[split])
