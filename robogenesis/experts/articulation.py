@@ -131,7 +131,7 @@ class ArticulationExpert(Expert):
         """Grasp pose, pull and retreat, planned whole before moving. Reaching straight in is tried
         first, then pitched down (an arm near its base reaches a high handle better from above)."""
         reasons = []
-        for theta_goal, pitch in itertools.product(goals, PITCHES_RAD):
+        for near, theta_goal, pitch in itertools.product((True, False), goals, PITCHES_RAD):
             approach = inward * np.cos(pitch) - UP * np.sin(pitch)
             for rot in facing(arm.env, approach, fingers):
                 grasp = Pose(grasp_pos + approach * depth, rot)
@@ -145,7 +145,7 @@ class ArticulationExpert(Expert):
                 back = end.moved(-end.rot[:, 2] * BACK_OFF_M[self.opens])
                 pre = grasp.moved(-rot[:, 2] * HANDLE_STAND_OFF_M)
                 try:
-                    q_pre = arm.solve(pre)
+                    q_pre = arm.solve(pre, near=near)
                     reach = arm.plan_line(grasp, start_q=q_pre)
                     pull = arm.plan_line(end, max(1.0, travel / PULL_SPEED_M_S), along, start_q=reach[-1])
                     retreat = arm.plan_line(back, seconds=RELEASE_S, start_q=pull[-1])

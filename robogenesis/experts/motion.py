@@ -19,6 +19,7 @@ from robogenesis.experts.base import ExpertOptions, PlanningError
 from robogenesis.experts.cache import per_env
 
 ROT_SPEED_RAD_S = 1.2
+JOINT_SPEED_RAD_S = 0.8  # mean speed of the farthest joint in a free joint-space move
 MIN_MOVE_S = 0.4
 MAX_STEP_JUMP_RAD = 0.35
 BENCH_MARGIN_M = 0.01
@@ -156,9 +157,21 @@ class Arm:
         return np.concatenate([self.q, [self.grip]])
 
     # ---- planning ------------------------------------------------------------------------------
-    def solve(self, pose: Pose, seed: np.ndarray | None = None, restarts: int = 8) -> np.ndarray:
+    def solve(
+        self, pose: Pose, seed: np.ndarray | None = None, restarts: int = 8, near: bool = False
+    ) -> np.ndarray:
+        """Joints for `pose`. `near` accepts only what descent from the seed or from home reaches: the
+        arm's own branch. Random restarts can land in a flipped one (a UR5 elbow down, its shoulder
+        turned over), from which the next free move swings the whole arm round behind its base;
+        experts that choose among several grasp poses try them all `near` before allowing that."""
         start = self.q if seed is None else seed
-        result = self.env.ik.solve(pose.pos, pose.quat(), q_init=start, restarts=restarts)
+        if near:
+            for q0 in (start, np.asarray(self.env.robot.home, float)):
+                result = self.env.ik.solve(pose.pos, pose.quat(), q_init=q0, restarts=0)
+                if _close_enough(result):
+                    break
+        else:
+            result = self.env.ik.solve(pose.pos, pose.quat(), q_init=start, restarts=restarts)
         if not _close_enough(result):
             raise PlanningError(f"IK failed at {np.round(pose.pos, 3).tolist()}: {result.reason}")
         q = np.asarray(result.qpos)
@@ -203,7 +216,11 @@ class Arm:
             yield self.action()
 
     def joints_to(self, goal: np.ndarray, steps: int) -> Iterator[np.ndarray]:
+        """Minimum-jerk joint move in at least `steps`, more when a joint has far to go (so no joint
+        is asked to move faster than JOINT_SPEED_RAD_S on average)."""
         start = self.q.copy()
+        far = float(np.max(np.abs(np.asarray(goal) - start)))
+        steps = max(steps, self.timed(far / JOINT_SPEED_RAD_S))
         for k in range(1, steps + 1):
             self.q = start + (goal - start) * min_jerk(k / steps)
             yield self.action()

@@ -4,6 +4,7 @@ so buttons of any travel (front or top, any device) need no tuning."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,14 +43,15 @@ class PressExpert(Expert):
         top = abs(push[2]) > 0.9
         fingers = yaw_dir(natural_yaw(arm.env, face)) if top else np.cross(UP, push)
         reasons = []
-        for pitch in (0.0,) if top else FRONT_PITCHES_RAD:
+        pitches = (0.0,) if top else FRONT_PITCHES_RAD
+        for near, pitch in itertools.product((True, False), pitches):  # the arm's own branch first
             approach = push * np.cos(pitch) - UP * np.sin(pitch)
             for rot in facing(arm.env, approach, fingers):
                 # Pressing with one fingertip: shift the tool so that fingertip meets the cap.
                 face_tool = face - rot[:, finger_axis(arm.env)] * finger_offset
                 pre = Pose(face_tool - push * stand_off, rot)
                 try:
-                    q_pre = arm.solve(pre)
+                    q_pre = arm.solve(pre, near=near)
                     reach = arm.plan_line(Pose(face_tool - push * 0.008, rot), start_q=q_pre)
                     arm.plan_line(Pose(face_tool + push * MAX_PUSH_M, rot), start_q=reach[-1])
                 except PlanningError as exc:

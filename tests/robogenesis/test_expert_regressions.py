@@ -1,0 +1,36 @@
+"""Bench episodes the expert used to fail, run as `labc run --policy expert` runs them (same seeds,
+same scene randomization, the safety monitor on), each named for the bug it caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from labc.runtime.episode import EpisodeSpec, run_episode
+from labc.runtime.executor import RunOptions
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "labutopia"
+
+
+def _run(task: str, robot: str, seed: int):
+    from labc.runtime.policies import ExpertPolicy
+    from robogenesis.compose import load_compiled
+
+    compiled = load_compiled(EXAMPLES / f"{task}.lab", robot)
+    return run_episode(compiled, ExpertPolicy(), EpisodeSpec(robot=robot, seed=seed), RunOptions(max_retries=0))
+
+
+def test_ur5_works_door_and_drawer_in_its_own_arm_branch() -> None:
+    """A random IK restart put the UR5's elbow down at the door; the free move to the drawer then
+    swung the tool round behind the base and the monitor stopped the run (workspace)."""
+    result = _run("level2/open_close", "ur5", 943402008)
+    assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
+
+
+@pytest.mark.parametrize(("task", "seed"), [("level1/shake", 1907698653), ("level2/pour_liquid", 139695353)])
+def test_ur5_grasp_jitter_keeps_the_fingertips_off_the_rim(task: str, seed: int) -> None:
+    """Jitter along the finger axis put an open Robotiq fingertip on a 70 mm beaker's rim; closing
+    squeezed the beaker out of the hand."""
+    result = _run(task, "ur5", seed)
+    assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
