@@ -31,8 +31,13 @@ ENTRY_TILT_RAD = math.radians(50.0)
 MAX_TILT_RAD = math.radians(125.0)
 MIN_TILT_RAD = math.radians(95.0)  # a plan must be able to tip at least this far
 TILT_STEP_RAD = math.radians(5.0)
-TILT_STEP_S = 0.5  # per 5 degrees: a pile of particles starts to slide all at once
+TILT_STEP_S = 1.0  # per 5 degrees: a pile of particles starts to slide all at once
 DRAIN_S = 0.8
+BACK_TILT_STRIDE = 12
+FLOW_PAUSE_STEPS = 6  # while particles left within this many control steps, the tilt holds
+MAX_HOLD_STEPS = 200
+RATE_WINDOW_STEPS = 4
+LAG_STEPS = 3.0
 LIP_ABOVE_RIM_M = 0.01  # at least; raised until the hand and the vessel clear the target (pour_clearance)
 HOVER_M = 0.02  # the upright vessel's bottom over the target's rim before it tips
 LIP_INSIDE_RIM_M = 0.0  # the lip right over the near rim: the stream leaves it moving and lands further in
@@ -57,15 +62,34 @@ class PourExpert(Expert):
 
         wanted = self._wanted(src, params)
         done: list[np.ndarray] = []
-        for q in [q for chunk in chunks for q in chunk]:
-            # Stop tipping once enough has left the source: what is in flight still arrives.
-            if self._poured(env, src) >= wanted:
+        path = iter([q for chunk in chunks for q in chunk])
+        q, last, since_flow, held = next(path, None), 0, 0, 0
+        history = [0] * RATE_WINDOW_STEPS
+        while q is not None:
+            poured = self._poured(env, src)
+            history = [*history[1:], poured]
+            # Stop once enough has left, or will have by the time the tilt is back down (the stream
+            # keeps its rate for a few steps): what is in flight still arrives.
+            rate = (history[-1] - history[0]) / (RATE_WINDOW_STEPS - 1)
+            if poured + rate * LAG_STEPS >= wanted:
                 break
+            since_flow = 0 if poured > last else since_flow + 1
+            last = poured
+            if poured and since_flow < FLOW_PAUSE_STEPS and held < MAX_HOLD_STEPS:
+                held += 1  # it is flowing: keep this tilt rather than release the whole pile
+                yield from arm.follow([done[-1] if done else q])
+                continue
             yield from arm.follow([q])
             done.append(q)
+            q = next(path, None)
+        # Tip back up at once, BACK_TILT_STRIDE times faster than it tipped: the particles already at
+        # the lip follow a slow return (held at full tilt, the whole beaker went). Back the way it
+        # came, since the reversed joint path is as feasible as the forward one.
+        back = done[::-1]
+        yield from arm.follow([*back[::BACK_TILT_STRIDE], *back[-1:]])
+        # At the entry tilt nothing more leaves; what is in flight still lands.
         yield from arm.hold(DRAIN_S if self._arrived(env, src, dst) < wanted else 0.2)
-        # Back the way it came: the reversed joint path is as feasible as the forward one.
-        yield from arm.follow([*done[::-1], *move_in[::-1], *entry[::-1], to_start[-1]])
+        yield from arm.follow([*move_in[::-1], *entry[::-1], to_start[-1]])
         yield from arm.hold(0.3)
 
     def _plan(
