@@ -18,7 +18,9 @@ def _run(task: str, robot: str, seed: int):
     from robogenesis.compose import load_compiled
 
     compiled = load_compiled(EXAMPLES / f"{task}.lab", robot)
-    return run_episode(compiled, ExpertPolicy(), EpisodeSpec(robot=robot, seed=seed), RunOptions(max_retries=0))
+    return run_episode(
+        compiled, ExpertPolicy(), EpisodeSpec(robot=robot, seed=seed), RunOptions(max_retries=0)
+    )
 
 
 def test_ur5_works_door_and_drawer_in_its_own_arm_branch() -> None:
