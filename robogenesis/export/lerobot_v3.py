@@ -105,33 +105,6 @@ def episodes_table(rows: Sequence[dict[str, Any]]) -> Any:
     return pa.Table.from_pydict({k: [r.get(k) for r in rows] for k in keys})
 
 
-def encode_video(path: Path, frames: np.ndarray, fps: int) -> None:
-    """Encode RGB frames [T, H, W, 3] as one mp4 segment, exactly as the writer stores episodes.
-
-    x264 is deterministic for a given build and options, so the same frames give the same packets:
-    replay re-encodes what it regenerates and compares decoded pixels exactly.
-    """
-    import av
-
-    with av.open(str(path), "w", format="mp4") as out:
-        stream = out.add_stream(VIDEO_CODEC, rate=fps, options=VIDEO_OPTIONS)
-        stream.height, stream.width = frames.shape[1:3]
-        stream.pix_fmt = "yuv420p"
-        for i, img in enumerate(frames):
-            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")
-            frame.pts = i
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode())
-
-
-def decode_video(path: Path) -> np.ndarray:
-    """Every frame of an mp4 file as RGB [T, H, W, 3]."""
-    import av
-
-    with av.open(str(path)) as container:
-        return np.stack([f.to_ndarray(format="rgb24") for f in container.decode(container.streams.video[0])])
-
-
 def video_key(camera: str) -> str:
     """LeRobot names a camera's video folder and episode columns by its feature key, not the bare camera."""
     return IMAGE_PREFIX + camera
@@ -467,7 +440,7 @@ class LeRobotV3Writer:
         seg = path.parent / f".{path.name}.segment.mp4"
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            encode_video(seg, frames, self.fps)
+            self._encode(seg, frames)
             if cont:
                 with av.open(str(path)) as old, av.open(str(seg)) as new:
                     same = (
@@ -489,6 +462,19 @@ class LeRobotV3Writer:
             f"{prefix}/from_timestamp": offset,
             f"{prefix}/to_timestamp": offset + len(frames) / self.fps,
         }
+
+    def _encode(self, path: Path, frames: np.ndarray) -> None:
+        import av
+
+        with av.open(str(path), "w", format="mp4") as out:
+            stream = out.add_stream(VIDEO_CODEC, rate=self.fps, options=VIDEO_OPTIONS)
+            stream.height, stream.width = frames.shape[1:3]
+            stream.pix_fmt = "yuv420p"
+            for i, img in enumerate(frames):
+                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")
+                frame.pts = i
+                out.mux(stream.encode(frame))
+            out.mux(stream.encode())
 
     @staticmethod
     def _splice(old_path: Path, seg_path: Path, offset_s: float, out_path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 from labvla.data.lerobot import LeRobotDataset
 from robogenesis.engine import REPORT_NAME, SynthesisError, synthesize
 from robogenesis.export.lerobot_v3 import EPISODES_PATH
-from robogenesis.replay import regenerate, replay, through_codec
+from robogenesis.replay import regenerate, replay
 from tests.robogenesis.conftest import TINY, tiny_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,15 +88,6 @@ def test_replay_is_bit_identical(reference_run) -> None:
         np.testing.assert_array_equal(first.images[cam], second.images[cam])  # raw renders, not video
     result = replay(root, 1)
     assert result.identical, result.mismatches
-    # The video too is compared exactly: through the writer's encoder the renders decode to the stored
-    # pixels, and a small change to one frame does not.
-    ds = LeRobotDataset(root)
-    cam = next(iter(first.images))
-    stored = ds.episode_images(cam, 1)
-    np.testing.assert_array_equal(through_codec(first.images[cam], ds.fps), stored)
-    touched = first.images[cam].copy()
-    touched[3, :8, :8] = 255 - touched[3, :8, :8]
-    assert np.any(through_codec(touched, ds.fps) != stored)
     # episodes differ from each other: the seed and sample matter
     assert not np.array_equal(regenerate(root, 0).action, first.action)
 
