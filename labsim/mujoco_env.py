@@ -108,7 +108,7 @@ class MujocoEnv:
         self._holds = {}
         return self.observe()
 
-    def step(self, action: np.ndarray) -> Observation:
+    def step(self, action: np.ndarray, render: bool = True) -> Observation:
         action = np.asarray(action, dtype=float)
         if action.shape != (self.robot.n_arm + 1,):
             raise ValueError(f"action must have shape ({self.robot.n_arm + 1},), got {action.shape}")
@@ -129,11 +129,11 @@ class MujocoEnv:
         for key, (name, params, held) in list(self._holds.items()):
             ok = PREDICATES[name](self, params)
             self._holds[key] = (name, params, held + control_dt if ok else 0.0)
-        return self.observe()
+        return self.observe(render)
 
-    def observe(self) -> Observation:
+    def observe(self, render: bool = True) -> Observation:
         images: dict[str, np.ndarray] = {}
-        if self.scene.cameras:
+        if render and self.scene.cameras:
             if self._cameras is None:
                 self._cameras = CameraRig(
                     self.model, self.scene.resolution, self.scene.render_mode, self.info.prefix

@@ -16,12 +16,11 @@ simulator after a safe stop; the last accepted command stays in force (the servo
 
 from __future__ import annotations
 
-import contextlib
 import math
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -126,7 +125,6 @@ class Executor:
         self.on_frame = on_frame
         self.obs: Any = None
         self.sent = 0  # actions that reached the simulator
-        self._blind_scene: Any = None
 
     def run(self, nodes: list[Any]) -> EpisodeOutcome:
         self.obs = self.env.reset(self.seed)
@@ -194,26 +192,6 @@ class Executor:
         )
         return result, safe
 
-    @contextlib.contextmanager
-    def _rendering(self, needed: bool) -> Iterator[None]:
-        """Skip camera rendering on steps whose observation nobody reads.
-
-        A chunked policy looks only at the observation after its chunk's last action, and rendering
-        (three cameras in software GL) costs ten times the physics. labsim renders `scene.cameras`
-        on every step and reads that list per call, so the steps in between run with it empty.
-        TODO(labsim): replace with a render flag on `Env.step` once the backend has one."""
-        scene = getattr(self.env, "scene", None)
-        if needed or scene is None or not scene.cameras:
-            yield
-            return
-        if self._blind_scene is None:
-            self._blind_scene = scene.model_copy(update={"cameras": []})
-        self.env.scene = self._blind_scene
-        try:
-            yield
-        finally:
-            self.env.scene = scene
-
     def _holds(self, node: Any) -> bool:
         from labsim.errors import SimulationError
 
@@ -253,8 +231,7 @@ class Executor:
             for i, action in enumerate(chunk):
                 safe = self.monitor.filter(action)
                 try:
-                    with self._rendering(i == last or self.on_frame is not None):
-                        self.obs = env.step(safe)
+                    self.obs = env.step(safe, render=i == last or self.on_frame is not None)
                 except NumericalInstability as exc:
                     raise _Stop(INSTABILITY, str(exc)) from None
                 sent += 1

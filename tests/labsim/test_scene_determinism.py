@@ -83,6 +83,10 @@ def test_same_seed_same_trajectory_and_images() -> None:
         assert img.shape == (64, 64, 3) and img.dtype == np.uint8
         np.testing.assert_array_equal(img, img2[cam])
         assert img.std() > 5  # not a blank frame
+    hold = np.concatenate([env.robot.home, [0.0]])
+    blind = env.step(hold, render=False)
+    assert blind.images == {} and blind.state.shape == (env.robot.n_arm + 1,)
+    assert set(env.step(hold).images) == {"front", "side", "wrist"}
     env.close()
 
 
