@@ -60,6 +60,10 @@ class RobotProfile(BaseModel):
     arm_joints: list[str]
     joint_limits: list[tuple[float, float]]
     home: list[float]
+    velocity_limits: list[float] = Field(
+        description="Maximum joint speed per arm joint (rad/s), from the maker's datasheet; the "
+        "safety monitor clips faster commands to it."
+    )
     kp: list[float] = Field(description="Position-servo stiffness per arm joint (N m / rad).")
     damping_ratio: float = 1.0
     armature: float = 0.1
@@ -73,7 +77,7 @@ class RobotProfile(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> RobotProfile:
         n = len(self.arm_joints)
-        for field in ("joint_limits", "home", "kp"):
+        for field in ("joint_limits", "home", "velocity_limits", "kp"):
             if len(getattr(self, field)) != n:
                 raise ValueError(f"{field} has {len(getattr(self, field))} entries, arm has {n} joints")
         for joint, (lo, hi), q in zip(self.arm_joints, self.joint_limits, self.home, strict=True):
@@ -81,6 +85,9 @@ class RobotProfile(BaseModel):
                 raise ValueError(f"joint {joint}: limit {lo} >= {hi}")
             if not lo <= q <= hi:
                 raise ValueError(f"joint {joint}: home {q} outside [{lo}, {hi}]")
+        for joint, speed in zip(self.arm_joints, self.velocity_limits, strict=True):
+            if speed <= 0:
+                raise ValueError(f"joint {joint}: velocity limit {speed} must be positive")
         ratio = PHYSICS_TIMESTEP_S * self.control_hz
         if abs(round(1 / ratio) - 1 / ratio) > 1e-9:
             raise ValueError(f"control_hz {self.control_hz} does not divide the {PHYSICS_TIMESTEP_S} s step")

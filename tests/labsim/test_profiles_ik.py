@@ -16,8 +16,14 @@ def test_profiles_listed_and_valid() -> None:
         assert p.state_names[-1] == "gripper_opening" and len(p.state_names) == p.n_arm + 1
         assert len(p.action_names) == p.n_arm + 1
         assert p.substeps * 0.002 * p.control_hz == pytest.approx(1.0)
+        assert all(0.0 < v <= 3.1416 for v in p.velocity_limits)  # 180 deg/s is the fastest of the three
+    assert load_profile("franka").velocity_limits[:4] == [2.175] * 4  # Panda joints 1-4: 150 deg/s
     with pytest.raises(UnknownRobotError, match="unknown robot"):
         load_profile("nope")
+    bad = load_profile("franka").model_dump()
+    bad["velocity_limits"] = bad["velocity_limits"][:-1]
+    with pytest.raises(ValueError, match="velocity_limits has 6 entries, arm has 7 joints"):
+        type(load_profile("franka")).model_validate(bad)
 
 
 @pytest.fixture(scope="module", params=ROBOTS)
