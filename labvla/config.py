@@ -42,6 +42,10 @@ class LabVLAConfig(BaseModel):
     insulation: bool = True
     flow_weight: float = 10.0
     flow_steps: int = 10
+    # Scale of the noise the flow integration starts from at inference. 0 starts from the noise's mean,
+    # a deterministic chunk: the tiny model's velocity field leaves much of a random start in the chunk
+    # (4x the demonstrations' step-to-step jitter), which the safety monitor then stops.
+    sample_noise: float = 0.0
 
     def embodiment(self, robot: str) -> tuple[int, Embodiment]:
         for i, emb in enumerate(self.embodiments):

@@ -1,8 +1,10 @@
 """`LabVLAPolicy`: the policy contract (`reset`, `act`) over a LabVLA checkpoint.
 
 Per chunk the backbone runs once on the prompt; its hidden states are reused by all Euler steps of the
-expert. Outputs are clipped to the normalized training range before unnormalizing, so an action never
-asks for a larger relative motion than the data's q01..q99 of that dimension. Stage-1 checkpoints (no expert) act by decoding FAST tokens; a malformed token sequence makes
+expert, which integrate from `sample_noise` times a seeded normal draw (the checkpoint's setting, 0 by
+default: a deterministic chunk). Outputs are clipped to the normalized training range before
+unnormalizing, so an action never asks for a larger relative motion than the data's q01..q99 of that
+dimension. Stage-1 checkpoints (no expert) act by decoding FAST tokens; a malformed token sequence makes
 the policy hold its current pose for the chunk and records why in `last_error`, instead of crashing.
 """
 
@@ -26,7 +28,13 @@ class Observation:
 
 class LabVLAPolicy:
     def __init__(
-        self, checkpoint: str | Path, *, device: str = "cpu", mode: str = "auto", seed: int = 0
+        self,
+        checkpoint: str | Path,
+        *,
+        device: str = "cpu",
+        mode: str = "auto",
+        seed: int = 0,
+        sample_noise: float | None = None,
     ) -> None:
         self.loaded = load_checkpoint(checkpoint, device=device)
         self.model = self.loaded.model.eval()
@@ -37,6 +45,7 @@ class LabVLAPolicy:
         if self.mode == "flow" and self.model.expert is None:
             raise ValueError("this checkpoint has no action expert (stage 1); use mode='fast'")
         self.seed = seed
+        self.sample_noise = self.config.sample_noise if sample_noise is None else sample_noise
         self.instruction: str | None = None
         self.robot: str | None = None
         self.last_error = ""
@@ -80,7 +89,8 @@ class LabVLAPolicy:
             batch.pixel_values,
             batch.image_grid_thw,
         )
-        noise = torch.randn(batch.actions.shape, generator=self._generator).to(self.device, ctx.dtype)
+        noise = torch.randn(batch.actions.shape, generator=self._generator) * self.sample_noise
+        noise = noise.to(self.device, ctx.dtype)
         out = self.model.sample_actions(ctx, batch.prefix_mask, batch.state, batch.embodiment, noise)
         return out[0].float().cpu().numpy()
 

@@ -27,3 +27,20 @@ def test_actions_stay_in_the_training_range_of_relative_motion(stage2, datasets,
         chunk = policy.act({"images": ds.images(i), "state": ds.state[i]})
         rel = to_relative(chunk, ds.state[i], emb)
         assert np.all(rel >= lo - 1e-4) and np.all(rel <= hi + 1e-4), (rel.min(0), rel.max(0), lo, hi)
+
+
+def test_flow_chunks_start_from_the_noise_mean_unless_asked_to_sample(stage2, datasets) -> None:
+    _, result = stage2
+    ds = LeRobotDataset(datasets[0])
+    obs = {"images": ds.images(4), "state": ds.state[4]}
+
+    def chunk(**kwargs) -> np.ndarray:
+        policy = LabVLAPolicy(result.checkpoint, **kwargs)
+        policy.reset(ds.task(4), "franka")
+        return policy.act(obs)
+
+    assert LabVLAPolicy(result.checkpoint).sample_noise == 0.0  # the checkpoint's default
+    np.testing.assert_array_equal(chunk(seed=1), chunk(seed=2))  # deterministic: no draw enters
+    a, b = chunk(seed=1, sample_noise=1.0), chunk(seed=2, sample_noise=1.0)
+    assert not np.allclose(a, b)
+    np.testing.assert_array_equal(a, chunk(seed=1, sample_noise=1.0))  # seeded
