@@ -25,6 +25,7 @@ CLOSE_AWAY_M = 0.08
 PRESS_FRACTION = 0.7
 PRESS_MEMORY_S = 2.0
 POUR_FRACTION = 0.9
+POUR_OVER_FRACTION = 1.5
 SPILL_FRACTION = 0.1
 UPRIGHT_DEG = 30.0
 OPEN_GRIPPER = 0.5
@@ -136,16 +137,22 @@ def heat(env: Any, p: Any) -> bool:
 
 
 def pour(env: Any, p: Any) -> bool:
-    """At least 90 % of the requested particles reached the target, at most 10 % (or one particle)
-    spilled elsewhere, and the source is upright again (tilt under 30 degrees)."""
+    """At least 90 % of the requested particles reached the target and at most 150 % (or the rest of
+    the source, when the whole of it was asked for), at most 10 % (or one particle) spilled elsewhere,
+    and the source is upright again (tilt under 30 degrees).
+
+    The upper bound is loose because the liquid is coarse: 9 mm spheres start to leave a beaker only
+    near 90 degrees of tilt, and then as a burst (measured: 22-29 particles arrive when 20 of 40 are
+    asked). It still tells "pour 50 mL" from emptying the beaker."""
     source = env.asset(p.source)
-    wanted = max(1, round(p.volume_ul / source.ul_per_particle))
     initial = env.initial_particles(source.name)
+    wanted = max(1, round(p.volume_ul / source.ul_per_particle))
     arrived = env.particles_inside(source.particles, p.target)
     remaining = env.particles_inside(source.particles, source.name)
     spilled = initial - arrived - remaining
+    most = max(POUR_OVER_FRACTION * wanted, wanted + 1) if wanted < initial else initial
     return bool(
-        arrived >= POUR_FRACTION * wanted
+        POUR_FRACTION * wanted <= arrived <= most
         and spilled <= max(1, SPILL_FRACTION * wanted)
         and env.tilt_deg(source.name) < UPRIGHT_DEG
     )

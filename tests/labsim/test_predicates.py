@@ -67,6 +67,10 @@ def test_pour(bench_env) -> None:
         env.set_body_pos(particle, floor + np.array([0.0, 0.0, 0.01 * k]))
     assert env.check("pour", P(source="b1", target="b2", volume_ul=6000))
     assert not env.check("pour", P(source="b1", target="b2", volume_ul=12000))
+    for k, particle in enumerate(source.particles[6:]):  # the whole beaker, when half was asked
+        env.set_body_pos(particle, floor + np.array([0.015, 0.0, 0.01 * k]))
+    assert not env.check("pour", P(source="b1", target="b2", volume_ul=6000))
+    assert env.check("pour", P(source="b1", target="b2", volume_ul=12000))
     for particle in source.particles[6:9]:  # spill three on the bench
         env.set_body_pos(particle, np.array([0.2, 0.5, 0.8]))
     assert not env.check("pour", P(source="b1", target="b2", volume_ul=6000))
