@@ -192,6 +192,10 @@ class Arm:
                     " on the bench"
                 )
 
+    def _joint_steps(self, q0: np.ndarray, q1: np.ndarray) -> int:
+        """Control steps for a free joint move that keeps its farthest joint under JOINT_SPEED_RAD_S."""
+        return self.timed(float(np.max(np.abs(np.asarray(q1) - np.asarray(q0)))) / JOINT_SPEED_RAD_S)
+
     def _seconds(self, start: Pose, goal: Pose) -> float:
         dist = float(np.linalg.norm(goal.pos - start.pos))
         turn = rot_angle(start.rot.T @ goal.rot)
@@ -219,8 +223,7 @@ class Arm:
         """Minimum-jerk joint move in at least `steps`, more when a joint has far to go (so no joint
         is asked to move faster than JOINT_SPEED_RAD_S on average)."""
         start = self.q.copy()
-        far = float(np.max(np.abs(np.asarray(goal) - start)))
-        steps = max(steps, self.timed(far / JOINT_SPEED_RAD_S))
+        steps = max(steps, self._joint_steps(start, goal))
         for k in range(1, steps + 1):
             self.q = start + (goal - start) * min_jerk(k / steps)
             yield self.action()
@@ -293,7 +296,7 @@ class Arm:
             # Turning the wrist while crossing can pass a singularity: a joint-space move up there,
             # where nothing is in the way, instead.
             q_above = self.solve(above, seed=q)
-            steps = self.timed(self._seconds(self.planned(q), above))
+            steps = max(self.timed(self._seconds(self.planned(q), above)), self._joint_steps(q, q_above))
             out += [q + (q_above - q) * float(min_jerk(k / steps)) for k in range(1, steps + 1)]
         out += self.plan_line(goal, start_q=out[-1])
         return out
