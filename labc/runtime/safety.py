@@ -39,7 +39,12 @@ class SafetyLimits(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     joint_margin_rad: float = Field(0.15, ge=0.0, description="past a limit by up to this: clip; more: stop")
-    max_joint_speed_rad_s: float = Field(3.14, gt=0.0, description="faster steps are clipped to this speed")
+    max_joint_speed_rad_s: float = Field(
+        3.14,
+        gt=0.0,
+        description="cap on every joint's speed; each joint is clipped to the lower of this and its "
+        "robot profile's datasheet limit",
+    )
     explode_factor: float = Field(
         8.0, gt=1.0, description="a step this many times the speed limit is an exploding action: stop"
     )
@@ -122,6 +127,8 @@ class SafetyMonitor:
         self.lo, self.hi = joint_limits[:, 0], joint_limits[:, 1]
         self.n_arm = len(self.lo)
         self.dt = 1.0 / float(env.robot.control_hz)
+        speeds = np.asarray(getattr(env.robot, "velocity_limits", None) or [np.inf] * self.n_arm, float)
+        self.speed = np.minimum(speeds, self.limits.max_joint_speed_rad_s)
         self.zones = keep_out_zones(env)
         self.keep_events = keep_events
         self.events: list[SafetyEvent] = []
@@ -186,22 +193,24 @@ class SafetyMonitor:
         return arm
 
     def _joint_speed(self, arm: np.ndarray) -> np.ndarray:
-        step_max = self.limits.max_joint_speed_rad_s * self.dt
+        step_max = self.speed * self.dt
         delta = arm - self.last[: self.n_arm]
-        worst = int(np.argmax(np.abs(delta)))
-        jump = float(abs(delta[worst]))
-        if jump <= step_max:
+        ratio = np.abs(delta) / step_max
+        worst = int(np.argmax(ratio))
+        if ratio[worst] <= 1.0:
             return arm
         name = self.env.robot.arm_joints[worst]
+        jump = float(abs(delta[worst]))
         speed = jump / self.dt
-        if jump > step_max * self.limits.explode_factor:
+        if ratio[worst] > self.limits.explode_factor:
             self._stop(
                 EXPLODING,
                 f"joint {name} asked to move {jump:.3f} rad in one step ({speed:.1f} rad/s, limit "
-                f"{self.limits.max_joint_speed_rad_s:g})",
+                f"{self.speed[worst]:g})",
             )
         self._event(JOINT_SPEED, "clipped", f"joint {name} at {speed:.2f} rad/s clipped")
-        return self.last[: self.n_arm] + delta * (step_max / jump)
+        # The whole step is scaled down, so the arm keeps its direction in joint space.
+        return self.last[: self.n_arm] + delta / ratio[worst]
 
     def _cartesian(self, arm: np.ndarray) -> None:
         tool, _ = self.env.ik.forward(arm)

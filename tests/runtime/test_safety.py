@@ -54,9 +54,16 @@ def test_clipped_step_is_at_the_speed_limit(env_of):
     ask = start.copy()
     ask[1] += 0.3
     out = monitor.filter(ask)
-    step_max = monitor.limits.max_joint_speed_rad_s / env.robot.control_hz
+    step_max = min(env.robot.velocity_limits[1], monitor.limits.max_joint_speed_rad_s) / env.robot.control_hz
+    assert env.robot.velocity_limits[1] == 2.175  # the Panda's datasheet limit, tighter than the cap
     assert out[1] - start[1] == pytest.approx(step_max)
     np.testing.assert_allclose(np.delete(out, 1), np.delete(start, 1))  # one joint clipped, not rescaled
+    # Two joints too fast: the step is scaled as a whole, each joint within its own limit.
+    ask[5] += 0.5
+    both = SafetyMonitor(env).filter(ask) - start
+    limits = np.asarray(env.robot.velocity_limits) / env.robot.control_hz
+    assert np.all(np.abs(both[:-1]) <= limits + 1e-9)
+    assert both[5] / both[1] == pytest.approx(0.5 / 0.3)
 
 
 def test_target_a_hair_past_a_limit_is_clipped_not_stopped(env_of):
