@@ -30,6 +30,7 @@ from robogenesis.experts.scene import travel_height
 ENTRY_TILT_RAD = math.radians(50.0)
 MAX_TILT_RAD = math.radians(125.0)
 MIN_TILT_RAD = math.radians(95.0)  # a plan must be able to tip at least this far
+LIP_RISE_ALLOWANCE_M = 0.02  # extra lip height accepted to tip further than MIN_TILT_RAD
 TILT_STEP_RAD = math.radians(5.0)
 TILT_STEP_S = 1.0  # per 5 degrees: a pile of particles starts to slide all at once
 DRAIN_S = 0.8
@@ -138,9 +139,10 @@ class PourExpert(Expert):
             def tilting(lip: np.ndarray, a0: float, a1: float, tool: Any = tool) -> Any:
                 return lambda s: tool(lip, a0 + (a1 - a0) * s)
 
-            lip_at[2] = beside[2] = clear_lip_height(
+            height, max_tilt = self._lip_and_tilt(
                 solids, tool, lip_at, tilts, dst_pos[:2], dst.half_xy[0], mouth[2]
             )
+            lip_at[2] = beside[2] = height
             # Upright, the whole vessel hangs above the target's rim; it goes down to the lip height
             # only once tipped (its bottom then swings up and back, away from the target).
             beside[2] = max(beside[2], mouth[2] + src.height_m + HOVER_M)
@@ -154,8 +156,8 @@ class PourExpert(Expert):
                 )
                 move_in = arm.plan_line(tool(lip_at, ENTRY_TILT_RAD), start_q=entry[-1])
                 chunks, tilt, q = [], ENTRY_TILT_RAD, move_in[-1]
-                while tilt < MAX_TILT_RAD - 1e-9:
-                    nxt = min(MAX_TILT_RAD, tilt + TILT_STEP_RAD)
+                while tilt < max_tilt - 1e-9:
+                    nxt = min(max_tilt, tilt + TILT_STEP_RAD)
                     try:
                         chunk = arm.plan_line(
                             tool(lip_at, nxt), seconds=TILT_STEP_S, path=tilting(lip_at, tilt, nxt), start_q=q
@@ -173,6 +175,31 @@ class PourExpert(Expert):
                 continue
             return start, to_start, entry, move_in, chunks
         raise PlanningError(f"no way to pour from {src.name} into {dst.name}: {' | '.join(reasons)}")
+
+    @staticmethod
+    def _lip_and_tilt(
+        solids: np.ndarray,
+        tool: Any,
+        lip: np.ndarray,
+        tilts: np.ndarray,
+        centre_xy: np.ndarray,
+        radius: float,
+        rim_z: float,
+    ) -> tuple[float, float]:
+        """Lip height and the furthest tilt to plan for. Past 90 degrees a hand holding the vessel
+        from above swings down towards the target, and the last degrees can cost a lip 10-15 cm
+        higher, from which a burst of particles overshoots the target (measured: 5 of 27 landed past
+        its far rim). The tilt stops where tipping further would raise the lip by more than
+        LIP_RISE_ALLOWANCE_M over the lowest lip that still tips to MIN_TILT_RAD."""
+        heights = [
+            clear_lip_height(solids, tool, lip, tilts[: k + 1], centre_xy, radius, rim_z)
+            for k in range(len(tilts))
+        ]
+        k_min = int(np.searchsorted(tilts, MIN_TILT_RAD - 1e-9))
+        k_max = max(
+            k for k in range(k_min, len(tilts)) if heights[k] <= heights[k_min] + LIP_RISE_ALLOWANCE_M
+        )
+        return heights[k_max], float(tilts[k_max])
 
     @staticmethod
     def _wanted(src: Any, params: Any) -> int:
