@@ -12,7 +12,7 @@ from labsim.backend import Observation, Randomization
 from labsim.cameras import CameraRig
 from labsim.errors import NumericalInstability, SceneError, UnknownPredicateError
 from labsim.ik import IKService
-from labsim.pipetting import ATTACH_RADIUS_M, DWELL_S, PipetteState, locate_tip
+from labsim.pipetting import ATTACH_RADIUS_M, DIP_CLEAR_M, DWELL_S, PipetteState, locate_tip
 from labsim.predicates import PREDICATES, button_pressed
 from labsim.scene_builder import compile_scene, tilt_deg
 from labsim.scene_spec import SceneSpec
@@ -352,14 +352,24 @@ class MujocoEnv:
             if state.tip_from is None:
                 continue
             where = locate_tip(tip_end, self)
+            if state.dipped is not None:
+                # One transfer per dip, and a dip lasts until the tip comes up out of the well: a tip
+                # that slides a millimetre past a well's edge while it dwells (a pipette wobbling in
+                # the fingers) has not been taken out and put back in, so it must not transfer again.
+                lab, well = state.dipped
+                out = tip_end[2] > self.body_pos(lab)[2] + self.info.assets[lab].top_z_m + DIP_CLEAR_M
+                if out or (where is not None and (where.labware, where.well) != state.dipped):
+                    state.dipped, state.dwell_s = None, 0.0
+                else:
+                    continue
             if where is None:
                 state.dwell_s = 0.0
                 continue
             state.dwell_s += dt
             if state.dwell_s < DWELL_S:
                 continue
-            state.dwell_s = -1e9  # one transfer per dip
             key = (where.labware, where.well)
+            state.dipped, state.dwell_s = key, 0.0
             if (
                 state.loaded_ul <= 0.0
                 and where.well is not None

@@ -3,7 +3,8 @@
 A parallel gripper holding the pipette cannot work its plunger, so the plunger is modelled as a dial
 (`PipetteState.dial_ul`, settable by the expert like a person turning the volume knob): dipping a
 tipped, empty pipette into a well or vessel with liquid for `DWELL_S` aspirates the dial volume;
-dipping a loaded one into another well or vessel dispenses it all. Tips attach when the nozzle
+dipping a loaded one into another well or vessel dispenses it all; one transfer per dip, and a dip
+lasts until the tip end comes up out of the labware (DIP_CLEAR_M above its top). Tips attach when the nozzle
 touches a tip in the rack and detach when the tip is pushed back into an empty rack position.
 Well volumes are bookkeeping; vessel volumes are particles plus a bookkeeping offset.
 """
@@ -16,6 +17,7 @@ import numpy as np
 
 DWELL_S = 0.3
 ATTACH_RADIUS_M = 0.006
+DIP_CLEAR_M = 0.005  # a dip ends when the tip end is this far above the labware's top
 
 
 @dataclass
@@ -27,6 +29,7 @@ class PipetteState:
     loaded_ul: float = 0.0
     loaded_from: tuple[str, str | None] | None = None
     dwell_s: float = 0.0
+    dipped: tuple[str, str | None] | None = None  # the well of the last transfer, until the tip leaves it
     aspirated: list[tuple[str, str | None, float]] = field(default_factory=list)
     dispensed: list[tuple[str, str | None, float]] = field(default_factory=list)
 

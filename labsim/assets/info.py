@@ -54,6 +54,7 @@ class AssetInfo(BaseModel):
     tip_geoms: dict[str, str] = Field(default_factory=dict, description="rack well -> tip geom")
     tip_site: str | None = Field(None, description="Pipette: end of the attached tip.")
     pipette_tip_geom: str | None = None
+    grip_site: str | None = Field(None, description="Pipette: where a parallel gripper holds it.")
     rod_tip_site: str | None = None
 
     @property

@@ -13,6 +13,8 @@ from labsim.assets.shapes import GLASS_RGBA, add_box, add_cylinder, add_hollow_c
 
 GLASS_MASS_KG = 0.12
 ROD_REST_M = 0.05
+STAND_GAP_M = 0.003  # pipette stand: play of the nozzle in its slot, each side
+GRIP_ABOVE_NOZZLE_M = 0.045  # pipette: the gripper holds the barrel this far above its lower end
 ROD_GROOVE_PLAY_M = 0.012  # how far the rod may roll either way before a ridge stops it
 ROD_RIDGE_HALF_W_M = 0.003
 
@@ -141,11 +143,19 @@ def build_pipette(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float,
         rgba=[0.25, 0.25, 0.28, 1.0],
         group=2,
     )
+    # Two rails cradle the nozzle and carry the barrel by its shoulder, the nozzle hanging free
+    # above the base plate with room for a tip. (Rails only as tall as the nozzle's lowest point let
+    # the nozzle slip down between them: the pipette stood on its 7 mm nozzle end, tipping over at a
+    # nudge and 6 cm lower than the stand was meant to hold it.) The slot is wider than the nozzle by
+    # GAP_M a side, so a pipette set down a few millimetres off still drops in.
+    rail_in = radius * 0.4 + STAND_GAP_M
+    rail_w = (radius - rail_in) * 0.5 + 0.002
+    rail_h = lift + nozzle_len
     for side in (-1.0, 1.0):
         world.add_geom(
             type=mujoco.mjtGeom.mjGEOM_BOX,
-            size=[0.004, stand_r, lift / 2.0],
-            pos=[pos[0] + side * (radius * 0.45 + 0.004), pos[1], pos[2] + 0.01 + lift / 2.0],
+            size=[rail_w, stand_r, rail_h / 2.0],
+            pos=[pos[0] + side * (rail_in + rail_w), pos[1], pos[2] + 0.01 + rail_h / 2.0],
             rgba=[0.25, 0.25, 0.28, 1.0],
             group=2,
         )
@@ -175,6 +185,13 @@ def build_pipette(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float,
     tip.mass = 0.0005
     body.add_site(name=f"{name}/nozzle", pos=[0.0, 0.0, 0.0], size=[0.003, 0.0, 0.0], group=4)
     body.add_site(name=f"{name}/tip_end", pos=[0.0, 0.0, -tip_len], size=[0.002, 0.0, 0.0], group=4)
+    # Where a parallel gripper holds it: low on the barrel, just under its centre of mass (a person
+    # holds a pipette near the top, but every centimetre of pipette under the hand is a centimetre
+    # higher the arm must reach over the tips and wells, and a grip near the centre of mass lets
+    # accelerations twist it least).
+    body.add_site(
+        name=f"{name}/grip", pos=[0.0, 0.0, nozzle_len + GRIP_ABOVE_NOZZLE_M], size=[0.004, 0.0, 0.0], group=4
+    )
     return AssetInfo(
         name=name,
         type=kind_name(kind),
@@ -187,6 +204,7 @@ def build_pipette(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float,
         half_xy=(stand_r, stand_r),
         tip_site=f"{name}/tip_end",
         pipette_tip_geom=f"{name}/tip",
+        grip_site=f"{name}/grip",
     )
 
 

@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict
 from labsim.layout import BENCH_TOP_Z, ROBOT_MOUNT
 from robogenesis.experts.base import PlanningError
 from robogenesis.experts.cache import per_env
-from robogenesis.experts.motion import Pose
+from robogenesis.experts.motion import Pose, rot_about
 
 DOWN = np.array([0.0, 0.0, -1.0])
 UP = np.array([0.0, 0.0, 1.0])
 SIDE_PITCHES_RAD = (0.0, 0.35, 0.6)
+PIPETTE_YAWS_RAD = (0.0, 0.4, -0.4, 0.8, -0.8, 1.2, -1.2, 1.6, -1.6)  # level ways in, around radial
 PALM_CLEARANCE_M = 0.045
 PAD_BENCH_CLEARANCE_M = 0.003  # fingertip-to-palm depth: below this much object above the grasp, go top-down
 
@@ -33,6 +34,9 @@ class GraspPlan(BaseModel):
     pos: np.ndarray
     rots: list[np.ndarray]
     approaches: list[np.ndarray]
+    depth: float = 0.0  # the tool goes this much further along each approach than `pos`
+    name: str = ""
+    check_clearance: bool = False  # reject ways in on which the arm's links hit labware or each other
 
     def poses(self, offset: np.ndarray | None = None, stand_off: float = 0.0) -> list[Pose]:
         shift = np.zeros(3) if offset is None else np.asarray(offset, float)
@@ -215,17 +219,36 @@ def grasp_plan(env: Any, name: str) -> GraspPlan:
         rots.sort(key=lambda r: -float(np.dot(r[:, finger_axis(env)], yaw_dir(yaw))))
         return GraspPlan(pos=pos, rots=rots, approaches=[DOWN] * len(rots))
     height = float(geometry.grasp_height_m or asset.height_m / 2)
+    if asset.grip_site:  # a pipette: where a gripper holds it (labsim.assets.vessels.build_pipette)
+        height = float(env.site_pos(asset.grip_site)[2] - base[2])
     pos = base + np.array([0.0, 0.0, height])
     if asset.height_m - height > PALM_CLEARANCE_M:
         # Tall tools. Low on the bench a level hand can put the wrist on the bench: pitched
         # approaches follow.
         radial = np.append(_unit(pos[:2] - base_xy(env)), 0.0)
         rots, approaches = [], []
-        for pitch in SIDE_PITCHES_RAD:
-            approach = radial * np.cos(pitch) + DOWN * np.sin(pitch)
-            for rot in facing(env, approach, np.cross(UP, radial)):
+        if asset.grip_site:
+            # A pipette is taken level, from whichever side the arm reaches: a hand pitched down
+            # squeezes the barrel against its palm at the pitch (a Robotiq drew it 20 deg off upright),
+            # and a round barrel in a stand open at the sides can be taken from any of them.
+            ways = [rot_about(UP, yaw) @ radial for yaw in PIPETTE_YAWS_RAD]
+        else:
+            ways = [radial * np.cos(pitch) + DOWN * np.sin(pitch) for pitch in SIDE_PITCHES_RAD]
+        for approach in ways:
+            for rot in facing(env, approach, np.cross(UP, approach)):
                 rots.append(rot)
                 approaches.append(approach)
-        return GraspPlan(pos=pos, rots=rots, approaches=approaches)
+        # A pipette goes in as deep as the closed pads meet: a Robotiq's pads travel 3.5 cm towards
+        # its palm as they close and draw what they hold along, so a barrel taken at the fingertips
+        # crept 4 cm through the hand (and tilted) while it was carried; taken there, it stays put.
+        depth = -pad_depth(env, closed=True)[0] if asset.grip_site else 0.0
+        return GraspPlan(
+            pos=pos,
+            rots=rots,
+            approaches=approaches,
+            depth=depth,
+            name=name,
+            check_clearance=bool(asset.grip_site),
+        )
     rots = top_down(env, natural_yaw(env, pos))
     return GraspPlan(pos=pos, rots=rots, approaches=[DOWN] * len(rots))

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.clearance import blocked
 from robogenesis.experts.grasp import UP, GraspPlan, finger_axis, grasp_plan
 from robogenesis.experts.motion import Arm, Pose
 from robogenesis.experts.scene import travel_height
@@ -48,7 +49,7 @@ class PickExpert(Expert):
             shift = jitter - approach * float(np.dot(jitter, approach))
             fingers = rot[:, finger_axis(arm.env)]
             shift -= fingers * float(np.dot(shift, fingers)) * (1.0 - FINGER_AXIS_JITTER)
-            grasp = Pose(plan.pos + shift, rot)
+            grasp = Pose(plan.pos + shift + approach * plan.depth, rot)
             pre = grasp.moved(-approach * stand_off)
             try:
                 to_pre = arm.plan_transit(pre, max(travel_z, pre.pos[2]))
@@ -56,6 +57,10 @@ class PickExpert(Expert):
                 up = arm.plan_line(grasp.moved(UP * lift), start_q=reach[-1])
             except PlanningError as exc:
                 reasons.append(exc.reason)
+                continue
+            bump = blocked(arm.env, [*to_pre, *reach], ignore=(plan.name,)) if plan.check_clearance else None
+            if bump is not None:
+                reasons.append(f"the way in puts {bump}")
                 continue
             return to_pre, reach, up
         raise PlanningError(f"no way to grasp: {' | '.join(reasons)}")

@@ -11,8 +11,11 @@ import numpy as np
 from robogenesis.experts.base import Expert
 from robogenesis.experts.grasp import UP
 from robogenesis.experts.held import Held
-from robogenesis.experts.motion import Arm, rot_between
+from robogenesis.experts.motion import Arm, Pose, rot_between
 from robogenesis.experts.scene import travel_height
+
+RESTAND_XY_M = 0.05  # a pipette set down this near where it started goes back into its stand
+RESTAND_LOOK_M = 0.03  # looked at this far above the stand before it is lowered in
 
 
 class PlaceExpert(Expert):
@@ -28,13 +31,27 @@ class PlaceExpert(Expert):
         here = arm.planned()
         held = Held(env, params.object, here)
         rot = settle_rot(env, params.object) @ here.rot  # set it down the way it stood at the start
-        base_goal = np.array([*(xy + arm.jitter(0.008, 2)), rest_z + 0.006])
+        asset = env.asset(params.object)
+        start = env.initial_pos(params.object)
+        # Back into a stand: where it stood (the stand moves with the scene's randomization, the
+        # bench spot does not), within the stand's play, looking before letting go.
+        restand = bool(asset.grip_site) and np.hypot(*(start[:2] - xy)) <= RESTAND_XY_M
+        if restand:
+            xy = start[:2].copy()
+        base_goal = np.array([*(xy + arm.jitter(0.001 if restand else 0.008, 2)), rest_z + 0.006])
         goal = held.tool_for(held.origin_local, base_goal, rot)
         hang = max(here.pos[2] - env.body_pos(params.object)[2], goal.pos[2] - base_goal[2])
-        asset = env.asset(params.object)
         if asset.rod_tip_site:
             hang = max(hang, here.pos[2] - env.site_pos(asset.rod_tip_site)[2])
-        yield from arm.transit(goal, travel_height(env, goal.pos, carrying_m=hang, ignore=(params.object,)))
+        if asset.tip_site:
+            hang = max(hang, here.pos[2] - env.site_pos(asset.tip_site)[2])
+        first = goal.moved(UP * RESTAND_LOOK_M) if restand else goal
+        yield from arm.transit(first, travel_height(env, first.pos, carrying_m=hang, ignore=(params.object,)))
+        if restand:  # closed loop on where the pipette really hangs, as for a dip
+            yield from arm.hold(0.2)
+            error = base_goal + UP * RESTAND_LOOK_M - env.body_pos(params.object)
+            goal = Pose(first.pos + error - UP * RESTAND_LOOK_M, goal.rot)
+            yield from arm.line_to(goal, seconds=1.0)
         yield from arm.hold(0.3)
         yield from arm.gripper(0.0, 0.7)
         yield from arm.line_to(goal.moved(-goal.rot[:, 2] * self.options.approach_m))
