@@ -37,6 +37,7 @@ MAX_CORRECTION_M = 0.025  # more than this off, the pipette was knocked or is sl
 DIP_S = 0.8
 DWELL_S = 0.5  # labsim needs 0.3 s in the liquid
 WELL_DIP_M = 0.003  # tip end this far below a well's opening
+LIMIT_MARGIN_RAD = 0.1  # joints this near their range's ends chatter against the stop
 DIP_SPARE_M = 0.01  # the straight way down is planned this much deeper than the target
 OBSTACLE_MARGIN_M = 0.01  # the pipette keeps this far clear of labware crossing the bench
 # Wrist yaws tried, around the one facing the goal from the base; a half turn reaches in from outside
@@ -135,12 +136,23 @@ class PipetteExpert(Expert):
                         f"the way at yaw {np.degrees(yaw):.0f} deg takes the pipette through {hit}"
                     )
                     continue
+                if _at_limit(env, [qs[-1], *dip_qs]):
+                    reasons.append(f"the dip at yaw {np.degrees(yaw):.0f} deg needs a joint at its limit")
+                    continue
                 bump = blocked(env, [*qs, *dip_qs], ignore=(pipette.name,), held=held)
                 if bump is not None:
                     reasons.append(f"the way at yaw {np.degrees(yaw):.0f} deg puts {bump}")
                     continue
                 return qs, rot
         raise PlanningError(f"no way to carry {pipette.name} there: {' | '.join(reasons)}")
+
+
+def _at_limit(env: Any, qs: list[np.ndarray]) -> bool:
+    """Whether any of `qs` has a joint within LIMIT_MARGIN_RAD of its range: a Panda's elbow held
+    against its stop chatters there, and the tip with it (+-5 mm, out of a 4 mm well)."""
+    lo, hi = np.asarray(env.ik.lo, float), np.asarray(env.ik.hi, float)
+    q = np.asarray(qs, float)
+    return bool(np.any((q < lo + LIMIT_MARGIN_RAD) | (q > hi - LIMIT_MARGIN_RAD)))
 
 
 def _line_transit(arm: Arm, goal: Pose, travel_z: float) -> list[np.ndarray]:
