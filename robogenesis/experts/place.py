@@ -8,14 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from robogenesis.experts.base import Expert
+from robogenesis.experts.base import Expert, PlanningError
 from robogenesis.experts.grasp import UP
 from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, rot_between
 from robogenesis.experts.scene import travel_height
 
-RESTAND_XY_M = 0.05  # a pipette set down this near where it started goes back into its stand
-RESTAND_LOOK_M = 0.03  # looked at this far above the stand before it is lowered in
+RESTAND_XY_M = 0.05  # a tool set down this near where it started goes back onto its own rest
+RESTAND_LOOK_M = 0.03  # looked at this far above the rest before it is lowered in
 
 
 class PlaceExpert(Expert):
@@ -33,9 +33,12 @@ class PlaceExpert(Expert):
         rot = settle_rot(env, params.object) @ here.rot  # set it down the way it stood at the start
         asset = env.asset(params.object)
         start = env.initial_pos(params.object)
-        # Back into a stand: where it stood (the stand moves with the scene's randomization, the
-        # bench spot does not), within the stand's play, looking before letting go.
-        restand = bool(asset.grip_site) and np.hypot(*(start[:2] - xy)) <= RESTAND_XY_M
+        # Back onto its own rest (a pipette's stand, a rod's grooved blocks): where it started (the
+        # rest moves with the scene's randomization, the bench spot does not), within the rest's
+        # play, looking before letting go. Aimed at the nominal spot, an ood shift of 1.5-3 cm put
+        # a rod on a ridge, from where it rolled off.
+        has_rest = bool(asset.grip_site or asset.rod_tip_site)
+        restand = has_rest and np.hypot(*(start[:2] - xy)) <= RESTAND_XY_M
         if restand:
             xy = start[:2].copy()
         base_goal = np.array([*(xy + arm.jitter(0.001 if restand else 0.008, 2)), rest_z + 0.006])
@@ -47,14 +50,30 @@ class PlaceExpert(Expert):
             hang = max(hang, here.pos[2] - env.site_pos(asset.tip_site)[2])
         first = goal.moved(UP * RESTAND_LOOK_M) if restand else goal
         yield from arm.transit(first, travel_height(env, first.pos, carrying_m=hang, ignore=(params.object,)))
-        if restand:  # closed loop on where the pipette really hangs, as for a dip
+        down: list[np.ndarray] = []
+        if restand:  # closed loop on where the object really hangs, as for a dip
             yield from arm.hold(0.2)
             error = base_goal + UP * RESTAND_LOOK_M - env.body_pos(params.object)
             goal = Pose(first.pos + error - UP * RESTAND_LOOK_M, goal.rot)
-            yield from arm.line_to(goal, seconds=1.0)
+            down = [arm.q.copy(), *arm.plan_line(goal, seconds=1.0)]
+            yield from arm.follow(down[1:])
         yield from arm.hold(0.3)
         yield from arm.gripper(0.0, 0.7)
-        yield from arm.line_to(goal.moved(-goal.rot[:, 2] * self.options.approach_m))
+        away = goal.moved(-goal.rot[:, 2] * self.options.approach_m)
+        try:
+            back = arm.plan_line(away)
+        except PlanningError:
+            # Beside the base a Franka came down to a rod's rest in a branch from which the straight
+            # way back up needs a joint flip: back out the way it came down (free, the hand now
+            # open), then on up from there, in a joint move if the line still needs a flip.
+            if not down:
+                raise
+            back = down[-2::-1]
+            try:
+                back += arm.plan_line(away, start_q=down[0])
+            except PlanningError:
+                back += arm.plan_joints(down[0], arm.solve(away, seed=down[0], near=True))
+        yield from arm.follow(back)
         yield from arm.hold(0.2)
 
 

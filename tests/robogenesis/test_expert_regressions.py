@@ -13,13 +13,13 @@ from labc.runtime.executor import RunOptions
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "labutopia"
 
 
-def _run(task: str, robot: str, seed: int):
+def _run(task: str, robot: str, seed: int, split: str = "id"):
     from labc.runtime.policies import ExpertPolicy
     from robogenesis.compose import load_compiled
 
     compiled = load_compiled(EXAMPLES / f"{task}.lab", robot)
     return run_episode(
-        compiled, ExpertPolicy(), EpisodeSpec(robot=robot, seed=seed), RunOptions(max_retries=0)
+        compiled, ExpertPolicy(), EpisodeSpec(robot=robot, seed=seed, split=split), RunOptions(max_retries=0)
     )
 
 
@@ -35,4 +35,25 @@ def test_ur5_grasp_jitter_keeps_the_fingertips_off_the_rim(task: str, seed: int)
     """Jitter along the finger axis put an open Robotiq fingertip on a 70 mm beaker's rim; closing
     squeezed the beaker out of the hand."""
     result = _run(task, "ur5", seed)
+    assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
+
+
+def test_a_rod_goes_back_onto_its_shifted_rest() -> None:
+    """Aimed at the nominal bench spot, not at the rest an ood shift had moved 1.5 cm, the rod
+    landed on a ridge of its rest and rolled off."""
+    result = _run("level2/stir_glassrod", "franka", 1676402287, "ood")
+    assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
+
+
+def test_a_low_goal_beside_the_base_is_reached_in_the_branch_planned_from_it() -> None:
+    """After a free move above the rod's rest beside a Franka's base, the straight way down needed a
+    joint flip half way; the descent is now planned upwards from the goal's own solution."""
+    result = _run("level2/stir_glassrod", "franka", 106, "ood")
+    assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
+
+
+def test_the_hand_leaves_a_rest_beside_the_base_the_way_it_came() -> None:
+    """Having let go of the rod on its rest beside a Franka's base, the straight way back up needed
+    a joint flip; the hand now backs out along the way it came down."""
+    result = _run("level2/stir_glassrod", "franka", 113, "ood")
     assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
