@@ -14,7 +14,9 @@ import pytest
 from robogenesis.experts.pick import PickExpert
 from robogenesis.experts.registry import get_expert
 
-PICK = Path(__file__).resolve().parents[2] / "examples" / "labutopia" / "level1" / "pick.yaml"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+PICK = EXAMPLES / "labutopia" / "level1" / "pick.yaml"
+PIPETTING = EXAMPLES / "pipette_protocol.yaml"
 BROKEN = "tests.robogenesis.test_experts_engine:broken_experts"
 
 
@@ -36,13 +38,13 @@ def broken_experts(name: str) -> Any:
     return BrokenPick() if name == "pick" else get_expert(name)
 
 
-def _slot(robot: str, experts: str) -> Any:
+def _slot(robot: str, experts: str, protocol: Path = PICK) -> Any:
     from robogenesis.compose import load_compiled
     from robogenesis.rollout import SlotJob, run_slot
 
     job = SlotJob(
-        source=str(PICK),
-        compiled_json=load_compiled(PICK, robot).to_json(),
+        source=str(protocol),
+        compiled_json=load_compiled(protocol, robot).to_json(),
         robot=robot,
         slot=0,
         seed=0,
@@ -63,3 +65,16 @@ def test_pick_example_validates_and_broken_pick_is_rejected(robot: str) -> None:
     bad = _slot(robot, BROKEN)
     assert bad.episode is None
     assert [r.reason for r in bad.rejections] == ["predicate:pick"]
+
+
+def test_pipette_protocol_synthesizes_on_franka() -> None:
+    """The README's pipetting example, 118 nodes (pick the pipette, tips, aspirate, dispense, mix,
+    drop tips, put it back): one validated episode whose frames walk every node in order."""
+    from robogenesis.compose import episode_nodes, load_compiled
+    from robogenesis.rollout import DEFAULT_EXPERTS
+
+    result = _slot("franka", DEFAULT_EXPERTS, PIPETTING)
+    assert result.episode is not None, [r.model_dump() for r in result.rejections]
+    walked = list(dict.fromkeys(result.episode.node_ids))
+    assert walked == [n.id for n in episode_nodes(load_compiled(PIPETTING, "franka"))]
+    assert len(walked) == 118
