@@ -37,7 +37,9 @@ MAX_CORRECTION_M = 0.025  # more than this off, the pipette was knocked or is sl
 DIP_S = 0.8
 DWELL_S = 0.5  # labsim needs 0.3 s in the liquid
 WELL_DIP_M = 0.003  # tip end this far below a well's opening
-LIMIT_MARGIN_RAD = 0.1  # joints this near their range's ends chatter against the stop
+# Joints this near their range's ends chatter against the stop: 0.12-0.2 rad from a Panda's joint-4
+# stop the tip still swung +-4 mm during a dip, into the next well
+LIMIT_MARGIN_RAD = 0.25
 DIP_SPARE_M = 0.01  # the straight way down is planned this much deeper than the target
 OBSTACLE_MARGIN_M = 0.01  # the pipette keeps this far clear of labware crossing the bench
 # Wrist yaws tried, around the one facing the goal from the base; a half turn reaches in from outside

@@ -16,6 +16,10 @@ from robogenesis.experts.scene import travel_height
 
 RESTAND_XY_M = 0.05  # a tool set down this near where it started goes back onto its own rest
 RESTAND_LOOK_M = 0.03  # looked at this far above the rest before it is lowered in
+DROP_M = 0.006  # let go this high above where the object rests
+# Onto its rest, let go this high: a pipette dropped 6 mm landed on the stand's rails tilted by the
+# opening Robotiq fingers (pads and palm around the barrel) and toppled out
+RESTAND_DROP_M = 0.002
 
 
 class PlaceExpert(Expert):
@@ -41,7 +45,8 @@ class PlaceExpert(Expert):
         restand = has_rest and np.hypot(*(start[:2] - xy)) <= RESTAND_XY_M
         if restand:
             xy = start[:2].copy()
-        base_goal = np.array([*(xy + arm.jitter(0.001 if restand else 0.008, 2)), rest_z + 0.006])
+        drop = RESTAND_DROP_M if restand else DROP_M
+        base_goal = np.array([*(xy + arm.jitter(0.001 if restand else 0.008, 2)), rest_z + drop])
         goal = held.tool_for(held.origin_local, base_goal, rot)
         hang = max(here.pos[2] - env.body_pos(params.object)[2], goal.pos[2] - base_goal[2])
         if asset.rod_tip_site:
