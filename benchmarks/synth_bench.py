@@ -90,13 +90,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--experts", default="robogenesis.experts.registry:get_expert")
     parser.add_argument("--skip-speedup", action="store_true")
+    parser.add_argument("--skip-per-task", action="store_true", help="only the 1 -> 2 worker speed-up")
     args = parser.parse_args()
     args.robots = [r for r in args.robots.split(",") if r]
     args.cameras = [c for c in args.cameras.split(",") if c]
     from robogenesis.compose import builtin_suite
 
     protocols = args.protocols or builtin_suite()
-    per_task(args, protocols)
+    if not args.skip_per_task:
+        per_task(args, protocols)
     if not args.skip_speedup:
         speedup(args, protocols)
 
