@@ -3,6 +3,11 @@
 Rendering cost on a software-GL CPU is set by mesh complexity and shadows, not image size, so the
 fast mode draws the robot's collision geometry (a few convex meshes) without shadows, and the full
 mode its visual meshes with shadows. Labware is primitives and appears in both.
+
+The fast mode also renders without multisampling and with coarser round primitives: a 96-well plate
+beside a 96-tip rack is ~200 cylinders, and at MuJoCo's defaults (4 samples, 28 slices, 16 stacks) the
+three cameras took 228 ms a frame there (42 ms in a level-2 scene), 18 ms (5.9 ms) without; at 64-128
+px the images differ by a little aliasing.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ LABWARE_GROUP = 2
 LIQUID_GROUP = 3
 
 RenderMode = Literal["fast", "full"]
+# (multisamples, slices, stacks) of round primitives per mode; full is MuJoCo's default
+QUALITY: dict[str, tuple[int, int, int]] = {"fast": (0, 16, 4), "full": (4, 28, 16)}
 
 
 class CameraRig:
@@ -27,6 +34,9 @@ class CameraRig:
         self, model: mujoco.MjModel, resolution: tuple[int, int], mode: RenderMode, prefix: str = "r0/"
     ) -> None:
         height, width = resolution
+        # Read when the renderer's context is made, so set before it; it affects nothing else.
+        quality = model.vis.quality
+        quality.offsamples, quality.numslices, quality.numstacks = QUALITY[mode]
         self.model = model
         self.mode: RenderMode = mode
         self.renderer = mujoco.Renderer(model, height=height, width=width)
