@@ -256,7 +256,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--episodes", type=int, default=20, help="synthesized episodes per task and robot")
     p.add_argument("--resolution", type=int, default=64)
     # Measured on this recipe's data (8 bench episodes per task and robot, id, deterministic flow chunks):
-    # 3000 + 4000 steps at batch 8 -> 4/32 successes, 3000 + 8000 -> 9/32; 400 + 400 at batch 4 -> 0/32.
+    # 3000 + 4000 steps at batch 8 -> 4/32 successes, 3000 + 8000 -> 9/32; 400 + 400 at batch 4 -> 0/32
+    # (at 2c7f8e5). The full recipe at 403a368, 3 bench episodes a cell, gave labvla 1/24 at 3000 + 8000:
+    # on this little data the variants are within each other's noise (docs/results.md).
     p.add_argument(
         "--steps", type=int, default=8000, help="stage-2 training steps (and the no-KI ablation's)"
     )
