@@ -77,6 +77,11 @@ class Pose:
         return Pose(self.pos + np.asarray(offset, float), self.rot)
 
 
+def above_at(goal: Pose, travel_z: float) -> Pose:
+    """`goal` raised to `travel_z` (or left where it is, if higher): where a transit crosses to."""
+    return Pose(np.array([*goal.pos[:2], max(travel_z, goal.pos[2])]), goal.rot)
+
+
 def min_jerk(s: np.ndarray | float) -> np.ndarray | float:
     """Minimum-jerk time scaling: 0 -> 1 with zero velocity and acceleration at both ends."""
     s = np.clip(s, 0.0, 1.0)
@@ -304,12 +309,9 @@ class Arm:
         down or in to `goal`: the way between two places on a bench cluttered with labware. Planned
         as continuous tracking, so it ends in the joint branch the arm reaches naturally."""
         q = (self.q if start_q is None else np.asarray(start_q, float)).copy()
-        here = self.planned(q)
-        out: list[np.ndarray] = []
-        if here.pos[2] < travel_z - 0.01:
-            out += self.plan_line(Pose(np.array([*here.pos[:2], travel_z]), here.rot), start_q=q)
-            q = out[-1]
-        above = Pose(np.array([*goal.pos[:2], max(travel_z, goal.pos[2])]), goal.rot)
+        out = self.plan_rise(travel_z, q)
+        q = out[-1] if out else q
+        above = above_at(goal, travel_z)
         try:
             out += self.plan_line(above, start_q=q)
         except PlanningError:
@@ -319,6 +321,13 @@ class Arm:
             out += self.plan_joints(q, q_above, self.timed(self._seconds(self.planned(q), above)))
         out += self.plan_line(goal, start_q=out[-1])
         return out
+
+    def plan_rise(self, travel_z: float, start_q: np.ndarray) -> list[np.ndarray]:
+        """Straight up to `travel_z` from the tool pose at `start_q` (nothing when already there)."""
+        here = self.planned(start_q)
+        if here.pos[2] >= travel_z - 0.01:
+            return []
+        return self.plan_line(Pose(np.array([*here.pos[:2], travel_z]), here.rot), start_q=start_q)
 
     def transit(self, goal: Pose, travel_z: float) -> Iterator[np.ndarray]:
         """`plan_transit`, or a joint-space move when no straight way exists (free space above)."""
@@ -333,7 +342,7 @@ class Arm:
         downwards from wherever a free move ends, the line to a low spot near the base could need a
         joint flip half way (a Franka putting a rod back on its rest beside the base, 3 in 20 ood
         scenes), while the branch the goal is reached in always connects to the height above it."""
-        above = Pose(np.array([*goal.pos[:2], max(travel_z, goal.pos[2])]), goal.rot)
+        above = above_at(goal, travel_z)
         q_goal = self.solve(goal, near=True)
         up = self.plan_line(above, start_q=q_goal, seconds=self._seconds(goal, above))
         swing = self.plan_joints(self.q, up[-1], self.timed(self._seconds(self.planned(), above)))

@@ -26,7 +26,7 @@ from robogenesis.experts.base import Expert, PlanningError
 from robogenesis.experts.clearance import blocked
 from robogenesis.experts.grasp import UP, azimuth
 from robogenesis.experts.held import Held
-from robogenesis.experts.motion import Arm, Pose, min_jerk, rot_about
+from robogenesis.experts.motion import Arm, Pose, above_at, rot_about
 from robogenesis.experts.scene import travel_height
 
 ABOVE_M = 0.05
@@ -165,19 +165,14 @@ def _swing_transit(arm: Arm, goal: Pose, travel_z: float) -> list[np.ndarray]:
     """Up to `travel_z`, a joint-space swing to above `goal` (where nothing is in the way: a large
     turn of the wrist that a straight line would drag through the arm's own links), then straight
     down."""
-    q = arm.q.copy()
-    here = arm.planned(q)
-    out: list[np.ndarray] = []
-    if here.pos[2] < travel_z - 0.01:
-        out += arm.plan_line(Pose(np.array([*here.pos[:2], travel_z]), here.rot), start_q=q)
-        q = out[-1]
-    above = Pose(np.array([*goal.pos[:2], max(travel_z, goal.pos[2])]), goal.rot)
+    out = arm.plan_rise(travel_z, arm.q.copy())
+    q = out[-1] if out else arm.q.copy()
+    above = above_at(goal, travel_z)
     try:
         q_above = arm.solve(above, seed=q, near=True)
     except PlanningError:
         q_above = arm.solve(above, seed=q)
-    steps = max(arm.timed(arm._seconds(arm.planned(q), above)), arm._joint_steps(q, q_above))
-    out += [q + (q_above - q) * float(min_jerk(k / steps)) for k in range(1, steps + 1)]
+    out += arm.plan_joints(q, q_above, arm.timed(arm._seconds(arm.planned(q), above)))
     out += arm.plan_line(goal, start_q=out[-1])
     return out
 
