@@ -64,22 +64,24 @@ class PlaceExpert(Expert):
             yield from arm.follow(down[1:])
         yield from arm.hold(0.3)
         yield from arm.gripper(0.0, 0.7)
-        away = goal.moved(-goal.rot[:, 2] * self.options.approach_m)
-        try:
-            back = arm.plan_line(away)
-        except PlanningError:
-            # Beside the base a Franka came down to a rod's rest in a branch from which the straight
-            # way back up needs a joint flip: back out the way it came down (free, the hand now
-            # open), then on up from there, in a joint move if the line still needs a flip.
-            if not down:
-                raise
-            back = down[-2::-1]
-            try:
-                back += arm.plan_line(away, start_q=down[0])
-            except PlanningError:
-                back += arm.plan_joints(down[0], arm.solve(away, seed=down[0], near=True))
-        yield from arm.follow(back)
+        yield from arm.follow(_retreat(arm, goal.moved(-goal.rot[:, 2] * self.options.approach_m), down))
         yield from arm.hold(0.2)
+
+
+def _retreat(arm: Arm, away: Pose, down: list[np.ndarray]) -> list[np.ndarray]:
+    """Straight back along the tool to `away`. Beside the base a Franka came down to a rod's rest in
+    a branch from which that line needs a joint flip: then back out the way it came `down` (free, the
+    hand now open) and on up from there, in a joint move if the line still needs a flip."""
+    try:
+        return arm.plan_line(away)
+    except PlanningError:
+        if not down:
+            raise
+    back = down[-2::-1]
+    try:
+        return back + arm.plan_line(away, start_q=down[0])
+    except PlanningError:
+        return back + arm.plan_joints(down[0], arm.solve(away, seed=down[0], near=True))
 
 
 def settle_rot(env: Any, name: str) -> np.ndarray:
