@@ -13,12 +13,14 @@ import pytest
 
 SCRIPT = textwrap.dedent(
     """
-    import sys, torch
+    import json, pathlib, sys, torch
     from labvla.train import TrainOptions, train
-    out, *data = sys.argv[1:]
+    out, report_dir, *data = sys.argv[1:]
     result = train(TrainOptions(data=data, out=out, stage="fast", steps=3, batch=2, lr_backbone=1e-3, progress=False))
     rank = torch.distributed.get_rank()
-    print(f"RANK {rank} WORLD {torch.distributed.get_world_size()} CHECKSUM {result.param_checksum!r} LOSSES {result.losses}")
+    report = {"rank": rank, "world": torch.distributed.get_world_size(),
+              "checksum": result.param_checksum, "losses": result.losses}
+    pathlib.Path(report_dir, f"rank{rank}.json").write_text(json.dumps(report))
     """
 )
 
@@ -34,6 +36,10 @@ def test_two_process_gloo_training(datasets, tmp_path) -> None:
     script = tmp_path / "ddp_train.py"
     script.write_text(SCRIPT)
     out = tmp_path / "out"
+    # Each rank reports through its own file: the two children share one stdout pipe, and
+    # their lines can arrive interleaved with each other or with launcher output.
+    reports = tmp_path / "reports"
+    reports.mkdir()
     cmd = [
         sys.executable,
         "-m",
@@ -42,18 +48,21 @@ def test_two_process_gloo_training(datasets, tmp_path) -> None:
         f"--master_port={free_port()}",
         str(script),
         str(out),
+        str(reports),
         *map(str, datasets),
     ]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=240, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RANK")]
-    assert sorted(line.split()[1] for line in lines) == ["0", "1"]
-    assert all("WORLD 2" in line for line in lines)
-    checksums = {line.split()[5] for line in lines}
-    assert len(checksums) == 1  # gradients were averaged: both replicas hold the same weights
-    losses = [line.split("LOSSES")[1] for line in lines]
-    assert losses[0] != losses[1]  # ...while each rank trained on its own slice of the batch
+    missing = [r for r in (0, 1) if not (reports / f"rank{r}.json").exists()]
+    assert not missing, f"no report from ranks {missing}:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+    ranks = [json.loads((reports / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert [r["rank"] for r in ranks] == [0, 1]
+    assert all(r["world"] == 2 for r in ranks)
+    # gradients were averaged: both replicas hold the same weights...
+    assert ranks[0]["checksum"] == ranks[1]["checksum"]
+    # ...while each rank trained on its own slice of the batch
+    assert ranks[0]["losses"] != ranks[1]["losses"]
     log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
     assert [r["step"] for r in log] == [1, 2, 3]
     assert (out / "latest").read_text() == "step-000003"
