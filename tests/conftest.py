@@ -7,11 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 os.environ.setdefault("MUJOCO_GL", "egl")
+
+# Property tests draw the same examples on every run, so CI cannot fail at random (a failure is a
+# real bug that reproduces). `HYPOTHESIS_PROFILE=explore pytest ...` searches new examples locally.
+settings.register_profile("deterministic", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @dataclass

@@ -76,7 +76,9 @@ def test_the_generator_reaches_liquid_moving_steps() -> None:
     """Guard against a generator that only produces refused calls (which would conserve trivially)."""
     moved: set[str] = set()
 
-    @settings(max_examples=40, deadline=None, database=None)
+    # Derandomized (tests/conftest.py) and wide enough that each skill is reached many times over:
+    # at 40 random examples the set missed a skill in 2 of 40 runs.
+    @settings(max_examples=150, deadline=None, database=None)
     @given(st.data())
     def walk(data: st.DataObject) -> None:
         state = LabState.initial(BENCH)
