@@ -42,9 +42,13 @@ format_option = click.option(
 
 @dataclass
 class Loaded:
+    """`protocol` has its parameters replaced by their values; `written` is the protocol as written
+    (references, comments), which `labc fmt` writes back."""
+
     protocol: ast.Protocol | None
     diagnostics: list[Diagnostic]
     sources: dict[str, Source]
+    written: ast.Protocol | None = None
 
     @property
     def ok(self) -> bool:
@@ -77,7 +81,7 @@ def load_protocol(path: Path, overrides: tuple[str, ...] = ()) -> Loaded:
         protocol, found = resolve(protocol, values)
         diagnostics += found
     diagnostics.sort(key=sort_key)
-    return Loaded(protocol, diagnostics, result.sources)
+    return Loaded(protocol, diagnostics, result.sources, result.protocol)
 
 
 def report(diagnostics: list[Diagnostic], sources: dict[str, Source], diag_format: str) -> None:

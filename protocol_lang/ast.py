@@ -21,6 +21,23 @@ class Node(BaseModel):
     span: Span | None = None
 
 
+class Trivia(BaseModel):
+    """What surrounds a line but is not the protocol: the comment lines and blank lines before it
+    (`""` stands for one blank line) and the comment at its end. `labc fmt` writes them back, so
+    formatting and converting between surfaces lose nothing a scientist wrote."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    before: tuple[str, ...] = ()
+    after: str | None = None
+
+
+class Line(Node):
+    """A node written on a line of its own (a declaration or a statement): it can carry comments."""
+
+    trivia: Trivia | None = None
+
+
 # ---- values -----------------------------------------------------------------------------------
 
 
@@ -145,12 +162,12 @@ class Content(Node):
     liquid: str
 
 
-class ParamDecl(Node):
+class ParamDecl(Line):
     name: str
     value: Quantity | Count = Field(discriminator="kind")
 
 
-class LabwareDecl(Node):
+class LabwareDecl(Line):
     name: str
     type: str
     at: str | None = None
@@ -158,7 +175,7 @@ class LabwareDecl(Node):
     type_span: Span | None = None
 
 
-class InstrumentDecl(Node):
+class InstrumentDecl(Line):
     name: str
     type: str
     at: str | None = None
@@ -169,65 +186,65 @@ class InstrumentDecl(Node):
 # ---- statements -------------------------------------------------------------------------------
 
 
-class Pick(Node):
+class Pick(Line):
     kind: Literal["pick"] = "pick"
     object: Ref
 
 
-class Place(Node):
+class Place(Line):
     kind: Literal["place"] = "place"
     object: Ref
     relation: Literal["on", "in", "at"]
     target: Ref
 
 
-class Open(Node):
+class Open(Line):
     kind: Literal["open"] = "open"
     target: Ref
 
 
-class Close(Node):
+class Close(Line):
     kind: Literal["close"] = "close"
     target: Ref
 
 
-class Press(Node):
+class Press(Line):
     kind: Literal["press"] = "press"
     target: Ref
 
 
-class Pour(Node):
+class Pour(Line):
     kind: Literal["pour"] = "pour"
     volume: QuantityExpr | None = None
     source: Ref
     target: Ref
 
 
-class Shake(Node):
+class Shake(Line):
     kind: Literal["shake"] = "shake"
     object: Ref
     duration: QuantityExpr | None = None
 
 
-class Stir(Node):
+class Stir(Line):
     kind: Literal["stir"] = "stir"
     object: Ref
     rod: Ref
     duration: QuantityExpr | None = None
 
 
-class Wait(Node):
+class Wait(Line):
     kind: Literal["wait"] = "wait"
     duration: QuantityExpr
 
 
-class Transport(Node):
+class Transport(Line):
     kind: Literal["transport"] = "transport"
     object: Ref
     target: Ref
 
 
-class Transfer(Node):
+class Transfer(Line):
     kind: Literal["transfer"] = "transfer"
     volume: QuantityExpr
     source: Ref
@@ -236,7 +253,7 @@ class Transfer(Node):
     new_tip: Literal["always", "once", "never"] | None = None
 
 
-class Heat(Node):
+class Heat(Line):
     kind: Literal["heat"] = "heat"
     object: Ref
     heater: Ref
@@ -244,35 +261,37 @@ class Heat(Node):
     duration: QuantityExpr
 
 
-class Mix(Node):
+class Mix(Line):
     kind: Literal["mix"] = "mix"
     object: Ref
     times: CountExpr | None = None
 
 
-class Put(Node):
+class Put(Line):
     kind: Literal["put"] = "put"
     object: Ref
     device: Ref
 
 
-class Take(Node):
+class Take(Line):
     kind: Literal["take"] = "take"
     object: Ref
     device: Ref
 
 
-class Parallel(Node):
-    """Branches with no shared object: each statement is one branch."""
+class Parallel(Line):
+    """Branches with no shared object: each statement is one branch. `tail`: comments before `}`."""
 
     kind: Literal["parallel"] = "parallel"
     branches: list[Statement]
+    tail: Trivia | None = None
 
 
-class Repeat(Node):
+class Repeat(Line):
     kind: Literal["repeat"] = "repeat"
     times: CountExpr
     body: list[Statement]
+    tail: Trivia | None = None
 
 
 Statement = Annotated[
@@ -285,6 +304,9 @@ OPERATION_KINDS: tuple[str, ...] = ("transport", "transfer", "heat", "mix", "put
 
 Parallel.model_rebuild()
 Repeat.model_rebuild()
+
+
+HeaderLine = Literal["labc", "protocol", "robots"]
 
 
 class Protocol(Node):
@@ -300,20 +322,28 @@ class Protocol(Node):
     steps: list[Statement] = []
     surface: Literal["yaml", "lab"] = "lab"
     file: str = "<memory>"
+    # Comments of the header lines (`labc`, `protocol`, `robots`) and those after the last step.
+    header: dict[HeaderLine, Trivia] = {}
+    tail: Trivia | None = None
 
     def semantic(self) -> dict[str, Any]:
-        """The meaning of the protocol: its dump without spans, file name or surface."""
-        return _strip(self.model_dump(exclude={"surface", "file"}))
+        """The meaning of the protocol: its dump without spans, comments, file name or surface."""
+        return _strip(self.model_dump(exclude={"surface", "file", "header", "tail"}), _MEANINGLESS)
+
+    def written(self) -> dict[str, Any]:
+        """What was written, comments and blank lines included, wherever and however it was written."""
+        return _strip(self.model_dump(exclude={"surface", "file"}), _LOCATION_KEYS)
 
 
 _LOCATION_KEYS = frozenset({"span", "type_span"})
+_MEANINGLESS = _LOCATION_KEYS | {"trivia", "tail"}
 
 
-def _strip(value: Any) -> Any:
+def _strip(value: Any, keys: frozenset[str]) -> Any:
     if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k not in _LOCATION_KEYS}
+        return {k: _strip(v, keys) for k, v in value.items() if k not in keys}
     if isinstance(value, list):
-        return [_strip(v) for v in value]
+        return [_strip(v, keys) for v in value]
     return value
 
 

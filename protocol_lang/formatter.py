@@ -1,8 +1,10 @@
 """Write an AST back out as either surface: `labc fmt --to lab|yaml`.
 
-The output is canonical (declarations in a fixed order, one statement per line, four-space blocks),
-so formatting twice changes nothing and converting yaml -> lab -> yaml gives an equal AST. Comments
-are not kept: the AST does not hold them.
+The output is canonical (declarations in a fixed order, one statement per line, four-space blocks,
+one blank line before the declarations and before the steps), so formatting twice changes nothing.
+It is lossless: `{param}` references stay references, and comments and blank lines (the AST's
+`Trivia`, see `protocol_lang.trivia`) are written back where they were, so yaml -> lab -> yaml gives
+the same file. A comment before the first entry of a YAML section is written above the section key.
 """
 
 from __future__ import annotations
@@ -78,48 +80,67 @@ def _param_text(param: ast.ParamDecl) -> str:
 # ---- .lab ---------------------------------------------------------------------------------------
 
 
+def _leading(out: list[str], trivia: ast.Trivia | None, pad: str, *, blank: bool = False) -> None:
+    """The comment and blank lines before a line; `blank`: a group starts here (one blank line)."""
+    lines = list(trivia.before) if trivia is not None else []
+    if blank:
+        while lines and lines[0] == "":
+            lines.pop(0)
+        if out:
+            out.append("")
+    out.extend(pad + line if line else "" for line in lines)
+
+
+def _trailing(text: str, trivia: ast.Trivia | None) -> str:
+    return f"{text}  {trivia.after}" if trivia is not None and trivia.after else text
+
+
 def to_lab(protocol: ast.Protocol) -> str:
-    out = ["labc 1"]
-    header = f"protocol {protocol.name}"
+    out: list[str] = []
+    header = protocol.header
+    _leading(out, header.get("labc"), "")
+    out.append(_trailing("labc 1", header.get("labc")))
+    line = f"protocol {protocol.name}"
     if protocol.description is not None:
-        header += " " + json.dumps(protocol.description, ensure_ascii=False)
-    out.append(header)
+        line += " " + json.dumps(protocol.description, ensure_ascii=False)
+    _leading(out, header.get("protocol"), "")
+    out.append(_trailing(line, header.get("protocol")))
     if protocol.robots:
-        out.append("robots " + ", ".join(protocol.robots))
+        _leading(out, header.get("robots"), "")
+        out.append(_trailing("robots " + ", ".join(protocol.robots), header.get("robots")))
     for param in protocol.params:
-        out.append(f"param {param.name} = {_param_text(param)}")
-    if protocol.labware or protocol.instruments:
-        out.append("")
-    for lw in protocol.labware:
+        _leading(out, param.trivia, "")
+        out.append(_trailing(f"param {param.name} = {_param_text(param)}", param.trivia))
+    for index, lw in enumerate(protocol.labware):
         line = f"labware {lw.name}: {lw.type}" + (f" at {lw.at}" if lw.at else "")
         if lw.contents:
             items = [(f"{c.well}: " if c.well else "") + _content_text(c) for c in lw.contents]
             line += " { " + ", ".join(items) + " }"
-        out.append(line)
-    for ins in protocol.instruments:
+        _leading(out, lw.trivia, "", blank=index == 0)
+        out.append(_trailing(line, lw.trivia))
+    for index, ins in enumerate(protocol.instruments):
         line = f"instrument {ins.name}: {ins.type}" + (f" at {ins.at}" if ins.at else "")
         if ins.tips:
             line += " using " + ", ".join(ins.tips)
-        out.append(line)
-    if protocol.steps:
-        out.append("")
-        _lab_steps(protocol.steps, 0, out)
+        _leading(out, ins.trivia, "", blank=index == 0 and not protocol.labware)
+        out.append(_trailing(line, ins.trivia))
+    _lab_steps(protocol.steps, 0, out)
+    _leading(out, protocol.tail, "")
     return "\n".join(out) + "\n"
 
 
 def _lab_steps(steps: list[ast.Statement], depth: int, out: list[str]) -> None:
     pad = "    " * depth
-    for step in steps:
-        if isinstance(step, ast.Parallel):
-            out.append(f"{pad}parallel {{")
-            _lab_steps(step.branches, depth + 1, out)
-            out.append(f"{pad}}}")
-        elif isinstance(step, ast.Repeat):
-            out.append(f"{pad}repeat {step.times.text()} times {{")
-            _lab_steps(step.body, depth + 1, out)
+    for index, step in enumerate(steps):
+        _leading(out, step.trivia, pad, blank=depth == 0 and index == 0)
+        if isinstance(step, ast.Parallel | ast.Repeat):
+            head = "parallel" if isinstance(step, ast.Parallel) else f"repeat {step.times.text()} times"
+            out.append(_trailing(f"{pad}{head} {{", step.trivia))
+            _lab_steps(step.branches if isinstance(step, ast.Parallel) else step.body, depth + 1, out)
+            _leading(out, step.tail, pad + "    ")
             out.append(f"{pad}}}")
         else:
-            out.append(pad + statement_text(step))
+            out.append(_trailing(pad + statement_text(step), step.trivia))
 
 
 # ---- .yaml --------------------------------------------------------------------------------------
@@ -146,52 +167,71 @@ def _looks_numeric(text: str) -> bool:
 
 
 def to_yaml(protocol: ast.Protocol) -> str:
-    out = ["labc: 1", f"protocol: {protocol.name}"]
+    out: list[str] = []
+    header = protocol.header
+    _leading(out, header.get("labc"), "")
+    out.append(_trailing("labc: 1", header.get("labc")))
+    _leading(out, header.get("protocol"), "")
+    out.append(_trailing(f"protocol: {protocol.name}", header.get("protocol")))
     if protocol.description is not None:
         out.append(f"description: {json.dumps(protocol.description, ensure_ascii=False)}")
     if protocol.robots:
-        out.append("robots: [" + ", ".join(yaml_scalar(r) for r in protocol.robots) + "]")
-    if protocol.params:
-        out.append("params:")
-        out += [f"  {p.name}: {yaml_scalar(_param_text(p))}" for p in protocol.params]
-    if protocol.labware:
-        out.append("labware:")
-        for lw in protocol.labware:
-            fields = [f"type: {yaml_scalar(lw.type)}"]
-            if lw.at:
-                fields.append(f"at: {yaml_scalar(lw.at)}")
-            if lw.contents:
-                if all(c.well is None for c in lw.contents):
-                    fields.append(
-                        f"contains: {yaml_scalar(', '.join(_content_text(c) for c in lw.contents))}"
-                    )
-                else:
-                    wells = ", ".join(f"{c.well}: {yaml_scalar(_content_text(c))}" for c in lw.contents)
-                    fields.append(f"contains: {{{wells}}}")
-            out.append(f"  {lw.name}: {{{', '.join(fields)}}}")
-    if protocol.instruments:
-        out.append("instruments:")
-        for ins in protocol.instruments:
-            fields = [f"type: {yaml_scalar(ins.type)}"]
-            if ins.at:
-                fields.append(f"at: {yaml_scalar(ins.at)}")
-            if ins.tips:
-                fields.append("tips: [" + ", ".join(yaml_scalar(t) for t in ins.tips) + "]")
-            out.append(f"  {ins.name}: {{{', '.join(fields)}}}")
+        _leading(out, header.get("robots"), "")
+        robots = "robots: [" + ", ".join(yaml_scalar(r) for r in protocol.robots) + "]"
+        out.append(_trailing(robots, header.get("robots")))
+    _section(out, "params", protocol.params, lambda p: f"{p.name}: {yaml_scalar(_param_text(p))}")
+    _section(out, "labware", protocol.labware, _yaml_labware, blank=True)
+    _section(out, "instruments", protocol.instruments, _yaml_instrument, blank=not protocol.labware)
     if protocol.steps:
+        _leading(out, protocol.steps[0].trivia, "", blank=True)
         out.append("steps:")
         _yaml_steps(protocol.steps, 1, out)
+    _leading(out, protocol.tail, "")
     return "\n".join(out) + "\n"
+
+
+def _section(out: list[str], key: str, entries: list, line, *, blank: bool = False) -> None:
+    """`key:` and one line per entry; the first entry's comments go above the key."""
+    for index, entry in enumerate(entries):
+        if index == 0:
+            _leading(out, entry.trivia, "", blank=blank)
+            out.append(f"{key}:")
+        else:
+            _leading(out, entry.trivia, "  ")
+        out.append(_trailing(f"  {line(entry)}", entry.trivia))
+
+
+def _yaml_labware(lw: ast.LabwareDecl) -> str:
+    fields = [f"type: {yaml_scalar(lw.type)}"]
+    if lw.at:
+        fields.append(f"at: {yaml_scalar(lw.at)}")
+    if lw.contents:
+        if all(c.well is None for c in lw.contents):
+            fields.append(f"contains: {yaml_scalar(', '.join(_content_text(c) for c in lw.contents))}")
+        else:
+            wells = ", ".join(f"{c.well}: {yaml_scalar(_content_text(c))}" for c in lw.contents)
+            fields.append(f"contains: {{{wells}}}")
+    return f"{lw.name}: {{{', '.join(fields)}}}"
+
+
+def _yaml_instrument(ins: ast.InstrumentDecl) -> str:
+    fields = [f"type: {yaml_scalar(ins.type)}"]
+    if ins.at:
+        fields.append(f"at: {yaml_scalar(ins.at)}")
+    if ins.tips:
+        fields.append("tips: [" + ", ".join(yaml_scalar(t) for t in ins.tips) + "]")
+    return f"{ins.name}: {{{', '.join(fields)}}}"
 
 
 def _yaml_steps(steps: list[ast.Statement], depth: int, out: list[str]) -> None:
     pad = "  " * depth + "  " * (depth - 1)
-    for step in steps:
-        if isinstance(step, ast.Parallel):
-            out.append(f"{pad}- parallel:")
-            _yaml_steps(step.branches, depth + 1, out)
-        elif isinstance(step, ast.Repeat):
-            out.append(f"{pad}- repeat {step.times.text()} times:")
-            _yaml_steps(step.body, depth + 1, out)
+    for index, step in enumerate(steps):
+        if not (depth == 1 and index == 0):  # the first step's comments are above `steps:`
+            _leading(out, step.trivia, pad)
+        if isinstance(step, ast.Parallel | ast.Repeat):
+            head = "parallel" if isinstance(step, ast.Parallel) else f"repeat {step.times.text()} times"
+            out.append(_trailing(f"{pad}- {head}:", step.trivia))
+            _yaml_steps(step.branches if isinstance(step, ast.Parallel) else step.body, depth + 1, out)
+            _leading(out, step.tail, "  " * (depth + 1) + "  " * depth)
         else:
-            out.append(f"{pad}- {yaml_scalar(statement_text(step))}")
+            out.append(_trailing(f"{pad}- {yaml_scalar(statement_text(step))}", step.trivia))

@@ -15,6 +15,7 @@ from protocol_lang.diagnostics import Diagnostic
 from protocol_lang.grammar import parser
 from protocol_lang.span import Span
 from protocol_lang.syntax_errors import to_diagnostic
+from protocol_lang.trivia import attach
 
 MAX_SYNTAX_ERRORS = 20
 
@@ -43,7 +44,17 @@ def parse_lab(text: str, file: str) -> tuple[ast.Protocol | None, list[Diagnosti
     diagnostics.extend(found)
     protocol, found = _assemble(items, file)  # type: ignore[arg-type]
     diagnostics.extend(found)
+    if protocol is not None:
+        header = {
+            _HEADER_LINES[item[0]]: item[2]
+            for item in items  # type: ignore[union-attr]
+            if isinstance(item, tuple) and item[0] in _HEADER_LINES
+        }
+        protocol = attach(protocol, text, "lab", header)
     return protocol, diagnostics
+
+
+_HEADER_LINES = {"version": "labc", "protocol": "protocol", "robots": "robots"}
 
 
 def _blank(text: str, line: int) -> str:

@@ -21,6 +21,7 @@ from protocol_lang.diagnostics import Diagnostic, did_you_mean
 from protocol_lang.grammar import parser
 from protocol_lang.span import Span
 from protocol_lang.syntax_errors import to_diagnostic
+from protocol_lang.trivia import attach
 
 try:  # libyaml is several times faster; the pure-Python loader gives the same nodes
     from yaml import CSafeLoader as _Loader
@@ -57,6 +58,8 @@ def parse_yaml(text: str, file: str) -> tuple[ast.Protocol | None, list[Diagnost
         )
         return None, reader.diagnostics
     protocol = reader.protocol(root)
+    if protocol is not None and isinstance(root, yaml.MappingNode):
+        protocol = attach(protocol, text, "yaml", reader.header_lines(root))
     return protocol, reader.diagnostics
 
 
@@ -198,6 +201,34 @@ class _YamlReader:
         if not _is_null(node):
             self.error("E0202", f"{what} must be a list", node)
         return []
+
+    def header_lines(self, root: yaml.MappingNode) -> dict[str, Span | None]:
+        """Where the header lines are, for comments: `protocol` spans `protocol:` and `description:`."""
+        spans: dict[str, list[Span]] = {}
+        for key, value in root.value:
+            name = getattr(key, "value", None)
+            line = {
+                "labc": "labc",
+                "protocol": "protocol",
+                "description": "protocol",
+                "robots": "robots",
+            }.get(
+                name  # type: ignore[arg-type]
+            )
+            if line is not None:
+                spans.setdefault(line, []).append(
+                    Span(**{**self.span(key).model_dump(), **_end(self.span(value))})
+                )
+        return {
+            line: Span(
+                file=self.file,
+                line=min(s.line for s in found),
+                column=1,
+                end_line=max(s.end_line for s in found),
+                end_column=max(s.end_column for s in found if s.end_line == max(x.end_line for x in found)),
+            )
+            for line, found in spans.items()
+        }
 
     # ---- the protocol -----------------------------------------------------------------------------
     def protocol(self, root: yaml.Node | None) -> ast.Protocol | None:

@@ -34,14 +34,15 @@ from protocol_lang.loader import surface_of
 def command(
     ctx: click.Context, file: Path, target: str | None, output: Path | None, check: bool, diag_format: str
 ) -> None:
-    """Convert a protocol between .yaml and .lab (comments are not carried over)."""
+    """Convert a protocol between .yaml and .lab, or normalise it; parameters and comments are kept."""
     loaded = load_protocol(file)
     report(loaded.diagnostics, loaded.sources, diag_format)
     if not loaded.ok:
         ctx.exit(1)
-    assert loaded.protocol is not None
+    assert loaded.written is not None
     surface = target or surface_of(file) or "lab"
-    text = to_lab(loaded.protocol) if surface == "lab" else to_yaml(loaded.protocol)
+    # The protocol as written, not with parameters resolved: `{volume}` stays `{volume}`.
+    text = to_lab(loaded.written) if surface == "lab" else to_yaml(loaded.written)
     if check:
         if file.read_text(encoding="utf-8") != text:
             click.echo(f"{file} is not formatted", err=True)

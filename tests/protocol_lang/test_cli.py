@@ -53,9 +53,12 @@ def test_fmt_converts_and_writes_atomically(labc, tmp_path):
     out = tmp_path / "p.lab"
     result = labc("fmt", EXAMPLES / "pipette_protocol.yaml", "--to", "lab", "-o", out)
     assert result.code == 0
-    assert out.read_text().startswith("labc 1\nprotocol pipette_protocol")
+    # The .lab twin exactly: comments, blank lines and `{param}` references are carried over.
+    assert out.read_text() == (EXAMPLES / "pipette_protocol.lab").read_text()
     assert labc("fmt", out, "--check").code == 0
-    assert labc("fmt", EXAMPLES / "pipette_protocol.lab", "--check").code == 1  # comments: not canonical
+    out.write_text(out.read_text().replace("param buffer_volume = 100 uL", "param  buffer_volume = 100uL"))
+    result = labc("fmt", out, "--check")
+    assert result.code == 1 and "is not formatted" in result.err
     assert [p.name for p in tmp_path.iterdir()] == ["p.lab"]
 
 
