@@ -104,24 +104,24 @@ def _comment_start(line: str) -> int | None:
     return None
 
 
-def scan_yaml(text: str) -> _Scan:
-    """A comment is what follows the last YAML token of a line (tokens never include comments)."""
+def scan_yaml(text: str, root: Any) -> _Scan:
+    """A comment is what follows the last YAML value of a line (the composed nodes never include
+    comments, and their marks say where each scalar and flow collection ends)."""
     import yaml
-
-    try:
-        from yaml import CSafeLoader as Loader
-    except ImportError:  # pragma: no cover - depends on how PyYAML was built
-        from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
     lines = text.split("\n")
     scan = _Scan(count=len(lines))
-    last_end: dict[int, int] = {}  # 0-based line -> end column of its last token
-    inside: set[int] = set()  # 0-based lines inside a multi-line scalar
-    if "#" in text:
-        for token in yaml.scan(text, Loader=Loader):
-            start, end = token.start_mark, token.end_mark
-            if (start.line, start.column) == (end.line, end.column):
-                continue
+    last_end: dict[int, int] = {}  # 0-based line -> end column of its last value
+    inside: set[int] = set()  # 0-based lines inside a multi-line value
+    todo = [root] if "#" in text and root is not None else []
+    while todo:
+        node = todo.pop()
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        if isinstance(node, yaml.ScalarNode) or node.flow_style:
+            start, end = node.start_mark, node.end_mark
             last_end[end.line] = max(last_end.get(end.line, 0), end.column)
             inside.update(range(start.line + 1, end.line))
     for index, line in enumerate(lines):
@@ -131,20 +131,25 @@ def scan_yaml(text: str) -> _Scan:
             continue
         if index in inside or "#" not in line:
             continue
+        # After the last value only indicators (`key:`, `- `, brackets) and a comment can follow.
         rest = line[last_end.get(index, 0) :]
-        stripped = rest.lstrip()
-        if stripped.startswith("#"):
+        stripped = rest.lstrip(" \t:-?,[]{}")
+        if stripped.startswith("#") and (len(stripped) == len(line) or line[-len(stripped) - 1] in " \t"):
             column = len(line) - len(stripped) + 1
-            scan.comments[number] = _Comment(column, stripped.rstrip(), index not in last_end)
+            own_line = not line[: column - 1].strip()
+            scan.comments[number] = _Comment(column, stripped.rstrip(), own_line)
     return scan
 
 
 # ---- attaching ----------------------------------------------------------------------------------
 
 
-def attach(protocol: ast.Protocol, text: str, surface: str, header: dict[str, Span | None]) -> ast.Protocol:
-    """`protocol` with the comments and blank lines of `text` (its source) attached."""
-    scan = scan_lab(text) if surface == "lab" else scan_yaml(text)
+def attach(
+    protocol: ast.Protocol, text: str, surface: str, header: dict[str, Span | None], root: Any = None
+) -> ast.Protocol:
+    """`protocol` with the comments and blank lines of `text` (its source) attached; `root` is the
+    composed YAML document of a `.yaml` source."""
+    scan = scan_lab(text) if surface == "lab" else scan_yaml(text, root)
     if not scan.comments and scan.blank <= {scan.count}:
         return protocol  # nothing to keep: the common case costs one pass over the lines
     anchors = _anchors(protocol, header, scan if surface == "lab" else None)
@@ -292,10 +297,12 @@ def _rebuild(protocol: ast.Protocol, found: dict[str, Any]) -> ast.Protocol:
         trivia = _trivia(leading, after.get(key))
         if trivia is not None:
             update["trivia"] = trivia
-        if isinstance(node, ast.Parallel):
-            update["branches"] = [line(s) for s in node.branches]
-        elif isinstance(node, ast.Repeat):
-            update["body"] = [line(s) for s in node.body]
+        for field_name in ("branches", "body"):
+            children = getattr(node, field_name, None)
+            if children is not None:
+                new = [line(s) for s in children]
+                if any(a is not b for a, b in zip(new, children, strict=True)):
+                    update[field_name] = new
         tail = clean(tails.get(key, []))
         if tail:
             update["tail"] = ast.Trivia(before=tail)

@@ -59,7 +59,7 @@ def parse_yaml(text: str, file: str) -> tuple[ast.Protocol | None, list[Diagnost
         return None, reader.diagnostics
     protocol = reader.protocol(root)
     if protocol is not None and isinstance(root, yaml.MappingNode):
-        protocol = attach(protocol, text, "yaml", reader.header_lines(root))
+        protocol = attach(protocol, text, "yaml", reader.header_lines(root), root)
     return protocol, reader.diagnostics
 
 

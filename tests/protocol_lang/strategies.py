@@ -1,10 +1,15 @@
-"""hypothesis strategies for whole protocols, used by the round-trip and fuzz properties."""
+"""hypothesis strategies for whole protocols, used by the round-trip and fuzz properties.
+
+Protocols come with parameters of every kind (volume, time, temperature, count), `{name}` references
+in the slots of their kind, and comments and blank lines on every line that can carry them (in the
+normal form that `protocol_lang.trivia` reads back)."""
 
 from __future__ import annotations
 
 from hypothesis import strategies as st
 
 from protocol_lang import ast
+from protocol_lang.trivia import clean
 from protocol_lang.units import KNOWN
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True)
@@ -14,6 +19,36 @@ UNITS = {
 }
 WELLS = st.builds(lambda r, c: f"{r}{c}", st.sampled_from("ABCDEFGH"), st.integers(1, 12))
 NUMBERS = st.one_of(st.integers(1, 5000).map(float), st.integers(1, 9999).map(lambda n: n / 100))
+
+
+# What a comment may say: any printable text (YAML reads no control characters or line separators).
+COMMENT = st.text(
+    st.characters(
+        codec="utf-8", exclude_categories=["Cs", "Cc", "Cn", "Zl", "Zp"], exclude_characters="\ufeff"
+    ),
+    max_size=20,
+).map(lambda text: ("#" + text).rstrip())
+
+
+def lines_before(*, lead: bool) -> st.SearchStrategy[tuple[str, ...]]:
+    """Comment and blank lines before a line, in normal form (`lead`: may start with a blank)."""
+    return st.lists(st.one_of(st.just(""), COMMENT), max_size=3).map(lambda lines: clean(lines, lead=lead))
+
+
+def trivia(*, lead: bool = True) -> st.SearchStrategy[ast.Trivia | None]:
+    made = st.builds(ast.Trivia, before=lines_before(lead=lead), after=st.one_of(st.none(), COMMENT))
+    return st.one_of(st.none(), made.map(lambda t: t if t.before or t.after else None))
+
+
+def tail() -> st.SearchStrategy[ast.Trivia | None]:
+    """Comments at the end of a block or of the file: no trailing blank line, no end-of-line comment."""
+    return st.one_of(
+        st.none(), lines_before(lead=True).map(lambda lines: ast.Trivia(before=lines) if lines else None)
+    )
+
+
+def with_trivia(node: st.SearchStrategy, *, lead: bool = True) -> st.SearchStrategy:
+    return st.builds(lambda n, t: n.model_copy(update={"trivia": t}), node, trivia(lead=lead))
 
 
 def quantity(dimension: str, params: list[str]) -> st.SearchStrategy:
@@ -44,13 +79,20 @@ def _order(well: str) -> tuple[int, int]:
     return ord(well[0]), int(well[1:])
 
 
-def simple_statements(names: list[str], qparams: list[str], cparams: list[str]) -> st.SearchStrategy:
-    r = refs(names)
-    vol, dur, temp = (quantity(d, qparams) for d in ("volume", "time", "temperature"))
-    count = st.one_of(
-        st.integers(1, 9).map(lambda n: ast.Count(value=n)),
+def counts(cparams: list[str], high: int = 9) -> st.SearchStrategy:
+    return st.one_of(
+        st.integers(1, high).map(lambda n: ast.Count(value=n)),
         *([st.sampled_from(cparams).map(lambda n: ast.ParamRef(name=n))] if cparams else []),
     )
+
+
+def simple_statements(
+    names: list[str], qparams: dict[str, list[str]], cparams: list[str]
+) -> st.SearchStrategy:
+    """One statement of each kind; a `{param}` stands only in a slot of its kind."""
+    r = refs(names)
+    vol, dur, temp = (quantity(d, qparams.get(d, [])) for d in ("volume", "time", "temperature"))
+    count = counts(cparams)
     opt = lambda s: st.one_of(st.none(), s)  # noqa: E731
     return st.one_of(
         st.builds(ast.Pick, object=r),
@@ -81,31 +123,38 @@ def simple_statements(names: list[str], qparams: list[str], cparams: list[str]) 
 @st.composite
 def protocols(draw) -> ast.Protocol:
     names = draw(st.lists(NAMES, min_size=1, max_size=5, unique=True))
-    param_names = draw(st.lists(NAMES, max_size=3, unique=True))
+    param_names = draw(st.lists(NAMES, max_size=4, unique=True))
     params: list[ast.ParamDecl] = []
     for name in param_names:
-        if draw(st.booleans()):
-            params.append(ast.ParamDecl(name=name, value=ast.Count(value=draw(st.integers(1, 20)))))
-        else:
-            params.append(ast.ParamDecl(name=name, value=draw(quantity("volume", []))))
-    qparams = [p.name for p in params if isinstance(p.value, ast.Quantity)]
+        kind = draw(st.sampled_from(["count", "volume", "time", "temperature"]))
+        value = ast.Count(value=draw(st.integers(1, 20))) if kind == "count" else draw(quantity(kind, []))
+        params.append(ast.ParamDecl(name=name, value=value, trivia=draw(trivia())))
+    qparams: dict[str, list[str]] = {}
+    for p in params:
+        if isinstance(p.value, ast.Quantity):
+            qparams.setdefault(p.value.dimension, []).append(p.name)
     cparams = [p.name for p in params if isinstance(p.value, ast.Count)]
-    simple = simple_statements(names, qparams, cparams)
+    simple = with_trivia(simple_statements(names, qparams, cparams))
     statements = st.recursive(
         simple,
         lambda children: st.one_of(
-            st.builds(ast.Parallel, branches=st.lists(children, min_size=1, max_size=3)),
-            st.builds(
-                ast.Repeat,
-                times=st.integers(1, 5).map(lambda n: ast.Count(value=n)),
-                body=st.lists(children, min_size=1, max_size=3),
+            with_trivia(
+                st.builds(ast.Parallel, branches=st.lists(children, min_size=1, max_size=3), tail=tail())
+            ),
+            with_trivia(
+                st.builds(
+                    ast.Repeat,
+                    times=counts(cparams, high=5),
+                    body=st.lists(children, min_size=1, max_size=3),
+                    tail=tail(),
+                )
             ),
         ),
         max_leaves=8,
     )
     # Volume params only feed volume slots: keep temperature/time slots literal when params exist.
     liquid = st.one_of(NAMES, st.just("distilled water"))
-    volume = quantity("volume", qparams)
+    volume = quantity("volume", qparams.get("volume", []))
     vessel = st.lists(st.builds(lambda v, liq: ast.Content(volume=v, liquid=liq), volume, liquid), max_size=2)
     welled = st.lists(WELLS, max_size=3, unique=True).flatmap(
         lambda wells: st.tuples(
@@ -117,19 +166,42 @@ def protocols(draw) -> ast.Protocol:
     )
     contents = st.one_of(vessel, welled)
     split = draw(st.integers(0, len(names)))
+    # The first declaration and the first step follow the blank line the formatter always writes.
     labware = [
         ast.LabwareDecl(
             name=n,
             type=draw(NAMES),
             at=draw(st.one_of(st.none(), st.just("bench/slot1"), st.just("bench/left"))),
             contents=draw(contents),
+            trivia=draw(trivia(lead=i > 0)),
         )
-        for n in names[:split]
+        for i, n in enumerate(names[:split])
     ]
     instruments = [
-        ast.InstrumentDecl(name=n, type=draw(NAMES), tips=draw(st.lists(st.sampled_from(names), max_size=2)))
-        for n in names[split:]
+        ast.InstrumentDecl(
+            name=n,
+            type=draw(NAMES),
+            tips=draw(st.lists(st.sampled_from(names), max_size=2)),
+            trivia=draw(trivia(lead=i > 0 or split > 0)),
+        )
+        for i, n in enumerate(names[split:])
     ]
+    steps = draw(st.lists(statements, min_size=1, max_size=6))
+    first = steps[0].trivia
+    if first is not None:
+        steps[0] = steps[0].model_copy(
+            update={"trivia": first.model_copy(update={"before": clean(first.before, lead=False)})}
+        )
+    robots = draw(st.lists(st.sampled_from(["franka", "ur5", "xarm7"]), max_size=2, unique=True))
+    header = {
+        line: t
+        for line, t in (
+            ("labc", draw(trivia(lead=False))),
+            ("protocol", draw(trivia())),
+            ("robots", draw(trivia()) if robots else None),
+        )
+        if t is not None
+    }
     return ast.Protocol(
         name=draw(NAMES),
         description=draw(
@@ -137,9 +209,11 @@ def protocols(draw) -> ast.Protocol:
                 st.none(), st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=30)
             )
         ),
-        robots=draw(st.lists(st.sampled_from(["franka", "ur5", "xarm7"]), max_size=2, unique=True)),
+        robots=robots,
         params=params,
         labware=labware,
         instruments=instruments,
-        steps=draw(st.lists(statements, min_size=1, max_size=6)),
+        steps=steps,
+        header=header,
+        tail=draw(tail()),
     )
