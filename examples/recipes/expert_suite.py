@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Command ({seconds:.0f} s, code at commit {source_commit()}):",
         "",
-        "```",
+        "```bash",
         command,
         "```",
         "",

@@ -214,7 +214,7 @@ def write_results(recipe: Recipe, path: Path) -> None:
         "",
         "## Commands (in order, with wall time)",
         "",
-        "```",
+        "```bash",
     ]
     lines += [f"{render(s)}    # {s.what}: {s.seconds:.0f} s" for s in recipe.steps]
     lines += ["```", "", "## Per-bench tables", ""]

@@ -7,6 +7,7 @@ never seen. Video frames are decoded with PyAV by seeking to the episode's start
 from __future__ import annotations
 
 import json
+import operator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,37 @@ class LeRobotDataset:
 
     def __len__(self) -> int:
         return len(self.state)
+
+    def __getitem__(self, i: int) -> dict[str, Any]:
+        """Frame `i` with the keys LeRobot's own `LeRobotDataset[i]` has, so code written for it reads
+        labc's datasets: `observation.images.<camera>` channel-first float32 in [0, 1],
+        `observation.state`, `action`, `timestamp`, `frame_index`, `episode_index`, `index`,
+        `task_index`, `task` (the node's instruction), and labc's `node_id` and `robot`. Arrays are
+        numpy (LeRobot gives torch tensors of the same shapes), so reading needs no torch."""
+        n = len(self)
+        index = operator.index(i)
+        if not -n <= index < n:
+            raise IndexError(f"frame {index} of a dataset with {n} frames")
+        index %= n
+        frame: dict[str, Any] = {
+            f"observation.images.{camera}": image.transpose(2, 0, 1).astype(np.float32) / 255.0
+            for camera, image in self.images(index).items()
+        }
+        frame.update(
+            {
+                "observation.state": self.state[index],
+                "action": self.action[index],
+                "timestamp": np.float32(self.frame_index[index] / self.fps),
+                "frame_index": int(self.frame_index[index]),
+                "episode_index": int(self.episode_index[index]),
+                "index": index,
+                "task_index": int(self.task_index[index]),
+                "task": self.task(index),
+                "node_id": self.node_id[index],
+                "robot": self.robot[index],
+            }
+        )
+        return frame
 
     @property
     def robots(self) -> list[str]:

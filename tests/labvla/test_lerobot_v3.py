@@ -73,6 +73,25 @@ def test_reader_returns_what_was_written(datasets) -> None:
     assert past_end.tolist() == [False, False, True, True]
 
 
+def test_frames_index_like_lerobots_dataset(datasets) -> None:
+    """`ds[i]` has every feature the dataset declares (what LeRobot's `LeRobotDataset[i]` returns)."""
+    ds = LeRobotDataset(datasets[0])
+    ref = record(1, "franka", 7)
+    frame = ds[13]  # the second episode's second frame
+    info = json.loads((datasets[0] / "meta/info.json").read_text())
+    assert set(info["features"]) | {"task"} <= set(frame)
+    np.testing.assert_array_equal(frame["observation.state"], ref.state[1])
+    np.testing.assert_array_equal(frame["action"], ref.action[1])
+    assert (frame["episode_index"], frame["frame_index"], frame["index"]) == (1, 1, 13)
+    assert frame["timestamp"] == pytest.approx(0.1) and frame["task"] == ref.tasks[1]
+    wrist = frame["observation.images.wrist"]
+    assert wrist.shape == (3, 32, 32) and wrist.dtype == np.float32 and 0.0 <= wrist.min() <= wrist.max() <= 1.0
+    assert np.abs(wrist.transpose(1, 2, 0) * 255 - ref.images["wrist"][1]).mean() < 8
+    assert ds[-1]["index"] == len(ds) - 1
+    with pytest.raises(IndexError):
+        ds[len(ds)]
+
+
 def test_interrupted_append_leaves_consistent_dataset(tmp_path, monkeypatch) -> None:
     w = writer(tmp_path, "franka", 7)
     w.append(record(0, "franka", 7))
