@@ -3,7 +3,11 @@ conversion, every example is formatted, and a converted protocol compiles to the
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from protocol_lang import parse_file, parse_text
 from protocol_lang.formatter import to_lab, to_yaml
@@ -163,3 +167,42 @@ def test_a_protocol_without_comments_has_no_trivia():
     assert p.header == {} and p.tail is None
     assert all(n.trivia is None for n in [*p.params, *p.labware, *p.instruments, *p.steps])
     assert p.semantic() == parse_file(EXAMPLES / "pipette_protocol.lab").protocol.semantic()
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.integers(0, 60),
+        st.sampled_from(["own", "blank", "end"]),
+        st.sampled_from([0, 2, 4, 6, 8]),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(EXAMPLE_FILES), EDITS)
+def test_comments_written_anywhere_survive_formatting_and_conversion(path, edits):
+    """Comments and blank lines added at any line of any example: formatting keeps every comment,
+    is idempotent, and the other surface reads back the same comments."""
+    lines = path.read_text().split("\n")
+    for number, (at, kind, indent) in enumerate(edits):
+        at %= len(lines)
+        if kind == "own":
+            lines.insert(at, " " * indent + f"# note {number}")
+        elif kind == "blank":
+            lines.insert(at, "")
+        elif lines[at].strip():
+            lines[at] += f"  # end {number}"
+    text = "\n".join(lines)
+    surface = path.suffix[1:]
+    result = parse_text(text, f"x.{surface}")
+    assume(result.ok)  # a comment inside a YAML flow mapping can make it invalid
+    same, other = (to_lab, to_yaml) if surface == "lab" else (to_yaml, to_lab)
+    formatted = same(result.protocol)
+    notes = sorted(re.findall(r"# (?:note|end) \d+", text))
+    assert sorted(re.findall(r"# (?:note|end) \d+", formatted)) == notes
+    again = _written(formatted, f"y.{surface}")
+    assert again.semantic() == result.protocol.semantic() and same(again) == formatted
+    converted = _written(other(again), "z.yaml" if surface == "lab" else "z.lab")
+    assert converted.written() == again.written()
