@@ -95,6 +95,12 @@ def _trailing(text: str, trivia: ast.Trivia | None) -> str:
     return f"{text}  {trivia.after}" if trivia is not None and trivia.after else text
 
 
+def _robots(out: list[str], protocol: ast.Protocol, line: str) -> None:
+    if protocol.robots:
+        _leading(out, protocol.header.get("robots"), "")
+        out.append(_trailing(line, protocol.header.get("robots")))
+
+
 def to_lab(protocol: ast.Protocol) -> str:
     out: list[str] = []
     header = protocol.header
@@ -105,9 +111,7 @@ def to_lab(protocol: ast.Protocol) -> str:
         line += " " + json.dumps(protocol.description, ensure_ascii=False)
     _leading(out, header.get("protocol"), "")
     out.append(_trailing(line, header.get("protocol")))
-    if protocol.robots:
-        _leading(out, header.get("robots"), "")
-        out.append(_trailing("robots " + ", ".join(protocol.robots), header.get("robots")))
+    _robots(out, protocol, "robots " + ", ".join(protocol.robots))
     for param in protocol.params:
         _leading(out, param.trivia, "")
         out.append(_trailing(f"param {param.name} = {_param_text(param)}", param.trivia))
@@ -175,10 +179,7 @@ def to_yaml(protocol: ast.Protocol) -> str:
     out.append(_trailing(f"protocol: {protocol.name}", header.get("protocol")))
     if protocol.description is not None:
         out.append(f"description: {json.dumps(protocol.description, ensure_ascii=False)}")
-    if protocol.robots:
-        _leading(out, header.get("robots"), "")
-        robots = "robots: [" + ", ".join(yaml_scalar(r) for r in protocol.robots) + "]"
-        out.append(_trailing(robots, header.get("robots")))
+    _robots(out, protocol, "robots: [" + ", ".join(yaml_scalar(r) for r in protocol.robots) + "]")
     _section(out, "params", protocol.params, lambda p: f"{p.name}: {yaml_scalar(_param_text(p))}")
     _section(out, "labware", protocol.labware, _yaml_labware, blank=True)
     _section(out, "instruments", protocol.instruments, _yaml_instrument, blank=not protocol.labware)

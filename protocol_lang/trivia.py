@@ -286,6 +286,15 @@ class _Attacher:
 
 def _rebuild(protocol: ast.Protocol, found: dict[str, Any]) -> ast.Protocol:
     before, after, tails = found["before"], found["after"], found["tails"]
+    if not protocol.robots and "robots" in before:
+        # `robots: []` is not written back: its comments go to the next line that is.
+        orphans = [*before.pop("robots"), *([after.pop("robots")] if "robots" in after else [])]
+        following = [*protocol.params, *protocol.labware, *protocol.instruments, *protocol.steps]
+        key = id(following[0]) if following else None
+        if key is None:
+            found["end"] = orphans + found["end"]
+        else:
+            before[key] = orphans + list(before.get(key, []))
     first_decl = next(iter([*protocol.labware, *protocol.instruments]), None)
     first_step = protocol.steps[0] if protocol.steps else None
     forced = {id(first_decl), id(first_step)}

@@ -206,3 +206,12 @@ def test_comments_written_anywhere_survive_formatting_and_conversion(path, edits
     assert again.semantic() == result.protocol.semantic() and same(again) == formatted
     converted = _written(other(again), "z.yaml" if surface == "lab" else "z.lab")
     assert converted.written() == again.written()
+
+
+def test_comments_of_an_empty_robots_line_are_kept(labc, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("labc: 1\nprotocol: x\n# about robots\nrobots: []  # none yet\nsteps:\n  - wait 1 s\n")
+    once = labc("fmt", path)
+    assert once.code == 0 and "# about robots\n# none yet\nsteps:" in once.out
+    path.write_text(once.out)
+    assert labc("fmt", path, "--check").code == 0
