@@ -22,14 +22,14 @@ from protocol_lang.span import Span
 BLANK = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Comment:
     column: int  # 1-based column of `#`
     text: str
     own_line: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class _Scan:
     """Per line (1-based): its comment, whether it is blank, and (.lab) its code without the comment."""
 
@@ -39,7 +39,7 @@ class _Scan:
     code: dict[int, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Anchor:
     """A line of the AST that comments attach to."""
 
@@ -150,11 +150,26 @@ def attach(
     """`protocol` with the comments and blank lines of `text` (its source) attached; `root` is the
     composed YAML document of a `.yaml` source."""
     scan = scan_lab(text) if surface == "lab" else scan_yaml(text, root)
-    if not scan.comments and scan.blank <= {scan.count}:
-        return protocol  # nothing to keep: the common case costs one pass over the lines
+    if not scan.comments and scan.blank <= _implied_blanks(protocol, scan, lab=surface == "lab"):
+        return protocol  # nothing to keep (a formatted file without comments): one pass over the lines
     anchors = _anchors(protocol, header, scan if surface == "lab" else None)
     found = _Attacher(scan, anchors, lab=surface == "lab").run()
     return _rebuild(protocol, found)
+
+
+def _implied_blanks(protocol: ast.Protocol, scan: _Scan, *, lab: bool) -> set[int]:
+    """The blank lines that carry nothing: those the formatter writes anyway (before the first
+    declaration and the first step, or their YAML section key) and those at the end of the file."""
+    lines = {scan.count}
+    while lines and max(lines) - 1 in scan.blank:
+        lines.add(max(lines) - 1)
+    for node in (
+        next(iter([*protocol.labware, *protocol.instruments]), None),
+        next(iter(protocol.steps), None),
+    ):
+        if node is not None and node.span is not None:
+            lines.update((node.span.line - 1,) if lab else (node.span.line - 1, node.span.line - 2))
+    return lines
 
 
 def _line_range(span: Span) -> tuple[int, int]:
@@ -175,7 +190,7 @@ def _anchors(protocol: ast.Protocol, header: dict[str, Span | None], lab: _Scan 
             if node.span is None:
                 continue
             start, end = _line_range(node.span)
-            block = isinstance(node, ast.Parallel | ast.Repeat)
+            block = isinstance(node, (ast.Parallel, ast.Repeat))
             anchor = _Anchor(id(node), start, start if block else end, parent, block, node.span.column)
             if block and lab is not None:
                 anchor.close = _closing_line(lab, start)
@@ -224,8 +239,8 @@ class _Attacher:
                 if not self.lab:
                     self._close_until(anchor.parent)
                 leading = self._flush()
-                # Blank lines at the top of the file are no group separator.
-                self.before[anchor.key] = leading if self.last_seen else clean(leading, lead=False)
+                if leading:  # blank lines at the top of the file are no group separator
+                    self.before[anchor.key] = leading if self.last_seen else list(clean(leading, lead=False))
                 self.last_seen = True
                 if comment is not None:
                     self.after[anchor.key] = comment.text
@@ -301,20 +316,22 @@ def _rebuild(protocol: ast.Protocol, found: dict[str, Any]) -> ast.Protocol:
 
     def line(node: Any) -> Any:
         key = id(node)
-        leading = clean(before.get(key, []), lead=key not in forced)
+        block = isinstance(node, (ast.Parallel, ast.Repeat))
+        if not block and key not in before and key not in after:
+            return node  # the common case: nothing written around this line
         update: dict[str, Any] = {}
-        trivia = _trivia(leading, after.get(key))
+        trivia = _trivia(clean(before.get(key, ()), lead=key not in forced), after.get(key))
         if trivia is not None:
             update["trivia"] = trivia
-        for field_name in ("branches", "body"):
-            children = getattr(node, field_name, None)
-            if children is not None:
-                new = [line(s) for s in children]
-                if any(a is not b for a, b in zip(new, children, strict=True)):
-                    update[field_name] = new
-        tail = clean(tails.get(key, []))
-        if tail:
-            update["tail"] = ast.Trivia(before=tail)
+        if block:
+            name = "branches" if isinstance(node, ast.Parallel) else "body"
+            children = getattr(node, name)
+            new = [line(s) for s in children]
+            if any(a is not b for a, b in zip(new, children, strict=True)):
+                update[name] = new
+            tail = clean(tails.get(key, ()))
+            if tail:
+                update["tail"] = ast.Trivia(before=tail)
         return node.model_copy(update=update) if update else node
 
     header: dict[str, ast.Trivia] = {}

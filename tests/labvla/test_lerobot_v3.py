@@ -85,7 +85,9 @@ def test_frames_index_like_lerobots_dataset(datasets) -> None:
     assert (frame["episode_index"], frame["frame_index"], frame["index"]) == (1, 1, 13)
     assert frame["timestamp"] == pytest.approx(0.1) and frame["task"] == ref.tasks[1]
     wrist = frame["observation.images.wrist"]
-    assert wrist.shape == (3, 32, 32) and wrist.dtype == np.float32 and 0.0 <= wrist.min() <= wrist.max() <= 1.0
+    assert (
+        wrist.shape == (3, 32, 32) and wrist.dtype == np.float32 and 0.0 <= wrist.min() <= wrist.max() <= 1.0
+    )
     assert np.abs(wrist.transpose(1, 2, 0) * 255 - ref.images["wrist"][1]).mean() < 8
     assert ds[-1]["index"] == len(ds) - 1
     with pytest.raises(IndexError):
