@@ -1,17 +1,28 @@
-"""Atomic file writes: a reader never sees a half-written file, and a crash never truncates one."""
+"""Atomic file writes: a reader never sees a half-written file, and a crash never truncates one.
+
+The temporary file is created with `os.open(..., 0o666)` under a unique name rather than with
+`tempfile.mkstemp`, whose files are always 0600: outputs land on shared machines, where a colleague in
+the same group must be able to read them, so the final mode is whatever the user's umask says.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from pathlib import Path
+
+
+def temporary_name(target: Path, suffix: str = ".tmp") -> Path:
+    """A hidden, unique sibling of `target` (same folder, so the final rename is atomic)."""
+    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}{suffix}")
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write to a temporary file in the same folder, fsync it, then rename over the target."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = temporary_name(target)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -19,7 +30,7 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return target
 

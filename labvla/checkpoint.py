@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,9 @@ def save_checkpoint(
     from safetensors.torch import save_file, save_model
 
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    # Not mkdtemp (always 0700): a plain mkdir under a unique name honours the umask on shared machines.
+    tmp = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:12]}"
+    tmp.mkdir()
     try:
         save_model(model, str(tmp / "model.safetensors"))
         (tmp / "config.json").write_text(model.config.model_dump_json(indent=2))
@@ -65,6 +67,7 @@ def save_checkpoint(
             tensors, groups = _flatten_optimizer(optimizer)
             save_file(tensors, str(tmp / "optimizer.safetensors"))
             (tmp / "optimizer.json").write_text(json.dumps(groups))
+        _follow_umask(tmp)
         if folder.exists():
             old = folder.with_name(f".{folder.name}.old")
             shutil.rmtree(old, ignore_errors=True)
@@ -79,11 +82,33 @@ def save_checkpoint(
     return folder
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows (os.umask can only set it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _follow_umask(folder: Path) -> None:
+    """safetensors writes its files 0600 whatever the umask; give every file the umask's mode so a
+    checkpoint on a shared machine is readable by whoever may read the folder."""
+    file_mode = 0o666 & ~_umask()
+    for entry in folder.iterdir():
+        if entry.is_file():
+            entry.chmod(file_mode)
+
+
 def mark_latest(root: Path, folder: Path) -> None:
     """Point `root/latest` at `folder` (stored relative to `root`)."""
     root.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".latest.", dir=root)
-    with os.fdopen(fd, "w") as handle:
+    tmp = root / f".latest.{uuid.uuid4().hex[:12]}"
+    with open(tmp, "x") as handle:  # created here, so the umask applies (mkstemp would force 0600)
         handle.write(os.path.relpath(folder, root))
     os.replace(tmp, root / LATEST)
 

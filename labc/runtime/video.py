@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +44,9 @@ class VideoRecorder:
         import av
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mp4", dir=path.parent)
-        os.close(fd)
+        from labc.atomic import temporary_name
+
+        tmp = temporary_name(path, ".mp4")  # created by the encoder, so the umask applies
         height, width = self.frames[0].shape[:2]
         try:
             with av.open(tmp, "w", format="mp4") as out:
@@ -61,7 +61,7 @@ class VideoRecorder:
                 out.mux(stream.encode())
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
         return path
 
