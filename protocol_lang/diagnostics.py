@@ -78,6 +78,31 @@ class DiagnosticError(Exception):
         super().__init__("; ".join(d.message for d in self.diagnostics))
 
 
+NAME_RULE = "names use ASCII letters, digits and `_`, and start with a letter"
+
+
+def ascii_identifier(name: str) -> str:
+    """An ASCII identifier close to `name`: accents dropped (`bécher` -> `becher`), other characters
+    turned into `_`; empty when nothing Latin is left (`溶液`)."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^A-Za-z0-9_]+", "_", plain).strip("_")
+    return words.lstrip("0123456789_")
+
+
+def name_hint(name: str) -> str:
+    """The hint for a name that is not an identifier; a non-ASCII name gets an ASCII spelling to use,
+    since identifiers reach robot instructions, dataset columns and file names."""
+    if name.isascii():
+        return NAME_RULE
+    suggestion = ascii_identifier(name)
+    if suggestion:
+        return f"{NAME_RULE}: write `{suggestion}` instead of `{name}`"
+    return f"{NAME_RULE}: spell `{name}` in ASCII, e.g. `solution_1`"
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest candidate, or None when nothing is close."""
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from protocol_lang.build import Origin
-from protocol_lang.diagnostics import Diagnostic, did_you_mean
+from protocol_lang.diagnostics import Diagnostic, did_you_mean, name_hint
 from protocol_lang.grammar import DECLARATION_KEYWORDS, STEP_KEYWORDS, parser
 
 _NAMED = {
@@ -71,6 +71,16 @@ def _found(token_type: str, value: str) -> str:
     return f"`{value}`"
 
 
+def _word_at(text: str, pos: int) -> str:
+    """The run of letters, digits and `_` around `pos` (a name the user wrote with a non-ASCII letter)."""
+    start, end = pos, pos
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[start:end]
+
+
 def to_diagnostic(exc: UnexpectedInput, text: str, origin: Origin) -> Diagnostic:
     """A diagnostic for a lark error raised while parsing `text`, which starts at `origin`."""
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
@@ -96,7 +106,12 @@ def to_diagnostic(exc: UnexpectedInput, text: str, origin: Origin) -> Diagnostic
         span = origin.span(exc.line, exc.column, exc.line, exc.column + 1)
         shown = repr(char)[1:-1] if not char.isprintable() else char
         return Diagnostic(
-            code="E0102", message=f"unexpected character `{shown}`: expected {expected}", span=span
+            code="E0102",
+            message=f"unexpected character `{shown}`: expected {expected}",
+            span=span,
+            hint=name_hint(_word_at(text, exc.pos_in_stream))
+            if not char.isascii() and char.isalnum()
+            else None,
         )
     # End of input: either UnexpectedEOF or an UnexpectedToken whose token is $END.
     expected_set = set(getattr(exc, "expected", ()) or ())

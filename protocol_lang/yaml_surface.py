@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedInput
 
 from protocol_lang import ast
 from protocol_lang.build import Origin, build
-from protocol_lang.diagnostics import Diagnostic, did_you_mean
+from protocol_lang.diagnostics import Diagnostic, did_you_mean, name_hint
 from protocol_lang.grammar import parser
 from protocol_lang.span import Span
 from protocol_lang.syntax_errors import to_diagnostic
@@ -172,7 +172,7 @@ class _YamlReader:
                 "E0305",
                 f"`{name}` is not a valid {what} name",
                 key,
-                "names use letters, digits and `_`, and start with a letter",
+                name_hint(name),
             )
             return None
         return name
@@ -267,7 +267,7 @@ class _YamlReader:
                     "E0305",
                     f"`{text}` is not a valid protocol name",
                     value,
-                    "names use letters, digits and `_`",
+                    name_hint(text),
                 )
         description = self.scalar(top["description"][1], "`description`") if "description" in top else None
         robots = (

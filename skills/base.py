@@ -47,9 +47,11 @@ P = TypeVar("P", bound=SkillArgs)
 
 
 def noun(name: str) -> str:
-    """How a technician names a declared object: `beaker_1` -> "beaker 1", `reservoir` -> "the reservoir"."""
-    words = name.replace("_", " ")
-    return words if words[-1:].isdigit() else f"the {words}"
+    """How an instruction names a declared object: `beaker_1` -> "beaker_1", `sol_a` -> "the sol_a".
+
+    The identifier keeps the user's spelling: it is the name on the bench sheet and in the protocol, and
+    "the sol a" would be a name nobody wrote (and two names, `sol_a` and `sol a`, for one thing)."""
+    return name if name[-1:].isdigit() else f"the {name}"
 
 
 def volume(ul: float) -> str:

@@ -20,10 +20,11 @@ def is_spot(target: str) -> bool:
 
 
 def where_phrase(target: str, relation: Relation) -> str:
-    """ "on the bench at left" for a spot `bench/left`, "in the drying box" for an object."""
+    """ "on the bench at slot_1" for a spot `bench/slot_1`, "in the drying_box" for an object (names are
+    kept as written, see `noun`)."""
     if is_spot(target):
         area, _, spot = target.partition("/")
-        return f"on the {area.replace('_', ' ')} at {spot.replace('_', ' ').replace('/', ' ')}"
+        return f"on the {area} at {spot.replace('/', ' ')}"
     return f"{relation} {noun(target)}"
 
 

@@ -76,3 +76,36 @@ def test_schema_describes_the_format(labc):
         and "nodes" in schema["properties"]
         and schema["properties"]["schema"]["const"] == "labc.compiled/1"
     )
+
+
+def test_instructions_keep_the_names_as_written(labc, tmp_path):
+    source = tmp_path / "sol.lab"
+    source.write_text(
+        'labc 1\nprotocol sol "Move a solution."\n\n'
+        "labware sol_a: beaker_250ml at bench/center { 100 mL water }\n"
+        "labware beaker_2: beaker_250ml at bench/left\n\n"
+        "pick sol_a\npour 20 mL from sol_a into beaker_2\nplace sol_a at bench/center\n",
+        encoding="utf-8",
+    )
+    result = labc("compile", source, "--emit", "text", "--workspace", tmp_path / "ws")
+    assert result.code == 0, result.err
+    assert "Pick up the sol_a." in result.out and "the sol a" not in result.out
+    assert "Pour 20 mL of water from the sol_a into beaker_2." in result.out
+
+
+def test_a_non_ascii_name_gets_an_ascii_suggestion(labc, tmp_path):
+    lab = tmp_path / "b.lab"
+    lab.write_text(
+        'labc 1\nprotocol b "x"\nlabware bécher: beaker_250ml at bench/center\npick bécher\n',
+        encoding="utf-8",
+    )
+    yaml = tmp_path / "b.yaml"
+    yaml.write_text(
+        "labc: 1\nprotocol: b\nlabware:\n  bécher: {type: beaker_250ml, at: bench/center}\nsteps:\n  - pick bécher\n",
+        encoding="utf-8",
+    )
+    for path in (lab, yaml):
+        result = labc("check", path, "--format", "json")
+        hints = [d["hint"] or "" for d in json.loads(result.out)["diagnostics"]]
+        assert result.code == 1 and hints
+        assert any("write `becher` instead of `bécher`" in hint for hint in hints), hints

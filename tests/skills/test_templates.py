@@ -28,8 +28,13 @@ def test_all_templates_render_and_differ(name: str) -> None:
     texts = SKILLS[name].instructions(params, state)
     assert len(texts) == len(SKILLS[name].templates) >= 3
     assert len(set(texts)) == len(texts)
+    # Declared names keep their spelling (`beaker_1`); any other `_` would be a leaked variable name.
+    names = sorted((v for v in params.model_dump().values() if isinstance(v, str)), key=len, reverse=True)
     for text in texts:
-        assert text[0].isupper() and text.endswith(".") and "_" not in text and "{" not in text, text
+        rest = text
+        for name in names:
+            rest = rest.replace(name, "")
+        assert text[0].isupper() and text.endswith(".") and "_" not in rest and "{" not in text, text
 
 
 def test_canonical_instructions_read_like_a_technician() -> None:
@@ -39,13 +44,13 @@ def test_canonical_instructions_read_like_a_technician() -> None:
         params, state = calls[name]
         return SKILLS[name].instructions(params, state)[0]
 
-    assert first("pick") == "Pick up beaker 1."
+    assert first("pick") == "Pick up beaker_1."
     assert first("aspirate") == "Aspirate 50 µL of water from well A1 of the reservoir."
     assert first("dispense") == "Dispense 50 µL of water into well A2 of the plate."
-    assert first("pour") == "Pour 20 mL of water from beaker 1 into beaker 2."
+    assert first("pour") == "Pour 20 mL of water from beaker_1 into beaker_2."
     assert first("press_button") == "Press the button of the hotplate to switch it on at 60 °C."
     assert first("wait") == "Wait for 5 min."
-    assert first("open_door") == "Open the door of the drying box."
+    assert first("open_door") == "Open the door of the drying_box."
 
 
 def test_instructions_follow_the_state() -> None:
@@ -55,7 +60,7 @@ def test_instructions_follow_the_state() -> None:
     assert text == "Press the button of the hotplate to switch it off."
     run_skill(state, PickParams(object="beaker_1"))
     text = SKILLS["pour"].instructions(PourParams(source="beaker_1", target="beaker_2"), state)[0]
-    assert text == "Pour all the water from beaker 1 into beaker 2."
+    assert text == "Pour all the water from beaker_1 into beaker_2."
 
 
 def test_strict_undefined_catches_a_missing_variable() -> None:
@@ -74,6 +79,10 @@ def test_strict_undefined_catches_a_missing_variable() -> None:
 
 
 def test_filters() -> None:
-    assert noun("beaker_1") == "beaker 1" and noun("drying_box") == "the drying box"
+    assert (
+        noun("beaker_1") == "beaker_1"
+        and noun("drying_box") == "the drying_box"
+        and noun("sol_a") == "the sol_a"
+    )
     assert volume(50) == "50 µL" and volume(20000) == "20 mL" and volume(1500) == "1.5 mL"
     assert duration(30) == "30 s" and duration(300) == "5 min" and duration(90) == "1 min 30 s"
