@@ -54,7 +54,7 @@ def resolve(protocol: ast.Protocol, catalog: Catalog, robot: str | None) -> Reso
             hint = (
                 f"did you mean `{exc.suggestions[0]}`?"
                 if exc.suggestions
-                else "`labc skills` and the catalog list the known types"
+                else "`labc labware` lists the known types"
             )
             out.error(
                 "E1001", f"unknown type `{decl.type}` for `{decl.name}`", decl.type_span or decl.span, hint

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "robots": ("robots", "List the robot profiles the simulator can use."),
     "view": ("view", "Render a scene from every camera into a PNG."),
     "skills": ("skills", "List the atomic skills and operations with signatures and examples."),
+    "labware": ("labware", "List the labware and instrument types protocols can declare."),
     "synthesize": ("synthesize", "Synthesize validated demonstrations into LeRobot v3.0 datasets."),
     "run": ("run", "Run a protocol with a policy in simulation, node by node (expert or LabVLA)."),
     "bench": ("bench", "Benchmark a policy on the LabUtopia-style suite (success rates, Wilson 95% CIs)."),

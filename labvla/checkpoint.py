@@ -10,9 +10,10 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 
@@ -24,6 +25,7 @@ from labvla.model import LabVLA
 from labvla.normalize import NormStats
 from labvla.prompt import TextTokenizer, load_text_tokenizer
 
+T = TypeVar("T")
 LATEST = "latest"  # a text file naming the newest checkpoint folder (portable where symlinks are not)
 
 
@@ -123,6 +125,40 @@ def resolve_checkpoint(path: str | Path) -> Path:
     raise FileNotFoundError(f"{p} is neither a LabVLA checkpoint nor a folder with a '{LATEST}' checkpoint")
 
 
+class CheckpointError(ValueError):
+    """A checkpoint folder that cannot be used: a missing or corrupt file, or weights that do not fit its
+    config. Bad input, not a bug: commands report it in one line (exit 2)."""
+
+
+def _read(folder: Path, name: str, parse: Callable[[Path], T]) -> T:
+    """`parse(folder / name)`, any failure reported as a CheckpointError naming the file. Parsing is pure
+    reading of a file the user pointed at (JSON, tokenizers, safetensors, each with its own exception
+    types), so whatever it raises means the file is missing or corrupt."""
+    try:
+        return parse(folder / name)
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(f"{folder}: cannot read {name}: {reason}") from None
+
+
+def check_checkpoint(path: str | Path) -> Path:
+    """The checkpoint folder `path` names, after reading its config, stats, tokenizer and the weights'
+    header (not the tensors): a command fails on a corrupt checkpoint before it starts work or workers."""
+    from safetensors import safe_open
+
+    folder = resolve_checkpoint(path)
+    _read(folder, "config.json", lambda p: LabVLAConfig.model_validate_json(p.read_text()))
+    _read(folder, "stats.json", lambda p: NormStats.model_validate_json(p.read_text()))
+    _read(folder, "fast_tokenizer.json", FastTokenizer.load)
+
+    def header(p: Path) -> None:
+        with safe_open(str(p), framework="pt") as weights:
+            weights.keys()
+
+    _read(folder, "model.safetensors", header)
+    return folder
+
+
 def load_checkpoint(
     path: str | Path, *, stage: str | None = None, device: str | torch.device = "cpu"
 ) -> Loaded:
@@ -130,24 +166,33 @@ def load_checkpoint(
     from safetensors.torch import load_file
 
     folder = resolve_checkpoint(path)
-    config = LabVLAConfig.model_validate_json((folder / "config.json").read_text())
-    stats = NormStats.model_validate_json((folder / "stats.json").read_text())
-    fast = FastTokenizer.load(folder / "fast_tokenizer.json")
-    text = load_text_tokenizer(folder, config.preset, config.backbone_path)
+    config = _read(folder, "config.json", lambda p: LabVLAConfig.model_validate_json(p.read_text()))
+    stats = _read(folder, "stats.json", lambda p: NormStats.model_validate_json(p.read_text()))
+    fast = _read(folder, "fast_tokenizer.json", FastTokenizer.load)
+    text = _read(
+        folder,
+        "text_tokenizer.json",
+        lambda p: load_text_tokenizer(folder, config.preset, config.backbone_path),
+    )
+    weights = _read(folder, "model.safetensors", lambda p: load_file(str(p)))
     saved_stage = config.stage
     if stage is not None:
         config.stage = stage  # type: ignore[assignment]
     backbone = build_backbone(config, text.vocab_size, text.special, pretrained=False)
     model = LabVLA(config, backbone)
-    weights = load_file(str(folder / "model.safetensors"))
-    missing, unexpected = model.load_state_dict(weights, strict=False)
+    try:
+        missing, unexpected = model.load_state_dict(weights, strict=False)
+    except RuntimeError as exc:  # a tensor whose shape is not the config's: config.json was edited
+        raise CheckpointError(
+            f"{folder}: model.safetensors does not fit config.json: {str(exc).splitlines()[-1].strip()}"
+        ) from None
     ok_missing = {"backbone.lm_head.weight"} if backbone.config.tie_word_embeddings else set()
     if saved_stage == "fast":  # stage 2 starting from stage 1: the expert is new
         ok_missing |= {k for k in missing if k.startswith("expert.")}
     ok_unexpected = {k for k in unexpected if k.startswith("expert.")} if config.stage == "fast" else set()
     bad = (set(missing) - ok_missing) | (set(unexpected) - ok_unexpected)
     if bad:
-        raise ValueError(f"{folder}: checkpoint does not match the model (e.g. {sorted(bad)[:3]})")
+        raise CheckpointError(f"{folder}: checkpoint does not match the model (e.g. {sorted(bad)[:3]})")
     model.to(device)
     return Loaded(model, config, stats, text, fast, folder)
 

@@ -30,6 +30,11 @@ class SynthesisError(RuntimeError):
     """A run that had to stop; the message says what happened and that committed data is intact."""
 
 
+class SynthesisInputError(SynthesisError):
+    """The inputs cannot be used as given (an existing dataset made with other cameras or robot sizes,
+    experts that cannot be loaded): the user's to fix, nothing was written."""
+
+
 class SynthConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
     protocols: list[Path] = Field(min_length=1)
@@ -96,7 +101,7 @@ def _open_writer(root: Path, robot: str, config: SynthConfig):  # -> LeRobotV3Wr
             action_names=profile.action_names,
         )
     except ValueError as exc:
-        raise SynthesisError(f"{root}: cannot continue this dataset: {exc}") from None
+        raise SynthesisInputError(f"{root}: cannot continue this dataset: {exc}") from None
 
 
 def _committed_keys(writer) -> set[str]:
@@ -118,7 +123,7 @@ def synthesize(config: SynthConfig, stream: TextIO | None = None, quiet: bool = 
     try:
         expert_lookup(config.experts)
     except (ImportError, AttributeError, ValueError) as exc:
-        raise SynthesisError(f"cannot load the experts {config.experts!r}: {exc}") from None
+        raise SynthesisInputError(f"cannot load the experts {config.experts!r}: {exc}") from None
     jobs = plan(config)
     writers = {robot: _open_writer(dataset_dir(config.out, robot), robot, config) for robot in config.robots}
     done = {robot: _committed_keys(w) for robot, w in writers.items()}

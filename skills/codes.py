@@ -39,9 +39,7 @@ CODES: dict[str, CodeInfo] = {
     ),
     "E2008": CodeInfo("tips exhausted", "declare another tiprack for this pipette"),
     "E2009": CodeInfo("no such object", "declare it under labware or instruments"),
-    "E2010": CodeInfo(
-        "the object cannot do this", "check the object's type in `labc skills` and the catalog"
-    ),
+    "E2010": CodeInfo("the object cannot do this", "check what the object's type affords in `labc labware`"),
     "E2011": CodeInfo("the arm is not holding the object", "pick it up first"),
     "E2012": CodeInfo("the object is already held", "place it before picking it again"),
     "E2013": CodeInfo("no tip on the pipette", "pick up a tip first"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from labc.commands.options import InputError, workspace_option
 from labc.workspace import Workspace, announce_default
 
 
@@ -65,7 +66,7 @@ def _levels(value: str) -> list[int]:
     help="MODULE:FUNCTION giving the expert for an expert name.",
 )
 @click.option("--quiet", is_flag=True, help="No per-episode progress lines.")
-@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder (default ./labc-out).")
+@workspace_option("reads checkpoints/, writes runs/bench/")
 def command(
     suite: str,
     levels: str,
@@ -109,7 +110,7 @@ def command(
         try:
             checkpoint = resolve_checkpoint(checkpoint, ws.checkpoints)
         except PolicyLoadError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise InputError(str(exc)) from None
     spec = PolicySpec(
         name=policy, checkpoint=checkpoint, experts=experts if policy == "expert" else None, mode=mode
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from labc.commands.options import workspace_option
 from labc.protocol_io import check_path, format_option, report, set_option
 from protocol_lang.diagnostics import has_errors
 
@@ -16,9 +17,16 @@ from protocol_lang.diagnostics import has_errors
 @click.option("--robot", default=None, help="Check for this robot profile.")
 @click.option("--arms", type=click.IntRange(min=1), default=1, show_default=True)
 @format_option
+@workspace_option(None)
 @click.pass_context
 def command(
-    ctx: click.Context, file: Path, overrides: tuple[str, ...], robot: str | None, arms: int, diag_format: str
+    ctx: click.Context,
+    file: Path,
+    overrides: tuple[str, ...],
+    robot: str | None,
+    arms: int,
+    diag_format: str,
+    workspace: Path | None,
 ) -> None:
     """Check a protocol without writing anything."""
     from compiler import compile_file

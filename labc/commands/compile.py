@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from labc import atomic
+from labc.commands.options import workspace_option
 from labc.protocol_io import check_path, format_option, report, set_option
 from labc.workspace import Workspace
 
@@ -36,12 +37,7 @@ from labc.workspace import Workspace
 @set_option
 @click.option("--robot", default=None, help="Compile for this robot profile (see `labc robots`).")
 @click.option("--arms", type=click.IntRange(min=1), default=1, show_default=True, help="Arms to schedule on.")
-@click.option(
-    "--workspace",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Workspace folder (default ./labc-out or $LABC_WORKSPACE).",
-)
+@workspace_option("writes compiled/<protocol>.json")
 @format_option
 @click.pass_context
 def command(

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from labc import atomic
+from labc.commands.options import workspace_option
 from labc.protocol_io import format_option, load_protocol, protocol_argument, report
 from protocol_lang.formatter import to_lab, to_yaml
 from protocol_lang.loader import surface_of
@@ -30,9 +31,16 @@ from protocol_lang.loader import surface_of
 )
 @click.option("--check", is_flag=True, help="Exit 1 if the file is not already formatted; write nothing.")
 @format_option
+@workspace_option(None)
 @click.pass_context
 def command(
-    ctx: click.Context, file: Path, target: str | None, output: Path | None, check: bool, diag_format: str
+    ctx: click.Context,
+    file: Path,
+    target: str | None,
+    output: Path | None,
+    check: bool,
+    diag_format: str,
+    workspace: Path | None,
 ) -> None:
     """Convert a protocol between .yaml and .lab, or normalise it; parameters and comments are kept."""
     loaded = load_protocol(file)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from labc.commands.options import workspace_option
 from labc.protocol_io import format_option, load_protocol, protocol_argument, report, set_option
 
 
@@ -15,9 +16,15 @@ from labc.protocol_io import format_option, load_protocol, protocol_argument, re
 @set_option
 @click.option("--resolve/--no-resolve", default=False, help="Substitute parameters before printing.")
 @format_option
+@workspace_option(None)
 @click.pass_context
 def command(
-    ctx: click.Context, file: Path, overrides: tuple[str, ...], resolve: bool, diag_format: str
+    ctx: click.Context,
+    file: Path,
+    overrides: tuple[str, ...],
+    resolve: bool,
+    diag_format: str,
+    workspace: Path | None,
 ) -> None:
     """Parse a protocol (.yaml or .lab) and print its AST as JSON."""
     loaded = load_protocol(file, overrides if resolve or overrides else ())

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from labc.commands.options import workspace_option
 
 
 @click.command("robots")
 @click.option("--json", "as_json", is_flag=True, help="Print the profiles as JSON.")
-def command(as_json: bool) -> None:
+@workspace_option(None)
+def command(as_json: bool, workspace: Path | None) -> None:
     """List robot profiles (labsim/robots/*.yaml): joints, gripper, control rate."""
     import json
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from labc.commands.options import VIDEO_IN_WORKSPACE, InputError, video_option, workspace_option
 from labc.workspace import Workspace, announce_default
 
 DEFAULT_ROBOT = "franka"
@@ -31,7 +32,7 @@ def level1_suite() -> list[Path]:
 @click.option("--robot", help=f"Robot profile (default {DEFAULT_ROBOT}).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Scene randomization and reset seed.")
 @click.option("--split", type=click.Choice(["id", "ood"]), default="id", show_default=True)
-@click.option("--video", type=click.Path(path_type=Path), help="Write an MP4 with the instruction overlaid.")
+@video_option("the run with the instruction overlaid")
 @click.option("--max-retries", type=click.IntRange(min=0), default=2, show_default=True)
 @click.option(
     "--stall-timeout",
@@ -53,7 +54,7 @@ def level1_suite() -> list[Path]:
     show_default=True,
     help="MODULE:FUNCTION giving the expert for an expert name.",
 )
-@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder (default ./labc-out).")
+@workspace_option("reads checkpoints/, writes results and videos to runs/run/")
 def command(
     protocols: tuple[Path, ...],
     policy: str,
@@ -61,7 +62,7 @@ def command(
     robot: str | None,
     seed: int,
     split: str,
-    video: Path | None,
+    video: str | None,
     max_retries: int,
     stall_timeout: float,
     resolution: int,
@@ -102,7 +103,7 @@ def command(
             policy, checkpoint=checkpoint, checkpoints_root=ws.checkpoints, seed=seed, experts=experts
         )
     except PolicyLoadError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise InputError(str(exc)) from None
     options = RunOptions(max_retries=max_retries, stall_timeout_s=stall_timeout)
     results = []
     for path in protocols:
@@ -110,14 +111,19 @@ def command(
             compiled = load_compiled(path, robot)
         except CompositionError as exc:
             raise click.ClickException(str(exc)) from None
-        spec = EpisodeSpec(robot=robot, seed=seed, split=split, resolution=resolution, video=video)  # type: ignore[arg-type]
+        folder = out if out is not None else ws.runs / "run"
+        stem = f"{compiled.protocol.name}-{robot}-{policy}-s{seed}-{split}"
+        video_path = None if video is None else Path(video)
+        if video == VIDEO_IN_WORKSPACE:
+            video_path = folder / f"{stem}.mp4"
+            announce_default("video", video_path)
+        spec = EpisodeSpec(robot=robot, seed=seed, split=split, resolution=resolution, video=video_path)  # type: ignore[arg-type]
         try:
             result = run_episode(compiled, agent, spec, options)
         except SceneError as exc:
             raise click.ClickException(f"{path}: the scene cannot be built: {exc}") from None
         results.append(result)
-        folder = out if out is not None else ws.runs / "run"
-        target = folder / f"{compiled.protocol.name}-{robot}-{policy}-s{seed}-{split}.json"
+        target = folder / f"{stem}.json"
         write_text(target, result.model_dump_json(indent=2) + "\n")
         if as_json:
             click.echo(result.model_dump_json(indent=2))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
+from labc.commands.options import workspace_option
+
 
 @click.command("schema")
-def command() -> None:
+@workspace_option(None)
+def command(workspace: Path | None) -> None:
     """Print the JSON Schema of the compiled protocol format."""
     from compiler.model import CompiledProtocol
 

@@ -7,10 +7,13 @@ import difflib
 import json
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 import click
 from pydantic import BaseModel
+
+from labc.commands.options import workspace_option
 
 
 def _type_name(annotation: Any) -> str:
@@ -95,8 +98,9 @@ def describe_operations() -> list[dict[str, Any]]:
 @click.command("skills")
 @click.argument("name", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@workspace_option(None)
 @click.pass_context
-def command(ctx: click.Context, name: str | None, fmt: str) -> None:
+def command(ctx: click.Context, name: str | None, fmt: str, workspace: Path | None) -> None:
     """List the atomic skills and operations (or one NAME) with signature, duration and an example."""
     skills, operations = describe_skills(), describe_operations()
     if name is not None:

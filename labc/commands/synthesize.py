@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from labc.commands.options import InputError, workspace_option
 from labc.workspace import Workspace, announce_default
 
 
@@ -24,8 +25,8 @@ def _replay(root: Path, episode: int) -> None:
 
     try:
         result = replay(root, episode)
-    except ReplayError as exc:
-        raise click.ClickException(str(exc)) from None
+    except ReplayError as exc:  # no such dataset or episode, or one that cannot be regenerated
+        raise InputError(str(exc)) from None
     if not result.identical:
         click.echo(f"episode {episode} differs on replay: {'; '.join(result.mismatches)}", err=True)
         raise SystemExit(1)
@@ -64,7 +65,7 @@ def _replay(root: Path, episode: int) -> None:
     help="DIR EPISODE: regenerate a stored episode and check it is identical.",
 )
 @click.option("--quiet", is_flag=True, help="No progress lines.")
-@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder (default ./labc-out).")
+@workspace_option("writes datasets to data/<robot>/ unless --out")
 def command(
     protocols: tuple[Path, ...],
     robots: str,
@@ -87,7 +88,7 @@ def command(
         _replay(*replay)
         return
     from robogenesis.compose import CompositionError, builtin_suite
-    from robogenesis.engine import SynthConfig, SynthesisError, synthesize
+    from robogenesis.engine import SynthConfig, SynthesisError, SynthesisInputError, synthesize
 
     if not protocols:
         try:
@@ -121,6 +122,8 @@ def command(
     _check_choices(config.robots, config.cameras)
     try:
         report = synthesize(config, quiet=quiet)
+    except SynthesisInputError as exc:
+        raise InputError(str(exc)) from None
     except SynthesisError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(report.render())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from labc.commands.options import InputError, workspace_option
 from labc.workspace import Workspace, announce_default
 
 STAGE_DIRS = {"fast": "stage1", "flow": "stage2"}
@@ -21,6 +22,20 @@ def _datasets(root: Path) -> list[Path]:
     if (root / "meta/info.json").exists():
         return [root]
     return sorted(p.parent.parent for p in root.glob("*/meta/info.json"))
+
+
+def _say_where_training_starts(stage: str, out: Path, init: Path | None, resume: bool, stage1: Path) -> None:
+    """Print what a run starts from when that is not what the flags suggest: `--resume` with nothing to
+    resume, or stage 2 with no stage-1 checkpoint (both train from scratch rather than fail)."""
+    start = f"--init {init}" if init is not None else "freshly initialised weights"
+    if resume and not (out / "latest").exists():
+        click.echo(f"labc: --resume: no checkpoint in {out} yet, so training starts from {start}", err=True)
+    if stage == "flow" and init is None and not (resume and (out / "latest").exists()):
+        click.echo(
+            f"labc: no stage-1 checkpoint ({stage1} has none, and no --init): stage 2 starts from a backbone "
+            "without stage-1 training; run `labc train --stage fast` first to start from one",
+            err=True,
+        )
 
 
 @click.command()
@@ -55,7 +70,7 @@ def _datasets(root: Path) -> list[Path]:
 @click.option(
     "--workers", type=click.IntRange(min=0), default=0, show_default=True, help="Data loader processes."
 )
-@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder (default ./labc-out).")
+@workspace_option("reads datasets from data/, writes checkpoints/")
 def command(
     data: tuple[Path, ...],
     stage: str,
@@ -99,6 +114,7 @@ def command(
     ):
         init = stage1
         announce_default("init checkpoint", stage1)
+    _say_where_training_starts(stage, out, init, resume, stage1)
     if preset == "qwen3-vl-4b" and backbone_path is None and init is None:
         raise click.UsageError(
             "--preset qwen3-vl-4b needs --backbone-path (a local Qwen3-VL-4B-Instruct folder)"
@@ -128,8 +144,8 @@ def command(
     )
     try:
         result = train(opts)
-    except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except (FileNotFoundError, ValueError) as exc:  # a dataset or checkpoint that cannot be used
+        raise InputError(str(exc)) from None
     if result.checkpoint.resolve().is_relative_to(ws.checkpoints.resolve()):
         mark_latest(ws.checkpoints, result.checkpoint)
     click.echo(f"checkpoint: {result.checkpoint}")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from labc.commands.options import workspace_option
+
 
 def _scene_from_file(path: Path, robot: str, resolution: int, mode: str):
     """A SceneSpec from a protocol (.lab/.yaml, compiled here), a compiled protocol (.json from the
@@ -52,10 +54,24 @@ def _compile(path: Path, robot: str):
 @click.command("view")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--robot", default="franka", show_default=True, help="Robot profile (see `labc robots`).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("scene.png"), show_default=True)
-@click.option("--resolution", default=320, show_default=True, help="Square image size per camera.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PNG to write (default: the workspace's views/<file>-<robot>.png).",
+)
+@click.option(
+    "--resolution",
+    type=click.IntRange(min=16, max=4096),
+    default=320,
+    show_default=True,
+    help="Square image size per camera.",
+)
 @click.option("--mode", type=click.Choice(["fast", "full"]), default="full", show_default=True)
-def command(file: Path, robot: str, output: Path, resolution: int, mode: str) -> None:
+@workspace_option("writes views/<file>-<robot>.png unless -o")
+def command(
+    file: Path, robot: str, output: Path | None, resolution: int, mode: str, workspace: Path | None
+) -> None:
     """Render FILE's scene from each camera, side by side, into one PNG."""
     import io
 
@@ -63,9 +79,13 @@ def command(file: Path, robot: str, output: Path, resolution: int, mode: str) ->
     from PIL import Image
 
     from labc.atomic import write_bytes
+    from labc.workspace import Workspace, announce_default
     from labsim.backend import get_backend
     from labsim.errors import SimulationError
 
+    if output is None:
+        output = Workspace.resolve(workspace).root / "views" / f"{file.stem}-{robot}.png"
+        announce_default("output", output)
     scene = _scene_from_file(file, robot, resolution, mode)
     try:
         env = get_backend().build(scene, robot)

@@ -104,7 +104,7 @@ class LabVLAAdapter:
 
 def resolve_checkpoint(checkpoint: Path | None, checkpoints_root: Path) -> Path:
     """`checkpoint` itself, else the workspace's `latest` pointer (what `labc train` leaves)."""
-    from labvla.checkpoint import resolve_checkpoint as resolve
+    from labvla.checkpoint import check_checkpoint as resolve
 
     target = checkpoint if checkpoint is not None else checkpoints_root
     try:
@@ -126,6 +126,11 @@ def load_policy(
     if name == "expert":
         return ExpertPolicy(experts)
     if name == "labvla":
+        from labvla.checkpoint import CheckpointError
+
         root = checkpoints_root or Path("labc-out/checkpoints")
-        return LabVLAAdapter(resolve_checkpoint(checkpoint, root), seed=seed, mode=mode)
+        try:
+            return LabVLAAdapter(resolve_checkpoint(checkpoint, root), seed=seed, mode=mode)
+        except CheckpointError as exc:
+            raise PolicyLoadError(str(exc)) from None
     raise PolicyLoadError(f"unknown policy {name!r}; choose from {', '.join(POLICIES)}")

@@ -240,6 +240,7 @@ class LeRobotV3Writer:
                 len(self.action_names)
             ]:
                 raise ValueError(f"{self.root}: state/action sizes differ from the existing dataset")
+            self._check_cameras(feats)
         episodes_path = self.root / EPISODES_PATH
         if episodes_path.exists():
             self._episodes = pq.read_table(episodes_path).to_pylist()
@@ -261,6 +262,24 @@ class LeRobotV3Writer:
             or json.loads(info_path.read_text())["total_episodes"] != len(self._episodes)
         ):
             self._write_meta()
+
+    def _check_cameras(self, feats: dict[str, Any]) -> None:
+        """Appending with other cameras (or image sizes) than the dataset has would leave episodes without
+        some videos, or videos the reader cannot index: refuse, saying what the dataset has."""
+        prefix = "observation.images."
+        have = {
+            k.removeprefix(prefix): tuple(v["shape"][:2]) for k, v in feats.items() if k.startswith(prefix)
+        }
+        want = {k: tuple(v) for k, v in self.cameras.items()}
+        if have != want:
+
+            def show(cams: dict[str, tuple[int, ...]]) -> str:
+                return ", ".join(f"{c} {h}x{w}" for c, (h, w) in sorted(cams.items())) or "none"
+
+            raise ValueError(
+                f"{self.root}: the dataset has cameras {show(have)}, this run asks for {show(want)}; "
+                "use the dataset's cameras and resolution, or write to another folder"
+            )
 
     def _migrate_video_keys(self, episodes_path: Path) -> None:
         """Move a dataset written by labc before the LeRobot check to LeRobot's video naming.

@@ -103,4 +103,4 @@ def test_bad_input_is_a_one_line_usage_error(tmp_path, capsys):
     assert "unknown robot 'r2d2'" in capsys.readouterr().err
     code = main(["run", "--policy", "labvla", "--workspace", str(tmp_path)])
     err = capsys.readouterr().err
-    assert code == 1 and "no LabVLA checkpoint" in err and "labc train" in err
+    assert code == 2 and "no LabVLA checkpoint" in err and "labc train" in err

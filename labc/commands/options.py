@@ -1,0 +1,72 @@
+"""Options and errors every `labc` command shares, so one mistake gets one message and one exit code.
+
+Exit codes (README "Exit codes"), defined here once:
+
+- 0: success.
+- 1 (`EXIT_FAILED`): the protocol has errors, or a run, a replay or a check did not complete.
+- 2 (`EXIT_USAGE`): the command was used wrongly, or an input file (protocol path, checkpoint, dataset,
+  scene) is missing, unreadable or corrupt: `click.UsageError` for the first, `InputError` for the second.
+- 3: a bug in labc ("internal error"); never the answer to anything a user typed or pointed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from labc.protocol_io import EXIT_DIAGNOSTICS as EXIT_FAILED
+from labc.protocol_io import EXIT_USAGE
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# What `--video` means when given without a path: write it into the workspace, next to the results.
+VIDEO_IN_WORKSPACE = "<workspace>"
+
+
+class InputError(click.ClickException):
+    """An input file exists but cannot be used (corrupt checkpoint, foreign dataset): exit 2, no usage
+    banner, since the command line itself was fine."""
+
+    exit_code = EXIT_USAGE
+
+
+def workspace_option(use: str | None) -> Callable[[F], F]:
+    """`--workspace DIR` for a command. `use` says what the command reads or writes there; None for a
+    command that touches no workspace, which accepts the option anyway so that every command takes it."""
+    role = (
+        f"Workspace folder: {use}"
+        if use
+        else "Accepted for uniformity with the other commands; this one neither reads nor writes a workspace"
+    )
+    return click.option(
+        "--workspace",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=f"{role} (default ./labc-out or $LABC_WORKSPACE).",
+    )
+
+
+def video_option(what: str) -> Callable[[F], F]:
+    """`--video [PATH]`: with a path, write the MP4 there; alone, into the workspace. The value is optional
+    (click's flag_value), so `--video --robot ur5e` no longer takes `--robot` as the path."""
+    return click.option(
+        "--video",
+        is_flag=False,
+        flag_value=VIDEO_IN_WORKSPACE,
+        default=None,
+        metavar="[PATH]",
+        help=f"Write an MP4 of {what}; without PATH, into the workspace's runs/ folder.",
+    )
+
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_USAGE",
+    "VIDEO_IN_WORKSPACE",
+    "InputError",
+    "video_option",
+    "workspace_option",
+]

@@ -1,0 +1,105 @@
+"""One command-line convention across every `labc` command: `--workspace` everywhere, `--video` with an
+optional path, and one exit code per kind of mistake (README "Exit codes"): never 3 for bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from labc.cli import COMMANDS
+from tests.conftest import EXAMPLES
+
+# Commands that neither read nor write a workspace, and say so in --help.
+NO_WORKSPACE = {"check", "fmt", "parse", "schema", "skills", "robots", "labware"}
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_takes_workspace(name, labc, tmp_path) -> None:
+    result = labc(name, "--help")
+    assert result.code == 0 and "--workspace" in result.out, result.out
+    help_text = " ".join(result.out.split())
+    assert ("Accepted for uniformity" in help_text) == (name in NO_WORKSPACE), help_text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("schema",),
+        ("robots",),
+        ("labware", "hotplate"),
+        ("check", EXAMPLES / "pipette_protocol.lab"),
+        ("parse", EXAMPLES / "pipette_protocol.lab"),
+        ("fmt", EXAMPLES / "pipette_protocol.lab", "--to", "yaml"),
+    ],
+    ids=lambda a: a[0],
+)
+def test_commands_that_touch_no_workspace_accept_it_and_leave_it_alone(args, labc, tmp_path) -> None:
+    ws = tmp_path / "ws"
+    assert labc(*args, "--workspace", ws).code == 0
+    assert not ws.exists()
+
+
+def test_view_resolution_zero_is_a_usage_error(labc, tmp_path) -> None:
+    result = labc(
+        "view", EXAMPLES / "labutopia/level1/pick.lab", "--resolution", "0", "--workspace", tmp_path
+    )
+    assert result.code == 2 and "--resolution" in result.err and "internal error" not in result.err
+
+
+def test_video_without_a_path_does_not_swallow_the_next_option(labc, tmp_path) -> None:
+    # Before, `--video --robot r2d2` took `--robot` as the video's path and `r2d2` as a protocol.
+    result = labc("run", EXAMPLES / "labutopia/level1/pick.yaml", "--video", "--robot", "r2d2")
+    assert result.code == 2 and "unknown robot 'r2d2'" in result.err
+
+
+def test_video_without_a_path_lands_in_the_workspace(labc, tmp_path) -> None:
+    ws = tmp_path / "ws"
+    result = labc(
+        "run",
+        EXAMPLES / "labutopia/level1/pick.yaml",
+        "--video",
+        "--robot",
+        "ur5",
+        "--max-retries",
+        "0",
+        "--resolution",
+        "32",
+        "--experts",
+        "tests.runtime.bad_experts:get_expert",
+        "--workspace",
+        ws,
+    )
+    video = ws / "runs" / "run" / "pick-ur5-expert-s0-id.mp4"
+    assert result.code == 1 and video.is_file() and video.stat().st_size > 0
+    assert f"default video: {video}" in result.err and f"video: {video}" in result.out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run", EXAMPLES / "labutopia/level1/pick.yaml", "--policy", "labvla"),
+        ("bench", "--levels", "1", "--tasks", "pick", "--policy", "labvla", "--episodes", "1"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_corrupt_checkpoint_config_is_bad_input(command, labc, tmp_path) -> None:
+    checkpoint = tmp_path / "ckpt"
+    checkpoint.mkdir()
+    (checkpoint / "config.json").write_text('{"preset": "tiny", "chunk": ')
+    result = labc(*command, "--checkpoint", checkpoint, "--workspace", tmp_path / "ws")
+    assert result.code == 2, result.err
+    assert "config.json" in result.err and "internal error" not in result.err
+    assert len(result.err.strip().splitlines()) <= 3, result.err  # a message, not a traceback
+
+
+def test_labware_lists_the_catalog(labc) -> None:
+    import json
+
+    result = labc("labware")
+    assert result.code == 0
+    for name in ("beaker_250ml", "plate_96", "tiprack_200ul", "hotplate", "drying_box", "pipette_p200"):
+        assert f"  {name} " in result.out
+    instruments = json.loads(labc("labware", "--instruments", "--format", "json").out)
+    assert {row["name"] for row in instruments} >= {"hotplate", "drying_box", "pipette_p200"}
+    assert all(row["instrument"] for row in instruments)
+    unknown = labc("labware", "beakr_250ml")
+    assert unknown.code == 2 and "did you mean beaker_250ml" in unknown.err
