@@ -103,3 +103,21 @@ def test_labware_lists_the_catalog(labc) -> None:
     assert all(row["instrument"] for row in instruments)
     unknown = labc("labware", "beakr_250ml")
     assert unknown.code == 2 and "did you mean beaker_250ml" in unknown.err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("compile", EXAMPLES / "labutopia/level1/pick.lab"),
+        ("check", EXAMPLES / "labutopia/level1/pick.lab"),
+        ("view", EXAMPLES / "labutopia/level1/pick.lab", "--robot"),
+        ("run", EXAMPLES / "labutopia/level1/pick.yaml", "--robot"),
+        ("synthesize", EXAMPLES / "labutopia/level1/pick.yaml", "--robots"),
+        ("bench", "--tasks", "pick", "--levels", "1", "--robots"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_an_unknown_robot_is_the_same_usage_error_everywhere(command, labc, tmp_path) -> None:
+    flag = () if str(command[-1]).startswith("--robot") else ("--robot",)
+    result = labc(*command, *flag, "frank", "--workspace", tmp_path)
+    assert result.code == 2 and "unknown robot 'frank'" in result.err, result.err

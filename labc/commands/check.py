@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from labc.commands.options import workspace_option
+from labc.commands.options import check_robots, workspace_option
 from labc.protocol_io import check_path, format_option, report, set_option
 from protocol_lang.diagnostics import has_errors
 
@@ -32,6 +32,7 @@ def command(
     from compiler import compile_file
 
     check_path(file)
+    check_robots([robot] if robot else [])
     result = compile_file(file, overrides, robot=robot, arms=arms)
     report(result.diagnostics, result.sources, diag_format)
     if has_errors(result.diagnostics) or result.compiled is None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from labc import atomic
-from labc.commands.options import workspace_option
+from labc.commands.options import check_robots, workspace_option
 from labc.protocol_io import check_path, format_option, report, set_option
 from labc.workspace import Workspace
 
@@ -56,6 +56,7 @@ def command(
     from compiler.emit import EMITTERS
 
     check_path(file)
+    check_robots([robot] if robot else [])
     result = compile_file(file, overrides, robot=robot, arms=arms)
     report(result.diagnostics, result.sources, diag_format)
     if not result.ok:

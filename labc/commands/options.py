@@ -33,6 +33,21 @@ class InputError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+def check_robots(robots: list[str]) -> None:
+    """An unknown `--robot`/`--robots` name is a usage error (exit 2) in every command, whether the
+    command compiles (where E1006 would make it a protocol error, exit 1) or simulates."""
+    import difflib
+
+    from labsim.robot_profile import list_profiles
+
+    known = list_profiles()
+    for robot in robots:
+        if robot not in known:
+            close = difflib.get_close_matches(robot, known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise click.UsageError(f"unknown robot {robot!r}; {hint}known: {', '.join(known)}")
+
+
 def workspace_option(use: str | None) -> Callable[[F], F]:
     """`--workspace DIR` for a command. `use` says what the command reads or writes there; None for a
     command that touches no workspace, which accepts the option anyway so that every command takes it."""
@@ -67,6 +82,7 @@ __all__ = [
     "EXIT_USAGE",
     "VIDEO_IN_WORKSPACE",
     "InputError",
+    "check_robots",
     "video_option",
     "workspace_option",
 ]

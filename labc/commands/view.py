@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from labc.commands.options import workspace_option
+from labc.commands.options import check_robots, workspace_option
 
 
 def _scene_from_file(path: Path, robot: str, resolution: int, mode: str):
@@ -86,6 +86,7 @@ def command(
     if output is None:
         output = Workspace.resolve(workspace).root / "views" / f"{file.stem}-{robot}.png"
         announce_default("output", output)
+    check_robots([robot])
     scene = _scene_from_file(file, robot, resolution, mode)
     try:
         env = get_backend().build(scene, robot)

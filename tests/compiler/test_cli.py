@@ -65,7 +65,7 @@ def test_usage_errors(labc, tmp_path):
     assert labc("compile", tmp_path / "nope.yaml").code == 2
     assert labc("compile", EXAMPLES / "pipette_protocol.yaml", "--arms", "0").code == 2
     result = labc("compile", EXAMPLES / "pipette_protocol.yaml", "--robot", "r2d2")
-    assert result.code == 1 and "E1006" in result.err
+    assert result.code == 2 and "unknown robot 'r2d2'" in result.err
 
 
 def test_schema_describes_the_format(labc):

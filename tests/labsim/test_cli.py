@@ -39,7 +39,7 @@ def test_view_reports_bad_input(labc, tmp_path):
     bad_robot = labc(
         "view", EXAMPLES / "labutopia" / "level1" / "pick.lab", "--robot", "r2d2", "-o", tmp_path / "x.png"
     )
-    assert bad_robot.code == 1 and "E1006" in bad_robot.err
+    assert bad_robot.code == 2 and "unknown robot 'r2d2'" in bad_robot.err
     junk = tmp_path / "junk.json"
     junk.write_text("[1, 2")
     assert labc("view", junk, "-o", tmp_path / "y.png").code == 2
