@@ -24,6 +24,11 @@ class CompositionError(ValueError):
     """A protocol cannot become an episode (it does not compile, or it has nothing to do)."""
 
 
+class NotAProtocolError(CompositionError):
+    """The file is not a protocol at all (missing, or a `.json` that is not a compiled protocol): bad
+    input for the command, as opposed to a protocol with errors."""
+
+
 def episode_nodes(compiled: CompiledProtocol) -> list[SkillNode]:
     """Every node in scheduled start order (ties by id); unscheduled nodes would be a compiler bug."""
     start = {n.id: n.start_s for lane in compiled.schedule.lanes for n in lane.nodes}
@@ -45,13 +50,13 @@ def load_compiled(source: str | os.PathLike[str], robot: str) -> CompiledProtoco
 
     path = Path(source)
     if not path.is_file():
-        raise CompositionError(f"{path}: no such protocol file")
+        raise NotAProtocolError(f"{path}: no such protocol file")
     if path.suffix == COMPILED_SUFFIX:
         try:
             return CompiledProtocol.model_validate_json(path.read_text())
         except ValueError as exc:
             first = str(exc).splitlines()[0]
-            raise CompositionError(f"{path}: not a compiled protocol ({first})") from None
+            raise NotAProtocolError(f"{path}: not a compiled protocol ({first})") from None
     from compiler import compile_file
 
     result = compile_file(path, robot=robot)

@@ -121,3 +121,14 @@ def test_an_unknown_robot_is_the_same_usage_error_everywhere(command, labc, tmp_
     flag = () if str(command[-1]).startswith("--robot") else ("--robot",)
     result = labc(*command, *flag, "frank", "--workspace", tmp_path)
     assert result.code == 2 and "unknown robot 'frank'" in result.err, result.err
+
+
+def test_a_file_that_is_not_a_compiled_protocol_or_scene_is_bad_input(labc, tmp_path) -> None:
+    compiled = tmp_path / "c.json"
+    compiled.write_text('{"schema": "labc.compiled/1", "nodes": 3}')
+    scene = tmp_path / "s.json"
+    scene.write_text('{"labware": 5}')
+    for args in (("view", compiled), ("view", scene), ("run", compiled)):
+        result = labc(*args, "--workspace", tmp_path / "ws")
+        assert result.code == 2 and f"{args[1]}: not a" in result.err, result.err
+        assert "internal error" not in result.err

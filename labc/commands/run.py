@@ -78,7 +78,7 @@ def command(
     from labc.runtime.policies import PolicyLoadError, load_policy
     from labsim.errors import SceneError, UnknownRobotError
     from labsim.robot_profile import load_profile
-    from robogenesis.compose import CompositionError, load_compiled
+    from robogenesis.compose import CompositionError, NotAProtocolError, load_compiled
 
     ws = Workspace.resolve(workspace)
     if not protocols:
@@ -109,6 +109,8 @@ def command(
     for path in protocols:
         try:
             compiled = load_compiled(path, robot)
+        except NotAProtocolError as exc:
+            raise InputError(str(exc)) from None
         except CompositionError as exc:
             raise click.ClickException(str(exc)) from None
         folder = out if out is not None else ws.runs / "run"

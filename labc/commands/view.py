@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from labc.commands.options import check_robots, workspace_option
+from labc.commands.options import InputError, check_robots, workspace_option
 
 
 def _scene_from_file(path: Path, robot: str, resolution: int, mode: str):
@@ -15,6 +15,7 @@ def _scene_from_file(path: Path, robot: str, resolution: int, mode: str):
     import json
 
     import yaml
+    from pydantic import ValidationError
 
     from labsim.scene_spec import SceneSpec
 
@@ -30,13 +31,20 @@ def _scene_from_file(path: Path, robot: str, resolution: int, mode: str):
         raise click.UsageError(
             f"{path}: neither a protocol, a compiled protocol nor a scene file ({exc})"
         ) from None
-    if isinstance(data, dict) and data.get("schema") == "labc.compiled/1":
-        from compiler.model import CompiledProtocol
+    try:
+        if isinstance(data, dict) and data.get("schema") == "labc.compiled/1":
+            from compiler.model import CompiledProtocol
 
-        return SceneSpec.from_compiled(CompiledProtocol.model_validate(data), **options)
-    if isinstance(data, dict) and "labware" in data:
-        overrides = {"resolution": (resolution, resolution), "render_mode": mode, "robots": [robot]}
-        return SceneSpec.model_validate({**data, **overrides})
+            return SceneSpec.from_compiled(CompiledProtocol.model_validate(data), **options)
+        if isinstance(data, dict) and "labware" in data:
+            overrides = {"resolution": (resolution, resolution), "render_mode": mode, "robots": [robot]}
+            return SceneSpec.model_validate({**data, **overrides})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(map(str, first["loc"])) or "top level"
+        raise InputError(
+            f"{path}: not a valid {exc.title} ({exc.error_count()} error(s); {where}: {first['msg']})"
+        ) from None
     raise click.UsageError(f"{path}: neither a protocol, a compiled protocol nor a scene file")
 
 
