@@ -74,10 +74,10 @@ def test_video_follows_the_umask(umask: int, tmp_path: Path) -> None:
 def test_scene_png_follows_the_umask(umask: int, tmp_path: Path) -> None:
     from labc.cli import main
 
-    out = tmp_path / "views" / "scene.png"
-    assert main(["view", str(EXAMPLE), "-o", str(out), "--resolution", "32", "--mode", "fast"]) == 0
-    assert mode(out) == 0o644
-    assert_tree_modes(tmp_path / "views", umask)
+    ws = tmp_path / "ws"  # without -o the PNG goes to the workspace's views/
+    assert main(["view", str(EXAMPLE), "--workspace", str(ws), "--resolution", "32", "--mode", "fast"]) == 0
+    assert mode(ws / "views" / "pipette_protocol-franka.png") == 0o644
+    assert_tree_modes(ws, umask)
 
 
 @pytest.mark.slow
