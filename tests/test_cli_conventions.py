@@ -51,6 +51,12 @@ def test_video_without_a_path_does_not_swallow_the_next_option(labc, tmp_path) -
     assert result.code == 2 and "unknown robot 'r2d2'" in result.err
 
 
+def test_one_video_path_for_several_protocols_is_a_usage_error(labc, tmp_path) -> None:
+    pick, press = EXAMPLES / "labutopia/level1/pick.yaml", EXAMPLES / "labutopia/level1/press.yaml"
+    result = labc("run", pick, press, "--video", tmp_path / "v.mp4", "--workspace", tmp_path)
+    assert result.code == 2 and "give --video alone" in result.err
+
+
 def test_video_without_a_path_lands_in_the_workspace(labc, tmp_path) -> None:
     ws = tmp_path / "ws"
     result = labc(

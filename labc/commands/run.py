@@ -94,8 +94,11 @@ def command(
         load_profile(robot)
     except UnknownRobotError as exc:
         raise click.UsageError(str(exc)) from None
-    if video is not None and len(protocols) > 1:
-        raise click.UsageError("--video records one protocol; name a single PROTOCOL")
+    if video not in (None, VIDEO_IN_WORKSPACE) and len(protocols) > 1:
+        raise click.UsageError(
+            "--video PATH records one protocol; name a single PROTOCOL, or give --video alone to "
+            "record each protocol into the workspace"
+        )
     if policy == "labvla" and checkpoint is None:
         announce_default("checkpoint", ws.checkpoints / "latest")
     try:
