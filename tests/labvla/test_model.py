@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from labvla.checkpoint import load_checkpoint
@@ -49,6 +50,7 @@ def flow_grads(model, batch) -> tuple[list[torch.Tensor | None], list[torch.Tens
     return [p.grad for p in model.backbone_parameters()], [p.grad for p in model.expert_parameters()]
 
 
+@pytest.mark.slow
 def test_insulation_keeps_flow_gradient_out_of_the_backbone(stage1, datasets) -> None:
     model, batch = flow_setup(stage1, datasets, insulation=True)
     backbone, expert = flow_grads(model, batch)
@@ -60,12 +62,14 @@ def test_insulation_keeps_flow_gradient_out_of_the_backbone(stage1, datasets) ->
     assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in model.backbone_parameters())
 
 
+@pytest.mark.slow
 def test_without_insulation_flow_trains_the_backbone(stage1, datasets) -> None:
     model, batch = flow_setup(stage1, datasets, insulation=False)
     backbone, _ = flow_grads(model, batch)
     assert any(g is not None and g.abs().sum() > 0 for g in backbone)
 
 
+@pytest.mark.slow
 def test_padded_dimensions_carry_no_loss(stage1, datasets) -> None:
     model, batch = flow_setup(stage1, datasets, insulation=True)
     with torch.no_grad():
@@ -84,6 +88,7 @@ def test_padded_dimensions_carry_no_loss(stage1, datasets) -> None:
     assert batch.action_mask[2, 0].sum() == 7 and batch.action_mask[0, 0].sum() == 8  # ur5 vs franka
 
 
+@pytest.mark.slow
 def test_policy_computes_the_prefix_once_per_chunk(stage2, datasets) -> None:
     from labvla.policy import LabVLAPolicy
 

@@ -11,6 +11,7 @@ from labvla.embodiment import to_relative
 from labvla.policy import LabVLAPolicy
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", [1.0, 50.0])
 def test_actions_stay_in_the_training_range_of_relative_motion(stage2, datasets, scale) -> None:
     """Normalized outputs beyond [-1, 1] would unnormalize to deltas past anything in the data."""
@@ -29,6 +30,7 @@ def test_actions_stay_in_the_training_range_of_relative_motion(stage2, datasets,
         assert np.all(rel >= lo - 1e-4) and np.all(rel <= hi + 1e-4), (rel.min(0), rel.max(0), lo, hi)
 
 
+@pytest.mark.slow
 def test_flow_chunks_start_from_the_noise_mean_unless_asked_to_sample(stage2, datasets) -> None:
     _, result = stage2
     ds = LeRobotDataset(datasets[0])

@@ -106,6 +106,7 @@ def test_labc_train_without_data_is_a_usage_error(tmp_path, capsys) -> None:
     assert code == 2 and "no LeRobot v3.0 dataset" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_unknown_robot_is_a_clear_error(stage1) -> None:
     policy = LabVLAPolicy(stage1.checkpoint)
     with pytest.raises(ValueError, match="not an embodiment"):
