@@ -77,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in labc, not bad input: say so in one line unless debugging
         if os.environ.get("LABC_DEBUG"):
             raise
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # A path the user gave that cannot be read or written (permissions, a file where a folder
+            # should be, a full disk): exit 2 like any other unusable input, not an "internal error".
+            click.echo(f"labc: {exc.filename}: {exc.strerror or exc}", err=True)
+            return 2
         click.echo(
             f"labc: internal error: {type(exc).__name__}: {exc} (set LABC_DEBUG=1 for a traceback)", err=True
         )

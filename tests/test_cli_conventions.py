@@ -138,3 +138,11 @@ def test_a_file_that_is_not_a_compiled_protocol_or_scene_is_bad_input(labc, tmp_
         result = labc(*args, "--workspace", tmp_path / "ws")
         assert result.code == 2 and f"{args[1]}: not a" in result.err, result.err
         assert "internal error" not in result.err
+
+
+def test_an_output_path_that_cannot_be_written_is_exit_2(labc, tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    args = ("--emit", "dot", "-o", blocker / "x.dot", "--workspace", tmp_path / "ws")
+    result = labc("compile", EXAMPLES / "pipette_protocol.lab", *args)
+    assert result.code == 2 and str(blocker) in result.err and "internal error" not in result.err
