@@ -22,7 +22,6 @@ from robogenesis.replay import regenerate, replay
 from tests.robogenesis.conftest import TINY, tiny_config
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow
 
 
 def _episodes(root: Path) -> list[dict]:
@@ -92,12 +91,14 @@ def test_replay_is_bit_identical(reference_run) -> None:
     assert not np.array_equal(regenerate(root, 0).action, first.action)
 
 
+@pytest.mark.slow  # worker processes (pool, Ray, a killed CLI) each import the simulator
 def test_process_pool_gives_the_same_episodes(reference_run, hold_protocol, tmp_path) -> None:
     report = synthesize(tiny_config(hold_protocol, tmp_path, workers=2), quiet=True)
     assert report.backend == "process-pool" and report.accepted == 3
     _same_dataset(reference_run[0] / "franka", tmp_path / "franka")
 
 
+@pytest.mark.slow  # worker processes (pool, Ray, a killed CLI) each import the simulator
 def test_ray_gives_the_same_episodes(reference_run, hold_protocol, tmp_path) -> None:
     import ray
 
@@ -115,6 +116,7 @@ def test_ray_gives_the_same_episodes(reference_run, hold_protocol, tmp_path) -> 
     _same_dataset(reference_run[0] / "franka", tmp_path / "franka")
 
 
+@pytest.mark.slow  # worker processes (pool, Ray, a killed CLI) each import the simulator
 def test_resume_after_kill_mid_run(reference_run, hold_protocol, tmp_path) -> None:
     args = [sys.executable, "-m", "labc.cli", "synthesize", str(hold_protocol), "--robots", "franka"]
     args += ["--episodes", "3", "--out", str(tmp_path), "--workers", "0", "--cameras", "front,wrist"]
@@ -201,6 +203,6 @@ def test_cli_errors_are_one_line(labc, hold_protocol, tmp_path) -> None:
     broken = labc("synthesize", bad, "--out", tmp_path, "--experts", f"{TINY}:get_expert")
     assert broken.code == 1 and "does not compile" in broken.err
     experts = labc("synthesize", hold_protocol, "--out", tmp_path, "--experts", "no.such:thing")
-    assert experts.code == 1 and "cannot load the experts" in experts.err
+    assert experts.code == 2 and "cannot load the experts" in experts.err  # a bad --experts value
     for result in (missing, robot, broken, experts):
         assert "Traceback" not in result.err
