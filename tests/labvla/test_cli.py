@@ -53,7 +53,6 @@ def test_a_corrupt_weights_file_is_bad_input_in_every_command(corrupt, damage, l
         assert "model.safetensors" in result.err and "internal error" not in result.err, result.err
 
 
-@pytest.mark.slow
 def test_resume_into_an_empty_folder_and_stage2_without_stage1_say_what_they_do(labc, tmp_path) -> None:
     ws = tmp_path / "ws"
     writer(ws / "data" / "franka", "franka", 7).append(record(0, "franka", 7, length=6))

@@ -38,6 +38,7 @@ def test_ur5_grasp_jitter_keeps_the_fingertips_off_the_rim(task: str, seed: int)
     assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
 
 
+@pytest.mark.slow
 def test_a_rod_goes_back_onto_its_shifted_rest() -> None:
     """Aimed at the nominal bench spot, not at the rest an ood shift had moved 1.5 cm, the rod
     landed on a ridge of its rest and rolled off."""
@@ -45,6 +46,7 @@ def test_a_rod_goes_back_onto_its_shifted_rest() -> None:
     assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
 
 
+@pytest.mark.slow
 def test_a_low_goal_beside_the_base_is_reached_in_the_branch_planned_from_it() -> None:
     """After a free move above the rod's rest beside a Franka's base, the straight way down needed a
     joint flip half way; the descent is now planned upwards from the goal's own solution."""
@@ -52,6 +54,7 @@ def test_a_low_goal_beside_the_base_is_reached_in_the_branch_planned_from_it() -
     assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
 
 
+@pytest.mark.slow
 def test_the_hand_leaves_a_rest_beside_the_base_the_way_it_came() -> None:
     """Having let go of the rod on its rest beside a Franka's base, the straight way back up needed
     a joint flip; the hand now backs out along the way it came down."""
