@@ -164,18 +164,21 @@ _SECTIONS = ("objects", "devices", "pipettes", "tipracks")
 
 
 def touched(state: LabState, usage: Usage) -> dict[str, Any]:
-    """The parts of the state a node can change, flattened to `section.name.field...` paths."""
+    """The parts of the state a node can change, keyed by `section.name` (entries as JSON values).
+
+    Entries are kept whole: `diff` flattens only the ones that changed, which is most of the cost
+    saved on a long protocol (a node changes one or two of the entries it touches)."""
     names = usage.objects | usage.liquid_from | usage.liquid_to
-    flat: dict[str, Any] = {}
+    parts: dict[str, Any] = {}
     for section in _SECTIONS:
         entries = getattr(state, section)
         for name in sorted(names):
             if name in entries:
-                _flatten(f"{section}.{name}", entries[name].model_dump(mode="json"), flat)
+                parts[f"{section}.{name}"] = entries[name].model_dump(mode="json")
     for index, arm in enumerate(state.arms):
-        flat[f"arms.{index}.holding"] = arm.holding
-    _flatten("waste", dict(state.waste), flat)
-    return flat
+        parts[f"arms.{index}.holding"] = arm.holding
+    parts["waste"] = dict(state.waste)
+    return parts
 
 
 def _flatten(prefix: str, value: Any, into: dict[str, Any]) -> None:
@@ -186,13 +189,38 @@ def _flatten(prefix: str, value: Any, into: dict[str, Any]) -> None:
         into[prefix] = value
 
 
+_MISSING: Any = object()
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> list[StateChange]:
-    changes = []
-    for path in sorted(before.keys() | after.keys()):
-        old, new = before.get(path), after.get(path)
-        if old != new:
-            changes.append(StateChange(path=path, before=_round(old), after=_round(new)))
+    """Leaf-level changes (`objects.b1.contents.water`) between two `touched` snapshots."""
+    changes: list[StateChange] = []
+    for key in before.keys() | after.keys():
+        _changes(key, before.get(key, _MISSING), after.get(key, _MISSING), changes)
+    changes.sort(key=lambda change: change.path)
     return changes
+
+
+def _changes(prefix: str, old: Any, new: Any, out: list[StateChange]) -> None:
+    """Descend only where the two sides differ: a dispense changes one well of 96."""
+    if old is not _MISSING and new is not _MISSING and old == new:
+        return
+    if isinstance(old, dict) and old and isinstance(new, dict) and new:
+        for key in old.keys() | new.keys():
+            a, b = old.get(key, _MISSING), new.get(key, _MISSING)
+            if a is _MISSING or b is _MISSING or a != b:
+                _changes(f"{prefix}.{key}", a, b, out)
+        return
+    old_flat: dict[str, Any] = {}
+    new_flat: dict[str, Any] = {}
+    if old is not _MISSING:
+        _flatten(prefix, old, old_flat)
+    if new is not _MISSING:
+        _flatten(prefix, new, new_flat)
+    for path in old_flat.keys() | new_flat.keys():
+        a, b = old_flat.get(path), new_flat.get(path)
+        if a != b:
+            out.append(StateChange(path=path, before=_round(a), after=_round(b)))
 
 
 def _round(value: Any) -> Any:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import heapq
 
-import networkx as nx
-
+from compiler.dag import SkillGraph
 from compiler.model import Lane, Schedule, ScheduledNode, SkillNode
 
 
-def schedule(graph: nx.DiGraph, nodes: list[SkillNode], arms: int) -> Schedule:
+def schedule(graph: SkillGraph, nodes: list[SkillNode], arms: int) -> Schedule:
     by_id = {n.id: n for n in nodes}
     order = {n.id: i for i, n in enumerate(nodes)}
     duration = {n.id: n.duration_s for n in nodes}
@@ -60,19 +59,19 @@ def _r(value: float) -> float:
     return round(value, 6)
 
 
-def _bottom_levels(graph: nx.DiGraph, duration: dict[str, float], order: dict[str, int]) -> dict[str, float]:
+def _bottom_levels(graph: SkillGraph, duration: dict[str, float], order: dict[str, int]) -> dict[str, float]:
     """Longest path from each node to a sink, the node included: list scheduling's priority."""
     level: dict[str, float] = {}
-    for node in reversed(list(nx.lexicographical_topological_sort(graph, key=order.__getitem__))):
+    for node in reversed(graph.nodes):  # node order is topological (see compiler.dag)
         level[node] = duration[node] + max((level[s] for s in graph.successors(node)), default=0.0)
     return level
 
 
 def _critical_path(
-    graph: nx.DiGraph, duration: dict[str, float], order: dict[str, int]
+    graph: SkillGraph, duration: dict[str, float], order: dict[str, int]
 ) -> tuple[list[str], float]:
     best: dict[str, tuple[float, str | None]] = {}
-    for node in nx.lexicographical_topological_sort(graph, key=order.__getitem__):
+    for node in graph.nodes:
         preds = [(best[p][0], order[p], p) for p in graph.predecessors(node)]
         top = max(preds, default=(0.0, -1, None))
         best[node] = (top[0] + duration[node], top[2])

@@ -7,6 +7,7 @@ Subcommands live one per module in `labc/commands/` and are imported only when i
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -86,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
             f"labc: internal error: {type(exc).__name__}: {exc} (set LABC_DEBUG=1 for a traceback)", err=True
         )
         return 3
+    finally:
+        # Shutdown would otherwise walk every object a compile made (and pydantic's schemas) in a
+        # last garbage collection: 70 ms of a 400 ms `labc compile`. Exit handlers still run.
+        gc.freeze()
     return result if isinstance(result, int) else 0
 
 

@@ -196,6 +196,11 @@ class Catalog(_Frozen):
         return self
 
 
+# libyaml's safe loader when PyYAML was built with it: the catalog is read on every compile, and the
+# pure-Python loader takes longer than compiling a 96-well protocol.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _CatalogFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     types: list[LabwareType]
@@ -205,7 +210,7 @@ def parse_catalog(documents: dict[str, str]) -> Catalog:
     """Validate catalog files given as {file name: YAML text}; a duplicate type name is an error."""
     types: dict[str, LabwareType] = {}
     for file_name, text in sorted(documents.items()):
-        for labware in _CatalogFile.model_validate(yaml.safe_load(text)).types:
+        for labware in _CatalogFile.model_validate(yaml.load(text, Loader=_SAFE_LOADER)).types:
             if labware.name in types:
                 raise ValueError(f"{file_name}: type `{labware.name}` is defined twice")
             types[labware.name] = labware

@@ -183,9 +183,14 @@ class LabState(BaseModel):
 
     @property
     def catalog(self) -> Catalog:
-        if self._catalog is None:
-            self._catalog = load_catalog()
-        return self._catalog
+        # Read through __pydantic_private__: pydantic's __getattr__ for a private attribute costs
+        # about 20 us, and skills ask for the catalog several times per node.
+        private = self.__pydantic_private__
+        catalog = private.get("_catalog") if private is not None else None
+        if catalog is None:
+            catalog = load_catalog()
+            self._catalog = catalog
+        return catalog
 
     def type_of(self, name: str) -> LabwareType:
         return self.catalog.get(self.objects[name].type)

@@ -4,6 +4,8 @@ this module only binds them to a `WellGrid`."""
 
 from __future__ import annotations
 
+import functools
+
 from protocol_lang.ast import WellRange
 from protocol_lang.wells import WellError, expand, row_name, split
 from skills.catalog import WellGrid
@@ -13,7 +15,13 @@ __all__ = ["WellError", "expand_range", "well_index", "well_names"]
 
 def well_names(grid: WellGrid) -> list[str]:
     """Every address on the grid, row-major (A1, A2, ..., A12, B1, ...)."""
-    return [f"{row_name(r)}{c + 1}" for r in range(grid.rows) for c in range(grid.cols)]
+    return list(_names(grid.rows, grid.cols))
+
+
+@functools.cache
+def _names(rows: int, cols: int) -> tuple[str, ...]:
+    """Cached: picking the next tip scans the rack's addresses once per tip (96 times for a plate)."""
+    return tuple(f"{row_name(r)}{c + 1}" for r in range(rows) for c in range(cols))
 
 
 def well_index(grid: WellGrid, well: str) -> int:
