@@ -15,6 +15,8 @@ COMPILER_CODES: dict[str, str] = {
     "E1006": "unknown robot",
     "E1007": "unknown location",
     "E1008": "an object does not fit on the bench",
+    "E1009": "the protocol unrolls to too many skill steps",
+    "E1010": "a volume no container in the catalog holds",
 }
 
 register_codes(COMPILER_CODES)

@@ -9,6 +9,7 @@ from pathlib import Path
 import compiler.codes  # noqa: F401  (registers the E1xxx/E2xxx codes with the diagnostics table)
 from compiler.dag import build_dag, edges_of
 from compiler.execute import Executor
+from compiler.limits import check_limits
 from compiler.model import CompiledProtocol, ProtocolInfo
 from compiler.resolve import resolve
 from compiler.schedule import schedule
@@ -51,7 +52,7 @@ def _compile(
         raise ValueError("arms must be at least 1")
     catalog = load_catalog()
     res = resolve(protocol, catalog, robot)
-    diagnostics = list(res.diagnostics)
+    diagnostics = list(res.diagnostics) + check_limits(protocol, catalog)
     if has_errors(diagnostics):
         return None, _sorted(diagnostics)
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from compiler.limits import MAX_NODES, expansion_error
 from compiler.lowering import StatementError, lower_statement
 from compiler.model import SkillNode, StateChange
 from protocol_lang import ast
@@ -57,6 +58,7 @@ class Executor:
         self.arms = arms
         self.decl_spans = spans
         self.out = Execution()
+        self.stopped = False  # the protocol passed MAX_NODES: nothing after it is executed
 
     def run(self, statements: list[ast.Statement]) -> Execution:
         self._block(statements, self.out.structure, arm=0, branch="")
@@ -65,7 +67,7 @@ class Executor:
     # ---- structure ---------------------------------------------------------------------------------
     def _block(self, statements: list[ast.Statement], into: Seq, arm: int, branch: str) -> None:
         for statement in statements:
-            if self.out.error_count >= MAX_ERRORS:
+            if self.stopped or self.out.error_count >= MAX_ERRORS:
                 return
             if isinstance(statement, ast.Repeat):
                 times = statement.times.value if isinstance(statement.times, ast.Count) else 1
@@ -107,6 +109,11 @@ class Executor:
             lowered = lower_statement(statement, self.state, self.types, arm)
         except StatementError as exc:
             self.out.diagnostics.extend(exc.diagnostics)
+            return
+        if len(self.out.nodes) + len(lowered) > MAX_NODES:
+            steps = len(self.out.nodes) + len(lowered)
+            self.out.diagnostics.append(expansion_error(steps, statement.span, "the protocol, here,"))
+            self.stopped = True
             return
         text = statement_text(statement)
         for params in lowered:

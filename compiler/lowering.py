@@ -8,6 +8,7 @@ first, so a misspelt name gives E1002 at the name, not a failure deep inside a l
 
 from __future__ import annotations
 
+from compiler.limits import expansion_error
 from compiler.resolve import check_ref
 from protocol_lang import ast
 from protocol_lang.diagnostics import Diagnostic
@@ -17,7 +18,17 @@ from skills.close_door import CloseDoorParams
 from skills.close_drawer import CloseDrawerParams
 from skills.open_door import OpenDoorParams
 from skills.open_drawer import OpenDrawerParams
-from skills.operations import HeatOp, LoweringError, MixOp, PutOp, TakeOp, TransferOp, TransportOp, lower
+from skills.operations import (
+    ExpansionError,
+    HeatOp,
+    LoweringError,
+    MixOp,
+    PutOp,
+    TakeOp,
+    TransferOp,
+    TransportOp,
+    lower,
+)
 from skills.operations.common import arm_for, borrow
 from skills.pick import PickParams
 from skills.place import PlaceParams
@@ -49,6 +60,8 @@ def lower_statement(
         raise StatementError(problems)
     try:
         return _lower(stmt, state, types, arm)
+    except ExpansionError as exc:
+        raise StatementError([expansion_error(exc.steps, stmt.span, "this statement")]) from None
     except LoweringError as exc:
         v = exc.violation
         raise StatementError(

@@ -8,6 +8,7 @@ surfaces report them identically.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from lark import Token, Transformer, Tree, v_args
@@ -33,6 +34,9 @@ class Origin:
             end_line=self.line + end_line - 1,
             end_column=end_column + self.column - 1 if end_line == 1 else end_column,
         )
+
+
+_COUNT_HINT = "the compiler unrolls every repetition into skill steps; repeat a smaller block"
 
 
 def _number(token: Token) -> float:
@@ -73,7 +77,17 @@ class AstBuilder(Transformer):
                 else "units: uL mL L, s min h, C K, mg g, rpm"
             )
             self._error("E0402", str(exc), self._tspan(unit), hint)
-        return ast.Quantity(value=_number(number), unit=str(unit), span=span)
+        value = _number(number)
+        if not math.isfinite(value):
+            text = str(number)
+            self._error(
+                "E0406",
+                f"the number `{text[:12]}...` ({len(text)} digits) is too large",
+                self._tspan(number),
+                "write the quantity in a larger unit",
+            )
+            value = 1.0  # keep going: the other statements still get checked
+        return ast.Quantity(value=value, unit=str(unit), span=span)
 
     def quantity(self, meta, children):
         return children[0]
@@ -90,6 +104,16 @@ class AstBuilder(Transformer):
 
     def _whole(self, token: Token) -> int:
         text = str(token)
+        whole = text.split(".")[0]
+        if len(whole) > len(str(units.MAX_COUNT)):  # before int(): Python refuses over 4300 digits
+            shown = text if len(text) <= 12 else f"{text[:12]}... ({len(text)} digits)"
+            self._error(
+                "E0408",
+                f"a count of at most {units.MAX_COUNT} is allowed, found `{shown}`",
+                self._tspan(token),
+                _COUNT_HINT,
+            )
+            return 1
         if "." in text:
             self._error(
                 "E0404",
@@ -101,6 +125,14 @@ class AstBuilder(Transformer):
         value = int(text)
         if value <= 0:
             self._error("E0405", f"the count must be at least 1, found `{text}`", self._tspan(token))
+            return 1
+        if value > units.MAX_COUNT:
+            self._error(
+                "E0408",
+                f"a count of at most {units.MAX_COUNT} is allowed, found `{text}`",
+                self._tspan(token),
+                _COUNT_HINT,
+            )
             return 1
         return value
 

@@ -69,7 +69,29 @@ def check_quantity(value: ast.Quantity, expected: units.Dimension, origin: str =
                 span=value.span,
             )
         ]
-    return []
+    return check_limit(value, expected)
+
+
+def check_limit(value: ast.Quantity, kind: units.Dimension) -> list[Diagnostic]:
+    """E0407: beyond the largest (or below the smallest) value of its kind labc accepts."""
+    base = value.base()
+    limit, said = units.LIMITS[kind]
+    if base > limit:
+        message = f"a {kind} of at most {said} is allowed, found `{value.text()}`"
+    elif kind == "temperature" and base < units.ABSOLUTE_ZERO_C:
+        message = f"`{value.text()}` is below absolute zero"
+    else:
+        return []
+    return [Diagnostic(code="E0407", message=message, span=value.span, hint=LIMIT_HINT[kind])]
+
+
+LIMIT_HINT: dict[units.Dimension, str] = {
+    "volume": "check the unit (uL, mL, L); no container holds this much",
+    "time": "check the unit (s, min, h); split a longer incubation into steps a person resumes",
+    "temperature": "check the unit (C, K); no lab instrument goes this far",
+    "mass": "check the unit (mg, g, kg)",
+    "speed": "check the unit (rpm)",
+}
 
 
 def check_names(protocol: ast.Protocol) -> list[Diagnostic]:

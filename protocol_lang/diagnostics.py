@@ -42,6 +42,9 @@ CODES: dict[str, str] = {
     "E0403": "invalid well address or range",
     "E0404": "expected a whole number",
     "E0405": "value must be greater than zero",
+    "E0406": "number too large to be finite",
+    "E0407": "quantity beyond the limit of its kind",
+    "E0408": "count above the maximum",
 }
 
 

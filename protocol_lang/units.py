@@ -35,6 +35,21 @@ EXAMPLES: dict[Dimension, str] = {
 }
 
 
+# The largest value of each kind a protocol may state, in the kind's base unit, and how to say it.
+# Far beyond any lab step (a week's incubation, a 1000 L drum, a furnace, an ultracentrifuge), and
+# small enough that no duration, volume or number of trips derived from them can blow up: without
+# them `wait 1e20 h` compiled and a 400-digit volume became `inf`.
+LIMITS: dict[Dimension, tuple[float, str]] = {
+    "volume": (1e9, "1000 L"),
+    "time": (7 * 24 * 3600.0, "168 h (one week)"),
+    "temperature": (1000.0, "1000 C"),
+    "mass": (1e9, "1000 kg"),
+    "speed": (1e5, "100000 rpm"),
+}
+ABSOLUTE_ZERO_C = -273.15
+MAX_COUNT = 10_000  # repeats, mixing cycles: a count is a loop the compiler unrolls
+
+
 class UnitInfo(NamedTuple):
     """A unit as labc uses it: its pint name, its kind, and the affine map to the kind's base unit."""
 

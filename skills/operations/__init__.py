@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from skills.operations.common import LoweringError, OpArgs
+from skills.operations.common import MAX_NODES, ExpansionError, LoweringError, OpArgs
 from skills.operations.heat import HeatOp, lower_heat
 from skills.operations.mix import MixOp, lower_mix
 from skills.operations.put import PutOp, lower_put
@@ -82,7 +82,9 @@ def lower(op: OperationParams, state: LabState) -> list[SkillParams]:
 
 
 __all__ = [
+    "MAX_NODES",
     "OPERATIONS",
+    "ExpansionError",
     "HeatOp",
     "LoweringError",
     "MixOp",

@@ -31,6 +31,21 @@ class LoweringError(ValueError):
         self.violation = violation
 
 
+MAX_NODES = 20_000
+"""The most skill steps one protocol may compile to: about three seconds of compiling, ten times
+a 384-well plate filled with a new tip per well. Lowering and symbolic execution stop there, so no
+input (a huge volume through a small pipette, nested repeats) can run the compiler out of time or
+memory."""
+
+
+class ExpansionError(ValueError):
+    """One operation would unroll to more than MAX_NODES skill steps."""
+
+    def __init__(self, steps: int) -> None:
+        super().__init__(f"{steps} skill steps")
+        self.steps = steps
+
+
 def default_relation(state: LabState, target: str) -> Relation:
     """`at` a bench spot, `in` something with a door, lid or drawer, otherwise `on`."""
     if is_spot(target) or target not in state.objects:

@@ -24,7 +24,7 @@ from skills.aspirate import AspirateParams
 from skills.codes import violation
 from skills.dispense import DispenseParams
 from skills.drop_tip import DropTipParams
-from skills.operations.common import LoweringError, OpArgs, arm_for, borrow
+from skills.operations.common import MAX_NODES, ExpansionError, LoweringError, OpArgs, arm_for, borrow
 from skills.pick_up_tip import PickUpTipParams
 from skills.registry import SkillParams
 from skills.state import LabState
@@ -111,6 +111,9 @@ def lower_transfer(op: TransferOp, state: LabState) -> list[SkillParams]:
     low, high = state.type_of(pipette).volume_range_ul or (op.volume_ul, op.volume_ul)
     trips = max(1, math.ceil(op.volume_ul / high - 1e-9))
     per_trip = op.volume_ul / trips
+    steps = len(pairs) * 2 * (trips + op.mix_times)
+    if steps > MAX_NODES:  # before building them: 1 L through a p20, 384 times, is 38 million
+        raise ExpansionError(steps)
     mix_volume = op.mix_volume_ul or min(max(op.volume_ul / 2, low), high)
     arm = arm_for(state, pipette, op.arm)
     tips = _TipSupply(state, pipette) if op.new_tip != "never" else None

@@ -36,6 +36,12 @@ FIXTURES: dict[str, tuple[str, int, int]] = {
     "E1006": (BENCH.replace("protocol p\n", "protocol p\nrobots franka, ur10\n"), 1, 1),
     "E1007": (BENCH.replace("bench/rack", "bench/rak"), 8, 1),
     "E1008": (BENCH + "instrument cabinet: cabinet at bench/right\n", STEP_LINE, 1),
+    "E1009": (
+        BENCH + "pick b1\nrepeat 10000 times {\n  repeat 10000 times {\n    shake b1\n  }\n}\n",
+        STEP_LINE + 1,
+        1,
+    ),
+    "E1010": (BENCH + "pour 5 L from b1 into b2\n", STEP_LINE, 6),
     # Symbolic execution (skills' codes) reported at the statement.
     "E2001": (BENCH + "pour 160 mL from b1 into b2\n", STEP_LINE, 1),
     "E2002": (BENCH + "pour 150 mL from b2 into b1\n", STEP_LINE, 1),

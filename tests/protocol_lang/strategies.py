@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from protocol_lang import ast
 from protocol_lang.trivia import clean
-from protocol_lang.units import KNOWN
+from protocol_lang.units import KNOWN, LIMITS
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True)
 UNITS = {
@@ -54,7 +54,7 @@ def with_trivia(node: st.SearchStrategy, *, lead: bool = True) -> st.SearchStrat
 def quantity(dimension: str, params: list[str]) -> st.SearchStrategy:
     literal = st.builds(
         lambda v, u: ast.Quantity(value=v, unit=u), NUMBERS, st.sampled_from(UNITS[dimension])
-    )
+    ).filter(lambda q: q.base() <= LIMITS[dimension][0])  # within the language's bounds (E0407)
     if params:
         return st.one_of(literal, st.sampled_from(params).map(lambda n: ast.ParamRef(name=n)))
     return literal

@@ -34,6 +34,9 @@ FIXTURES: dict[str, tuple[str, str, int, int]] = {
     "E0403": ("p.lab", LAB_HEAD + "pour 5 mL from b.H12..A1 into c\n", 5, 18),
     "E0404": ("p.lab", LAB_HEAD + "mix b 2.5 times\n", 5, 7),
     "E0405": ("p.lab", LAB_HEAD + "pour 0 mL from b into c\n", 5, 6),
+    "E0406": ("p.lab", LAB_HEAD + "pour 1" + "0" * 400 + " mL from b into c\n", 5, 6),
+    "E0407": ("p.yaml", YAML_HEAD + "steps:\n  - wait 100000000000000000000 h\n", 6, 10),
+    "E0408": ("p.lab", LAB_HEAD + "repeat 1000000 times {\n  pick b\n}\n", 5, 8),
 }
 
 
