@@ -18,9 +18,11 @@ from protocol_lang import ast
 from protocol_lang.diagnostics import Diagnostic
 from protocol_lang.formatter import statement_text
 from protocol_lang.span import Span
-from skills.base import Usage
+from protocol_lang.units import UnitError
+from skills.base import Skill, SkillArgs, Usage
 from skills.catalog import LabwareType
 from skills.codes import Violation
+from skills.display import volume_unit
 from skills.registry import SkillParams, skill_of
 from skills.state import LabState
 
@@ -59,6 +61,9 @@ class Executor:
         self.decl_spans = spans
         self.out = Execution()
         self.stopped = False  # the protocol passed MAX_NODES: nothing after it is executed
+        self.steps = 0  # skill steps executed, nodes or not (after an error no node is recorded)
+        self.reported: set[tuple[str, Span | None]] = set()
+        self.step_usages: list[Usage] = []  # of every applied step, for the parallel-branch check
 
     def run(self, statements: list[ast.Statement]) -> Execution:
         self._block(statements, self.out.structure, arm=0, branch="")
@@ -83,21 +88,23 @@ class Executor:
         owners: dict[str, tuple[int, ast.Statement]] = {}
         for index, child in enumerate(statement.branches):
             seq = Seq()
-            start = len(self.out.nodes)
+            start = len(self.step_usages)
             path = f"{branch}.{index}" if branch else str(index)
             self._block([child], seq, arm=index % self.arms, branch=path)
-            used = set().union(*(self.out.usages[n.id].objects for n in self.out.nodes[start:]))
+            used = set().union(*(u.objects for u in self.step_usages[start:]))
             for name in sorted(used):
                 if name in owners and owners[name][0] != index:
                     first = owners[name][1]
                     where = f" (line {first.span.line})" if first.span else ""
-                    self.out.diagnostics.append(
-                        Diagnostic(
-                            code="E1004",
-                            message=f"`{name}` is used by two parallel branches{where}",
-                            span=child.span,
-                            hint="parallel branches must not share an object; move the shared step out of the `parallel` block",
-                        )
+                    self._report(
+                        [
+                            Diagnostic(
+                                code="E1004",
+                                message=f"`{name}` is used by two parallel branches{where}",
+                                span=child.span,
+                                hint="parallel branches must not share an object; move the shared step out of the `parallel` block",
+                            )
+                        ]
                     )
                 owners.setdefault(name, (index, child))
             par.branches.append(seq)
@@ -108,31 +115,57 @@ class Executor:
         try:
             lowered = lower_statement(statement, self.state, self.types, arm)
         except StatementError as exc:
-            self.out.diagnostics.extend(exc.diagnostics)
+            self._report(exc.diagnostics)
             return
-        if len(self.out.nodes) + len(lowered) > MAX_NODES:
-            steps = len(self.out.nodes) + len(lowered)
-            self.out.diagnostics.append(expansion_error(steps, statement.span, "the protocol, here,"))
+        self.steps += len(lowered)
+        if self.steps > MAX_NODES:
+            self._report([expansion_error(self.steps, statement.span, "the protocol, here,")])
             self.stopped = True
             return
         text = statement_text(statement)
-        for params in lowered:
-            node = self._node(params, statement, text, branch)
-            if node is None:
-                return  # later nodes of a failed statement would only repeat the failure
-            into.items.append(node.id)
+        refused = False
+        with volume_unit(_volume_unit(statement)):
+            for params in lowered:
+                if not self._step(params, statement, text, branch, into, report=not refused):
+                    refused = True
 
-    def _node(
-        self, params: SkillParams, statement: ast.Statement, text: str, branch: str
-    ) -> SkillNode | None:
+    def _step(
+        self, params: SkillParams, statement: ast.Statement, text: str, branch: str, into: Seq, report: bool
+    ) -> bool:
+        """Check and apply one skill step; False when its preconditions refuse it.
+
+        After a refusal the rest of the statement still runs, unreported: what fails there follows
+        from the refused step (no tip, so no aspirate), and what succeeds (putting the beaker back)
+        leaves the state as the statement's author meant it, so later statements are not blamed
+        for this one (a failed pour used to leave the beaker in hand: a false E2005 on the next
+        pick). The refused step itself changes nothing: effects presume their preconditions (a
+        pour of more than the source holds would leave a negative volume).
+        """
         skill = skill_of(params)
         resolved = skill.resolve(self.state, params)
         violations = skill.pre(self.state, resolved)
-        self.out.diagnostics.extend(self._diagnostic(v, statement.span) for v in violations)
+        if report:
+            self._report([self._diagnostic(v, statement.span) for v in violations])
         if any(v.severity == "error" for v in violations):
-            return None
-        instructions = skill.instructions(resolved, self.state)
+            return False
         usage = skill.uses(resolved)
+        self.step_usages.append(usage)
+        if self.out.error_count:  # no compiled output will be made: only the state matters now
+            skill.effect(self.state, resolved)
+            return True
+        into.items.append(self._node(skill, resolved, usage, statement, text, branch).id)
+        return True
+
+    def _node(
+        self,
+        skill: Skill,
+        resolved: SkillArgs,
+        usage: Usage,
+        statement: ast.Statement,
+        text: str,
+        branch: str,
+    ) -> SkillNode:
+        instructions = skill.instructions(resolved, self.state)
         before = touched(self.state, usage)
         skill.effect(self.state, resolved)
         after = touched(self.state, usage)
@@ -155,6 +188,14 @@ class Executor:
         self.out.usages[node.id] = usage
         return node
 
+    def _report(self, diagnostics: list[Diagnostic]) -> None:
+        """Each root cause once: a statement inside `repeat` fails the same way in every iteration."""
+        for diagnostic in diagnostics:
+            key = (diagnostic.code, diagnostic.span)
+            if key not in self.reported:
+                self.reported.add(key)
+                self.out.diagnostics.append(diagnostic)
+
     def _diagnostic(self, violation: Violation, span: Span | None) -> Diagnostic:
         return Diagnostic(
             code=violation.code,
@@ -163,6 +204,17 @@ class Executor:
             span=span,
             hint=violation.hint,
         )
+
+
+def _volume_unit(statement: ast.Statement) -> str | None:
+    """The volume unit the statement is written in (`pour 250 mL` -> mL), for its messages."""
+    value = getattr(statement, "volume", None)
+    if isinstance(value, ast.Quantity):
+        try:
+            return value.unit if value.dimension == "volume" else None
+        except UnitError:
+            return None
+    return None
 
 
 # ---- state changes ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pydantic import PositiveFloat
 from skills.base import ArmArgs, Skill, Usage
 from skills.codes import Violation, violation
 from skills.conditions import pipetting, place_phrase, where
+from skills.display import amount
 from skills.mixture import EPSILON_UL, add, describe, take, total
 from skills.state import LabState
 
@@ -48,7 +49,7 @@ class Aspirate(Skill[AspirateParams]):
             problems.append(
                 violation(
                     "E2004",
-                    f"{params.pipette} handles {low:g}-{high:g} uL; this aspirate needs {in_tip:g} uL in the tip",
+                    f"{params.pipette} handles {amount(low)} to {amount(high)}; this aspirate needs {amount(in_tip)} in the tip",
                     subject=params.pipette,
                 )
             )
@@ -59,7 +60,7 @@ class Aspirate(Skill[AspirateParams]):
             problems.append(
                 violation(
                     "E2002",
-                    f"{place} holds {available:g} uL; cannot aspirate {params.volume_ul:g} uL",
+                    f"{place} holds {amount(available)}; cannot aspirate {amount(params.volume_ul)}",
                     subject=params.source,
                 )
             )
@@ -67,7 +68,7 @@ class Aspirate(Skill[AspirateParams]):
             problems.append(
                 violation(
                     "E2003",
-                    f"{place} holds {available:g} uL, but the last {dead:g} uL are out of the tip's reach; at most {max(available - dead, 0):g} uL can be aspirated",
+                    f"{place} holds {amount(available)}, but the last {amount(dead)} are out of the tip's reach; at most {amount(max(available - dead, 0))} can be aspirated",
                     subject=params.source,
                 )
             )

@@ -56,7 +56,9 @@ CODES: dict[str, CodeInfo] = {
     "E2020": CodeInfo("no free place on the target", "take something off the target first"),
     "E2021": CodeInfo("dispensing more than the tip holds", "aspirate at least as much as you dispense"),
     "E2022": CodeInfo(
-        "wrong temperature setpoint", "give a setpoint when switching a heater on, and only then"
+        "wrong temperature setpoint",
+        "a heater is switched with `heat X on H to 60 C for 5 min` (it sets the temperature, switches "
+        "on, waits, switches off); `press` switches devices that do not heat",
     ),
     "E2023": CodeInfo("switching on with the door open", "close the door or lid first"),
     "E2024": CodeInfo("source and target are the same", "name two different containers"),

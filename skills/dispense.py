@@ -13,6 +13,7 @@ from pydantic import PositiveFloat
 from skills.base import ArmArgs, Skill, Usage
 from skills.codes import Violation, violation
 from skills.conditions import pipetting, place_phrase, where
+from skills.display import amount
 from skills.mixture import EPSILON_UL, add, describe, take, total
 from skills.state import LabState
 
@@ -45,7 +46,7 @@ class Dispense(Skill[DispenseParams]):
             problems.append(
                 violation(
                     "E2021",
-                    f"the tip of {params.pipette} holds {in_tip:g} uL; cannot dispense {params.volume_ul:g} uL",
+                    f"the tip of {params.pipette} holds {amount(in_tip)}; cannot dispense {amount(params.volume_ul)}",
                     subject=params.pipette,
                 )
             )
@@ -56,7 +57,7 @@ class Dispense(Skill[DispenseParams]):
             problems.append(
                 violation(
                     "E2001",
-                    f"{place} would hold {present + params.volume_ul:g} uL, more than its {capacity:g} uL",
+                    f"{place} would hold {amount(present + params.volume_ul)}, more than its {amount(capacity)}",
                     subject=params.target,
                 )
             )

@@ -8,6 +8,7 @@ from typing import Literal
 from skills.base import ArmArgs, Skill, Usage
 from skills.codes import Violation, violation
 from skills.conditions import arm_exists, known, pipette_in_hand
+from skills.display import amount
 from skills.mixture import add, total
 from skills.state import LabState
 
@@ -39,7 +40,7 @@ class DropTip(Skill[DropTipParams]):
                 problems.append(
                     violation(
                         "W2005",
-                        f"{left:g} uL are discarded with the tip of {params.pipette}",
+                        f"{amount(left)} are discarded with the tip of {params.pipette}",
                         subject=params.pipette,
                     )
                 )

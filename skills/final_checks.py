@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from skills.codes import Violation, violation
+from skills.display import amount
 from skills.mixture import total
 from skills.state import LabState
 
@@ -21,7 +22,7 @@ def final_checks(state: LabState) -> list[Violation]:
     for name, pipette in state.pipettes.items():
         left = total(pipette.tip_contents)
         if left > 0:
-            found.append(violation("W2003", f"the tip of {name} still holds {left:g} uL", subject=name))
+            found.append(violation("W2003", f"the tip of {name} still holds {amount(left)}", subject=name))
     for index, arm in enumerate(state.arms):
         if arm.holding is not None:
             found.append(violation("W2006", f"arm {index} still holds {arm.holding}", subject=arm.holding))

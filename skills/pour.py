@@ -12,6 +12,7 @@ from pydantic import PositiveFloat
 from skills.base import ArmArgs, Skill, Usage
 from skills.codes import Violation, violation
 from skills.conditions import arm_exists, can, holding, known, reachable
+from skills.display import amount
 from skills.mixture import EPSILON_UL, add, describe, take, total
 from skills.state import LabState
 
@@ -62,7 +63,7 @@ class Pour(Skill[PourParams]):
             problems.append(
                 violation(
                     "E2002",
-                    f"{params.source} holds {available:g} uL; cannot pour {wanted:g} uL",
+                    f"{params.source} holds {amount(available)}; cannot pour {amount(wanted)}",
                     subject=params.source,
                 )
             )
@@ -72,7 +73,7 @@ class Pour(Skill[PourParams]):
             problems.append(
                 violation(
                     "E2001",
-                    f"{params.target} would hold {after:g} uL, more than its {capacity:g} uL",
+                    f"{params.target} would hold {amount(after)}, more than its {amount(capacity)}",
                     subject=params.target,
                 )
             )

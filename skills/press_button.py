@@ -54,7 +54,7 @@ class PressButton(Skill[PressButtonParams]):
                 problems.append(
                     violation(
                         "E2022",
-                        f"{params.device} heats; give a setpoint to switch it on",
+                        f"{params.device} heats, and `press` cannot set its temperature",
                         subject=params.device,
                     )
                 )

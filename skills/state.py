@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, PlainSerializer, PrivateAttr, computed_fi
 
 from skills.catalog import Catalog, LabwareType, load_catalog
 from skills.codes import Violation, violation
+from skills.display import amount
 from skills.mixture import Mixture, total
 from skills.wells import WellError, well_index
 
@@ -285,7 +286,7 @@ def validate_declarations(declarations: list[Declaration], catalog: Catalog) -> 
                 problems.append(
                     violation(
                         "E2001",
-                        f"{where} is declared with {total(mixture):g} uL but holds at most {capacity:g} uL",
+                        f"{where} is declared with {amount(total(mixture))} but holds at most {amount(capacity)}",
                         subject=decl.name,
                     )
                 )

@@ -23,6 +23,7 @@ from pydantic import Field, PositiveFloat
 from skills.aspirate import AspirateParams
 from skills.codes import violation
 from skills.dispense import DispenseParams
+from skills.display import amount
 from skills.drop_tip import DropTipParams
 from skills.operations.common import MAX_NODES, ExpansionError, LoweringError, OpArgs, arm_for, borrow
 from skills.pick_up_tip import PickUpTipParams
@@ -51,7 +52,9 @@ def choose_pipette(state: LabState, volume_ul: float) -> str:
     ranges = {name: state.type_of(name).volume_range_ul for name in state.pipettes}
     ranges = {name: r for name, r in ranges.items() if r is not None}
     if not ranges:
-        raise LoweringError(violation("E2025", f"no pipette is declared for a transfer of {volume_ul:g} uL"))
+        raise LoweringError(
+            violation("E2025", f"no pipette is declared for a transfer of {amount(volume_ul)}")
+        )
     fitting = [name for name, (low, high) in ranges.items() if low <= volume_ul <= high]
     if fitting:
         return min(fitting, key=lambda name: ranges[name][1])
