@@ -152,11 +152,28 @@ def _render_one(diagnostic: Diagnostic, source: Source | None) -> str:
             width = (
                 span.end_column - span.column if span.end_line == span.line else len(text) - span.column + 1
             )
-            caret = " " * (span.column - 1) + "^" * max(1, width)
-            lines += [f"{gutter} |", f"{span.line} | {text.expandtabs(1)}", f"{gutter} | {caret}"]
+            shown, start, width = _window(text.expandtabs(1), span.column - 1, max(1, width))
+            caret = " " * start + "^" * width
+            lines += [f"{gutter} |", f"{span.line} | {shown}", f"{gutter} | {caret}"]
     if diagnostic.hint:
         lines.append(f"  = hint: {diagnostic.hint}")
     return "\n".join(lines)
+
+
+SHOWN_COLUMNS = 100
+
+
+def _window(text: str, start: int, width: int) -> tuple[str, int, int]:
+    """At most SHOWN_COLUMNS of a source line around the span, `...` where cut: a 5000-digit
+    number should not print 5000 digits twice (E0406)."""
+    if len(text) <= SHOWN_COLUMNS:
+        return text, start, width
+    left = max(0, min(start - 20, len(text) - SHOWN_COLUMNS))
+    right = left + SHOWN_COLUMNS
+    prefix = "..." if left > 0 else ""
+    suffix = "..." if right < len(text) else ""
+    caret_start = start - left + len(prefix)
+    return prefix + text[left:right] + suffix, caret_start, max(1, min(width, right - start))
 
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:

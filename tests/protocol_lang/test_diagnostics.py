@@ -111,3 +111,13 @@ def test_yaml_python_tags_are_refused():
     result = parse_text(text, "p.yaml")
     assert [d.code for d in result.diagnostics] == ["E0202"]
     assert "not allowed" in result.diagnostics[0].message and result.protocol is None
+
+
+def test_long_source_lines_are_cut_around_the_span():
+    text = LAB_HEAD + "pick b # " + "x" * 300 + "\nrepeat " + "9" * 5000 + " times {\n  pick b\n}\n"
+    result = parse_text(text, "p.lab")
+    rendered = render_text(result.diagnostics, result.sources)
+    source_line, caret_line = [line for line in rendered.splitlines() if line.startswith(("6 |", "  |"))][-2:]
+    assert len(source_line) < 120 and source_line.endswith("...")
+    start = caret_line.index("^")
+    assert source_line[start - 1 : start + 3] == " 999"  # the caret sits under the number
