@@ -104,6 +104,47 @@ def node_budget(duration_s: float, control_hz: float, options: RunOptions) -> in
     return math.ceil((duration_s * options.time_factor + options.time_slack_s) * control_hz)
 
 
+# The pieces of one node attempt, shared by the Executor (which drives a policy) and the gymnasium
+# environments (where the caller drives): the same monitor, budgets, predicate checks and stop reasons.
+STOPS = (SafetyStop, _Stop)  # what ends a run in a safe stop
+
+
+def stopped(stop: SafetyStop | _Stop) -> tuple[str, str]:
+    """(reason, detail) of a safe stop, in the one StopReason vocabulary."""
+    if isinstance(stop, SafetyStop):
+        return stop.event.kind, stop.event.detail
+    return stop.reason, stop.detail
+
+
+def predicate_holds(env: Any, node: Any) -> bool:
+    """The node's success predicate now; a simulator that cannot evaluate it stops the run."""
+    from labsim.errors import SimulationError
+
+    try:
+        return bool(env.check(node.predicate, node.args))
+    except SimulationError as exc:
+        raise _Stop(SIM_ERROR, f"{node.predicate}: {exc}") from None
+
+
+def begin_attempt(env: Any, monitor: SafetyMonitor, node: Any, options: RunOptions) -> int:
+    """Start one try at a node; returns its budget in control steps."""
+    monitor.node_id = node.id
+    monitor.sync()
+    predicate_holds(env, node)  # time-based predicates (wait) start their clock at the first check: now
+    return node_budget(node.duration_s, env.robot.control_hz, options)
+
+
+def send_action(env: Any, monitor: SafetyMonitor, action: Any, render: bool = True) -> Any:
+    """One action through the monitor into the simulator; the observation after it."""
+    from labsim.errors import NumericalInstability
+
+    safe = monitor.filter(action)
+    try:
+        return env.step(safe, render=render)
+    except NumericalInstability as exc:
+        raise _Stop(INSTABILITY, str(exc)) from None
+
+
 class EpisodeOutcome(BaseModel):
     model_config = ConfigDict(extra="forbid")
     nodes: list[NodeResult]
@@ -163,17 +204,13 @@ class Executor:
     def _node(self, index: int, node: Any) -> tuple[NodeResult, bool]:
         """(result, whether the run ended in a safe stop)."""
         started_sim, started_wall, started_steps = self.env.time_s, time.perf_counter(), self.sent
-        self.monitor.node_id = node.id
         attempt = 0
         reason, detail, safe = TIMEOUT, "", False
         for attempt in range(self.options.max_retries + 1):
             try:
                 ok, reason, detail = self._attempt(index, node, attempt)
-            except SafetyStop as stop:
-                reason, detail, safe = stop.event.kind, stop.event.detail, True
-                break
-            except _Stop as stop:
-                reason, detail, safe = stop.reason, stop.detail, True
+            except STOPS as stop:
+                (reason, detail), safe = stopped(stop), True
                 break
             if ok:
                 reason, detail = OK, ""
@@ -192,29 +229,17 @@ class Executor:
         )
         return result, safe
 
-    def _holds(self, node: Any) -> bool:
-        from labsim.errors import SimulationError
-
-        try:
-            return bool(self.env.check(node.predicate, node.args))
-        except SimulationError as exc:
-            raise _Stop(SIM_ERROR, f"{node.predicate}: {exc}") from None
-
     def _attempt(self, index: int, node: Any, attempt: int) -> tuple[bool, str, str]:
         """One try at a node: (success, reason, detail)."""
-        from labsim.errors import NumericalInstability
-
         policy, env = self.policy, self.env
-        self.monitor.sync()
+        budget = begin_attempt(env, self.monitor, node, self.options)
         self.call(lambda: policy.reset(node.instruction, self.robot))
         bind = getattr(policy, "bind", None)
         if bind is not None:
             rng = np.random.default_rng([self.seed, index, attempt])
             self.call(lambda: bind(env, node, rng))
-        budget = node_budget(node.duration_s, env.robot.control_hz, self.options)
         sent, done = 0, False
         patient = bool(getattr(policy, "reports_done", False))  # let it finish before judging
-        self._holds(node)  # time-based predicates (wait) start their clock at the first check: now
         self.obs = env.observe()  # the last step may have ended mid-chunk, unrendered
         while sent < budget:
             if done:
@@ -224,21 +249,17 @@ class Executor:
                 chunk = self.call(lambda obs=obs: policy.act(obs))
                 if len(chunk) == 0:
                     done = True
-                    if self._holds(node):
+                    if predicate_holds(env, node):
                         return True, OK, ""
                     continue
             last = len(chunk) - 1
             for i, action in enumerate(chunk):
-                safe = self.monitor.filter(action)
-                try:
-                    self.obs = env.step(safe, render=i == last or self.on_frame is not None)
-                except NumericalInstability as exc:
-                    raise _Stop(INSTABILITY, str(exc)) from None
+                self.obs = send_action(env, self.monitor, action, i == last or self.on_frame is not None)
                 sent += 1
                 self.sent += 1
                 if self.on_frame is not None:
                     self.on_frame(self.obs, node.instruction)
-                if (done or not patient) and self._holds(node):
+                if (done or not patient) and predicate_holds(env, node):
                     return True, OK, ""
                 if sent >= budget:
                     break
