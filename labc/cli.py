@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "synthesize": ("synthesize", "Synthesize validated demonstrations into LeRobot v3.0 datasets."),
     "run": ("run", "Run a protocol with a policy in simulation, node by node (expert or LabVLA)."),
     "bench": ("bench", "Benchmark a policy on the LabUtopia-style suite (success rates, Wilson 95% CIs)."),
+    "serve": ("serve", "Serve a LabVLA checkpoint over openpi's websocket policy protocol."),
 }
 
 

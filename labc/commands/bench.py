@@ -14,6 +14,26 @@ import click
 from labc.commands.options import InputError, workspace_option
 from labc.workspace import Workspace, announce_default
 
+MODE_OPTION = click.option(
+    "--mode",
+    type=click.Choice(["auto", "flow", "fast"]),
+    default="auto",
+    show_default=True,
+    help="LabVLA decoding: flow expert, FAST tokens, or whatever the checkpoint has.",
+)
+
+
+def checkpoint_or_latest(checkpoint: Path | None, ws: Workspace) -> Path:
+    """The checkpoint named, else the workspace's latest (announced); a clear error when there is none."""
+    from labc.runtime.policies import PolicyLoadError, resolve_checkpoint
+
+    if checkpoint is None:
+        announce_default("checkpoint", ws.checkpoints / "latest")
+    try:
+        return resolve_checkpoint(checkpoint, ws.checkpoints)
+    except PolicyLoadError as exc:
+        raise InputError(str(exc)) from None
+
 
 def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
@@ -30,17 +50,14 @@ def _levels(value: str) -> list[int]:
 @click.option("--suite", type=click.Choice(["labutopia"]), default="labutopia", show_default=True)
 @click.option("--levels", default="1,2,3,4", show_default=True, help="Comma-separated LabUtopia levels.")
 @click.option("--tasks", default="", help="Only these tasks (comma-separated protocol names).")
-@click.option("--policy", type=click.Choice(["expert", "labvla"]), default="expert", show_default=True)
+@click.option(
+    "--policy", type=click.Choice(["expert", "labvla", "openpi"]), default="expert", show_default=True
+)
+@click.option("--server", help="ws://HOST:PORT of an openpi policy server (for --policy openpi).")
 @click.option(
     "--checkpoint", type=click.Path(path_type=Path), help="LabVLA checkpoint (default: workspace latest)."
 )
-@click.option(
-    "--mode",
-    type=click.Choice(["auto", "flow", "fast"]),
-    default="auto",
-    show_default=True,
-    help="LabVLA decoding: flow expert, FAST tokens, or whatever the checkpoint has.",
-)
+@MODE_OPTION
 @click.option("--episodes", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--split", "splits", default="id,ood", show_default=True, help="Comma-separated: id, ood.")
 @click.option("--robots", default="franka", show_default=True, help="Comma-separated robot profiles.")
@@ -72,6 +89,7 @@ def command(
     levels: str,
     tasks: str,
     policy: str,
+    server: str | None,
     checkpoint: Path | None,
     mode: str,
     episodes: int,
@@ -88,9 +106,9 @@ def command(
 ) -> None:
     """Benchmark a policy on the LabUtopia-style suite."""
     from labc.atomic import write_text
+    from labc.commands.serve import require_server
     from labc.runtime.bench import BenchError, PolicySpec, run_bench
     from labc.runtime.executor import RunOptions
-    from labc.runtime.policies import PolicyLoadError, resolve_checkpoint
     from labsim.robot_profile import list_profiles
 
     ws = Workspace.resolve(workspace)
@@ -105,14 +123,14 @@ def command(
             f"unknown robot {unknown[0] if unknown else robots!r}; known: {', '.join(list_profiles())}"
         )
     if policy == "labvla":
-        if checkpoint is None:
-            announce_default("checkpoint", ws.checkpoints / "latest")
-        try:
-            checkpoint = resolve_checkpoint(checkpoint, ws.checkpoints)
-        except PolicyLoadError as exc:
-            raise InputError(str(exc)) from None
+        checkpoint = checkpoint_or_latest(checkpoint, ws)
+    require_server(policy, server, robot_list, resolution)
     spec = PolicySpec(
-        name=policy, checkpoint=checkpoint, experts=experts if policy == "expert" else None, mode=mode
+        name=policy,
+        checkpoint=checkpoint,
+        experts=experts if policy == "expert" else None,
+        mode=mode,
+        server=server,
     )
     if out is None:
         out = ws.runs / "bench"

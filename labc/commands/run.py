@@ -25,7 +25,10 @@ def level1_suite() -> list[Path]:
 
 @click.command()
 @click.argument("protocols", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--policy", type=click.Choice(["expert", "labvla"]), default="expert", show_default=True)
+@click.option(
+    "--policy", type=click.Choice(["expert", "labvla", "openpi"]), default="expert", show_default=True
+)
+@click.option("--server", help="ws://HOST:PORT of an openpi policy server (for --policy openpi).")
 @click.option(
     "--checkpoint", type=click.Path(path_type=Path), help="LabVLA checkpoint (default: workspace latest)."
 )
@@ -58,6 +61,7 @@ def level1_suite() -> list[Path]:
 def command(
     protocols: tuple[Path, ...],
     policy: str,
+    server: str | None,
     checkpoint: Path | None,
     robot: str | None,
     seed: int,
@@ -73,6 +77,7 @@ def command(
 ) -> None:
     """Run PROTOCOL... (default: the level-1 suite) with a policy; report each node's outcome."""
     from labc.atomic import write_text
+    from labc.commands.serve import require_server
     from labc.runtime.episode import EpisodeSpec, run_episode
     from labc.runtime.executor import RunOptions
     from labc.runtime.policies import PolicyLoadError, load_policy
@@ -101,9 +106,15 @@ def command(
         )
     if policy == "labvla" and checkpoint is None:
         announce_default("checkpoint", ws.checkpoints / "latest")
+    require_server(policy, server, [robot], resolution)
     try:
         agent = load_policy(
-            policy, checkpoint=checkpoint, checkpoints_root=ws.checkpoints, seed=seed, experts=experts
+            policy,
+            checkpoint=checkpoint,
+            checkpoints_root=ws.checkpoints,
+            seed=seed,
+            experts=experts,
+            server=server,
         )
     except PolicyLoadError as exc:
         raise InputError(str(exc)) from None

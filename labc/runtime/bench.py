@@ -58,6 +58,7 @@ class PolicySpec(BaseModel):
     checkpoint: Path | None = None
     experts: str | None = None
     mode: str = "auto"
+    server: str | None = None  # ws://HOST:PORT of an openpi policy server
 
 
 class BenchTask(BaseModel):
@@ -210,7 +211,7 @@ def _policy(spec: PolicySpec) -> object:
     from labc.runtime.policies import load_policy
 
     kwargs = {"experts": spec.experts} if spec.experts else {}
-    return load_policy(spec.name, checkpoint=spec.checkpoint, mode=spec.mode, **kwargs)
+    return load_policy(spec.name, checkpoint=spec.checkpoint, mode=spec.mode, server=spec.server, **kwargs)
 
 
 def run_job(job: EpisodeJob) -> EpisodeRecord:

@@ -29,7 +29,7 @@ import numpy as np
 
 from robogenesis.rollout import DEFAULT_EXPERTS, expert_lookup
 
-POLICIES = ("expert", "labvla")
+POLICIES = ("expert", "labvla", "openpi")
 
 
 class PolicyLoadError(ValueError):
@@ -122,6 +122,7 @@ def load_policy(
     seed: int = 0,
     experts: str = DEFAULT_EXPERTS,
     mode: str = "auto",
+    server: str | None = None,
 ) -> Policy:
     if name == "expert":
         return ExpertPolicy(experts)
@@ -133,4 +134,10 @@ def load_policy(
             return LabVLAAdapter(resolve_checkpoint(checkpoint, root), seed=seed, mode=mode)
         except CheckpointError as exc:
             raise PolicyLoadError(str(exc)) from None
+    if name == "openpi":  # any policy served over openpi's websocket protocol (labc.openpi)
+        if server is None:
+            raise PolicyLoadError("the openpi policy needs a server address, ws://HOST:PORT")
+        from labc.openpi.client import OpenpiPolicy
+
+        return OpenpiPolicy(server)
     raise PolicyLoadError(f"unknown policy {name!r}; choose from {', '.join(POLICIES)}")
