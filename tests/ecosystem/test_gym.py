@@ -150,3 +150,22 @@ def test_the_expert_presses_the_button_through_gym() -> None:
         assert 0 < steps < info["step_budget"]
     finally:
         env.close()
+
+
+def test_a_vector_of_environments_batches_the_dataset_keys() -> None:
+    """LeRobot's evaluation loop steps vectorized environments; the Text task batches as a tuple."""
+    envs = gym.make_vec(
+        "labc/Press-v0", num_envs=2, vectorization_mode="sync", cameras=("front",), resolution=16
+    )
+    try:
+        obs, info = envs.reset(seed=0)
+        assert obs["observation.images.front"].shape == (2, 16, 16, 3)
+        assert obs["observation.state"].shape == (2, 8)
+        assert obs["task"] == ("Press the button of the stirrer to switch it on.",) * 2
+        hold = np.stack([env.unwrapped.sim.command() for env in envs.envs]).astype(np.float32)
+        obs, reward, terminated, truncated, info = envs.step(hold)
+        assert reward.tolist() == [0.0, 0.0] and not terminated.any() and not truncated.any()
+        assert list(info["node_id"]) == ["n0001", "n0001"]
+        assert list(info["seed"]) != [info["seed"][0]] * 2  # each copy draws its own scene
+    finally:
+        envs.close()
