@@ -3,7 +3,8 @@
 The caller drives instead of a policy: each `step(action)` sends one action through the same pieces the
 executor of `labc run` uses (`labc.runtime.executor`: the safety monitor, the node budget, the success
 predicate, the stop vocabulary), so an episode here ends for the same reasons, at the same step, as
-`labc run` would end it with the same actions. A node whose predicate holds gives way to the next node
+`labc run` ends it for a learned policy sending the same actions (the predicate is judged after every
+action; `labc run` waits for a scripted expert to finish its motion first). A node whose predicate holds gives way to the next node
 in schedule order; a node that runs out of its budget is retried (up to `max_retries`) from wherever the
 world is, as `labc run` does, and then the episode is truncated. A safe stop terminates the episode and
 no further action reaches the simulator.
@@ -80,6 +81,7 @@ class LabEnv(gym.Env):  # type: ignore[type-arg]
         self.nodes = episode_nodes(self.compiled)
         profile = load_profile(robot)
         self.profile = profile
+        self.metadata = {**self.metadata, "render_fps": profile.control_hz}
         limits = np.asarray(profile.joint_limits, dtype=np.float32)
         self.action_space = spaces.Box(
             low=np.append(limits[:, 0], 0.0).astype(np.float32),

@@ -114,7 +114,7 @@ def test_a_bench_episode_runs_through_the_server(server: str, tmp_path: Path) ->
     assert episode["sim_s"] >= 0.0
 
 
-def test_a_server_that_is_down_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_server_that_is_down_or_missing_exits_2_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
     address = f"ws://127.0.0.1:{free_port()}"
     assert main(["run", str(PRESS), "--policy", "openpi", "--server", address]) == 2
     assert f"no openpi policy server at {address}" in capsys.readouterr().err
