@@ -137,5 +137,11 @@ def test_the_policy_thread_ends_with_the_run(compiled_of):
     before = sum(t.name == "labc-policy" for t in threading.enumerate())
     for _ in range(3):
         run(compiled_of, policies.NaNPolicy())
-    time.sleep(0.05)
+    # The threads end on their own once close() is seen; a loaded machine may take a while to schedule
+    # them, so wait for that (bounded) instead of sleeping a fixed 50 ms.
+    deadline = time.monotonic() + 10.0
+    while (
+        sum(t.name == "labc-policy" for t in threading.enumerate()) > before and time.monotonic() < deadline
+    ):
+        time.sleep(0.01)
     assert sum(t.name == "labc-policy" for t in threading.enumerate()) == before
