@@ -67,6 +67,7 @@ def test_pick_example_validates_and_broken_pick_is_rejected(robot: str) -> None:
     assert [r.reason for r in bad.rejections] == ["predicate:pick"]
 
 
+@pytest.mark.slow
 def test_pipette_protocol_synthesizes_on_franka() -> None:
     """The README's pipetting example, 118 nodes (pick the pipette, tips, aspirate, dispense, mix,
     drop tips, put it back): one validated episode whose frames walk every node in order."""
