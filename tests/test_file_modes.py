@@ -70,7 +70,6 @@ def test_video_follows_the_umask(umask: int, tmp_path: Path) -> None:
     assert_tree_modes(tmp_path / "runs", umask)
 
 
-@pytest.mark.slow
 def test_scene_png_follows_the_umask(umask: int, tmp_path: Path) -> None:
     from labc.cli import main
 
