@@ -2,7 +2,12 @@
 
 Prints a markdown table (rates with Wilson 95% intervals) and writes it, with every episode's record,
 as JSON and markdown into the workspace's `runs/bench/` (or `--out`). Seeds are fixed per (task, robot,
-split, episode), so rerunning the same policy gives the same table.
+split, episode), so rerunning the same policy gives the same table; `--seed S` starts every cell's
+episode seeds at S instead (episode k runs on seed S + k, as `labc run --seed S+k` would), for checks on
+seeds not looked at before. `--policy replay|nearest --data DIR` benches the blind validity floors.
+
+`labc bench compare A.json B.json ...` compares result files: every later one against the first, per
+cell, with Newcombe 95% intervals for the difference and a two-proportion test.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from pathlib import Path
 import click
 
 from labc.commands.options import InputError, workspace_option
+from labc.commands.run import DATA_HELP, POLICIES, check_data
 from labc.workspace import Workspace, announce_default
 
 MODE_OPTION = click.option(
@@ -46,19 +52,23 @@ def _levels(value: str) -> list[int]:
         raise click.UsageError(f"--levels takes comma-separated numbers, got {value!r}") from None
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--suite", type=click.Choice(["labutopia"]), default="labutopia", show_default=True)
 @click.option("--levels", default="1,2,3,4", show_default=True, help="Comma-separated LabUtopia levels.")
 @click.option("--tasks", default="", help="Only these tasks (comma-separated protocol names).")
-@click.option(
-    "--policy", type=click.Choice(["expert", "labvla", "openpi"]), default="expert", show_default=True
-)
+@click.option("--policy", type=click.Choice(POLICIES), default="expert", show_default=True)
 @click.option("--server", help="ws://HOST:PORT of an openpi policy server (for --policy openpi).")
 @click.option(
     "--checkpoint", type=click.Path(path_type=Path), help="LabVLA checkpoint (default: workspace latest)."
 )
+@click.option("--data", type=click.Path(path_type=Path), help=DATA_HELP)
 @MODE_OPTION
 @click.option("--episodes", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Start seed: episode k of every cell runs on seed SEED+k (default: a fixed hash per episode).",
+)
 @click.option("--split", "splits", default="id,ood", show_default=True, help="Comma-separated: id, ood.")
 @click.option("--robots", default="franka", show_default=True, help="Comma-separated robot profiles.")
 @click.option("--max-retries", type=click.IntRange(min=0), default=2, show_default=True)
@@ -91,8 +101,10 @@ def command(
     policy: str,
     server: str | None,
     checkpoint: Path | None,
+    data: Path | None,
     mode: str,
     episodes: int,
+    seed: int | None,
     splits: str,
     robots: str,
     max_retries: int,
@@ -104,7 +116,9 @@ def command(
     quiet: bool,
     workspace: Path | None,
 ) -> None:
-    """Benchmark a policy on the LabUtopia-style suite."""
+    """Benchmark a policy on the LabUtopia-style suite (or: bench compare A.json B.json ...)."""
+    if click.get_current_context().invoked_subcommand is not None:
+        return  # `labc bench compare ...`: the options above are the bench's, not compare's
     from labc.atomic import write_text
     from labc.commands.serve import require_server
     from labc.runtime.bench import BenchError, PolicySpec, run_bench
@@ -125,12 +139,14 @@ def command(
     if policy == "labvla":
         checkpoint = checkpoint_or_latest(checkpoint, ws)
     require_server(policy, server, robot_list, resolution)
+    check_data(policy, data)
     spec = PolicySpec(
         name=policy,
         checkpoint=checkpoint,
         experts=experts if policy == "expert" else None,
         mode=mode,
         server=server,
+        data=data,
     )
     if out is None:
         out = ws.runs / "bench"
@@ -158,6 +174,7 @@ def command(
             workers=workers,
             resolution=resolution,
             progress=progress,
+            seed=seed,
         )
     except BenchError as exc:
         raise click.UsageError(str(exc)) from None
@@ -166,3 +183,15 @@ def command(
     write_text(out / f"{stem}.md", report.markdown() + "\n")
     click.echo(report.markdown())
     click.echo(f"results: {out / f'{stem}.json'}")
+
+
+@command.command("compare")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+def compare_command(reports: tuple[Path, ...]) -> None:
+    """Compare bench result files (JSON from `labc bench`), each against the first, cell by cell."""
+    from labc.runtime.compare import CompareError, compare
+
+    try:
+        click.echo(compare(list(reports)))
+    except CompareError as exc:
+        raise click.UsageError(str(exc)) from None

@@ -2,7 +2,9 @@
 
 With no PROTOCOL it runs the built-in level-1 suite; with `--policy labvla` and no `--checkpoint` it
 takes the workspace's latest checkpoint, so `labc run --policy labvla` works right after
-`labc synthesize` and `labc train`. The exit code is 0 only when every protocol completed.
+`labc synthesize` and `labc train`. `--policy replay|nearest --data DIR` runs the blind validity floors
+(labc.runtime.floors) from a dataset that `labc synthesize` wrote. The exit code is 0 only when every
+protocol completed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,24 @@ from labc.commands.options import VIDEO_IN_WORKSPACE, InputError, video_option, 
 from labc.workspace import Workspace, announce_default
 
 DEFAULT_ROBOT = "franka"
+POLICIES = [
+    "expert",
+    "labvla",
+    "openpi",
+    "replay",
+    "nearest",
+]  # labc.runtime.policies.POLICIES, without its imports
+DATA_HELP = "Dataset (or folder of per-robot datasets) for --policy replay|nearest, e.g. labc-out/data."
+
+
+def check_data(policy: str, data: Path | None) -> None:
+    """--data goes with the floors and only with them (a usage error, exit 2, otherwise)."""
+    if policy in ("replay", "nearest") and data is None:
+        raise click.UsageError(
+            f"--policy {policy} needs --data DIR: a dataset from `labc synthesize` (e.g. labc-out/data)"
+        )
+    if data is not None and policy not in ("replay", "nearest"):
+        raise click.UsageError(f"--data is for --policy replay or nearest, not {policy}")
 
 
 def level1_suite() -> list[Path]:
@@ -25,13 +45,12 @@ def level1_suite() -> list[Path]:
 
 @click.command()
 @click.argument("protocols", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--policy", type=click.Choice(["expert", "labvla", "openpi"]), default="expert", show_default=True
-)
+@click.option("--policy", type=click.Choice(POLICIES), default="expert", show_default=True)
 @click.option("--server", help="ws://HOST:PORT of an openpi policy server (for --policy openpi).")
 @click.option(
     "--checkpoint", type=click.Path(path_type=Path), help="LabVLA checkpoint (default: workspace latest)."
 )
+@click.option("--data", type=click.Path(path_type=Path), help=DATA_HELP)
 @click.option("--robot", help=f"Robot profile (default {DEFAULT_ROBOT}).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Scene randomization and reset seed.")
 @click.option("--split", type=click.Choice(["id", "ood"]), default="id", show_default=True)
@@ -63,6 +82,7 @@ def command(
     policy: str,
     server: str | None,
     checkpoint: Path | None,
+    data: Path | None,
     robot: str | None,
     seed: int,
     split: str,
@@ -80,7 +100,7 @@ def command(
     from labc.commands.serve import require_server
     from labc.runtime.episode import EpisodeSpec, run_episode
     from labc.runtime.executor import RunOptions
-    from labc.runtime.policies import PolicyLoadError, load_policy
+    from labc.runtime.policies import FLOORS, PolicyLoadError, load_policy
     from labsim.errors import SceneError, UnknownRobotError
     from labsim.robot_profile import load_profile
     from robogenesis.compose import CompositionError, NotAProtocolError, load_compiled
@@ -107,6 +127,7 @@ def command(
     if policy == "labvla" and checkpoint is None:
         announce_default("checkpoint", ws.checkpoints / "latest")
     require_server(policy, server, [robot], resolution)
+    check_data(policy, data)
     try:
         agent = load_policy(
             policy,
@@ -115,18 +136,26 @@ def command(
             seed=seed,
             experts=experts,
             server=server,
+            data=data,
         )
     except PolicyLoadError as exc:
         raise InputError(str(exc)) from None
     options = RunOptions(max_retries=max_retries, stall_timeout_s=stall_timeout)
     results = []
+    compiled_all = []
     for path in protocols:
         try:
-            compiled = load_compiled(path, robot)
+            compiled_all.append(load_compiled(path, robot))
         except NotAProtocolError as exc:
             raise InputError(str(exc)) from None
         except CompositionError as exc:
             raise click.ClickException(str(exc)) from None
+        if policy in FLOORS:  # a floor that has no recording of this task: say so before running
+            try:
+                agent.data.require(compiled_all[-1].protocol.name, robot)  # type: ignore[attr-defined]
+            except PolicyLoadError as exc:
+                raise InputError(str(exc)) from None
+    for path, compiled in zip(protocols, compiled_all, strict=True):
         folder = out if out is not None else ws.runs / "run"
         stem = f"{compiled.protocol.name}-{robot}-{policy}-s{seed}-{split}"
         video_path = None if video is None else Path(video)

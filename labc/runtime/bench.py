@@ -4,14 +4,15 @@ Levels follow LabUtopia: 1 atomic tasks, 2 combined tasks, 3 generalization (the
 held-out `ood` randomization values, so level 2 reports only its other splits when level 3 is asked
 for), 4 long-horizon tasks. Every episode's seed is a hash of (suite, task, robot, split, episode
 index), so two runs of the same policy see the same scenes and, with a deterministic policy, agree
-episode by episode. Rates come with Wilson 95% score intervals, which stay inside [0, 1] and are honest
+episode by episode. With a start seed S (`labc bench --seed S`) episode k of every cell uses seed S + k
+instead, the seed `labc run --seed` takes, so a result can be checked on seeds nobody looked at and
+any episode rerun alone. Rates come with Wilson 95% score intervals, which stay inside [0, 1] and are honest
 at the small episode counts a CPU affords.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import time
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -21,28 +22,17 @@ from pydantic import BaseModel, ConfigDict
 
 from labc.runtime.episode import DEFAULT_RESOLUTION, EpisodeSpec, run_episode
 from labc.runtime.executor import RunOptions
+from labc.runtime.stats import wilson
 from robogenesis.randomize import Split
 
 SUITES = ("labutopia",)
 LEVELS = (1, 2, 3, 4)
 GENERALIZATION_LEVEL = 3
-Z95 = 1.96
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "labutopia"
 
 
 class BenchError(ValueError):
     """The benchmark cannot start (unknown level or task, a protocol that does not compile)."""
-
-
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion."""
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    denom = 1.0 + z * z / n
-    center = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, center - half), min(1.0, center + half)
 
 
 def episode_seed(suite: str, task: str, robot: str, split: str, episode: int) -> int:
@@ -59,6 +49,7 @@ class PolicySpec(BaseModel):
     experts: str | None = None
     mode: str = "auto"
     server: str | None = None  # ws://HOST:PORT of an openpi policy server
+    data: Path | None = None  # the recorded dataset(s) of the replay and nearest floors
 
 
 class BenchTask(BaseModel):
@@ -119,6 +110,7 @@ class BenchReport(BaseModel):
     splits: list[Split]
     levels: list[int]
     episodes_per_task: int
+    seed: int | None = None  # the start seed, if given; otherwise each episode's seed is hashed
     rows: list[TaskRow]
     episodes: list[EpisodeRecord]
     wall_s: float
@@ -134,7 +126,8 @@ class BenchReport(BaseModel):
         robots = ", ".join(self.robots)
         lines.append(
             f"\n{self.suite}, policy {self.policy.name}, robots {robots}, {self.episodes_per_task} episode(s) "
-            f"per task, robot and split; {len(self.episodes)} episodes in {self.wall_s:.0f} s"
+            f"per task, robot and split{'' if self.seed is None else f' (seeds from {self.seed})'}; "
+            f"{len(self.episodes)} episodes in {self.wall_s:.0f} s"
         )
         return "\n".join(lines)
 
@@ -177,6 +170,7 @@ def plan(
     policy: PolicySpec,
     options: RunOptions,
     resolution: int = DEFAULT_RESOLUTION,
+    seed: int | None = None,
 ) -> list[EpisodeJob]:
     """Compile every task for every robot first (errors surface before any episode runs)."""
     from robogenesis.compose import CompositionError, load_compiled
@@ -195,7 +189,7 @@ def plan(
             compiled_json=compiled[cell.path, robot],
             robot=robot,
             episode=k,
-            seed=episode_seed(suite, cell.task, robot, cell.split, k),
+            seed=episode_seed(suite, cell.task, robot, cell.split, k) if seed is None else seed + k,
             policy=policy,
             options=options,
             resolution=resolution,
@@ -211,7 +205,26 @@ def _policy(spec: PolicySpec) -> object:
     from labc.runtime.policies import load_policy
 
     kwargs = {"experts": spec.experts} if spec.experts else {}
-    return load_policy(spec.name, checkpoint=spec.checkpoint, mode=spec.mode, server=spec.server, **kwargs)
+    return load_policy(
+        spec.name, checkpoint=spec.checkpoint, mode=spec.mode, server=spec.server, data=spec.data, **kwargs
+    )
+
+
+def check_coverage(jobs: list[EpisodeJob]) -> None:
+    """A floor policy needs a recording of every (protocol, robot) the bench runs; say which is missing
+    before any episode runs."""
+    from compiler.model import CompiledProtocol
+    from labc.runtime.policies import FLOORS, PolicyLoadError
+
+    if not jobs or jobs[0].policy.name not in FLOORS:
+        return
+    pairs = {(job.compiled_json, job.robot) for job in jobs}
+    try:
+        data = _policy(jobs[0].policy).data  # type: ignore[attr-defined]
+        for compiled_json, robot in sorted(pairs):
+            data.require(CompiledProtocol.model_validate_json(compiled_json).protocol.name, robot)
+    except PolicyLoadError as exc:
+        raise BenchError(str(exc)) from None
 
 
 def run_job(job: EpisodeJob) -> EpisodeRecord:
@@ -296,12 +309,15 @@ def run_bench(
     workers: int = 0,
     resolution: int = DEFAULT_RESOLUTION,
     progress: Progress | None = None,
+    seed: int | None = None,
 ) -> BenchReport:
     if suite not in SUITES:
         raise BenchError(f"unknown suite {suite!r}; known: {', '.join(SUITES)}")
     started = time.perf_counter()
     options = options or RunOptions()
-    jobs = plan(suite, suite_tasks(levels, splits, tasks), robots, episodes, policy, options, resolution)
+    cells = suite_tasks(levels, splits, tasks)
+    jobs = plan(suite, cells, robots, episodes, policy, options, resolution, seed)
+    check_coverage(jobs)
     records: list[EpisodeRecord] = []
     for record in _execute(jobs, workers):
         records.append(record)
@@ -314,6 +330,7 @@ def run_bench(
         splits=splits,
         levels=sorted(set(levels)),
         episodes_per_task=episodes,
+        seed=seed,
         rows=summarize(records),
         episodes=records,
         wall_s=time.perf_counter() - started,

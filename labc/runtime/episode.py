@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from labc.runtime.executor import Executor, RunOptions
 from labc.runtime.results import SAFE_STOPS, RunResult
 from labc.runtime.video import VideoRecorder
-from robogenesis.randomize import Split
+from robogenesis.randomize import DomainSample, Split
 
 VIDEO_CAMERA = "front"
 DEFAULT_RESOLUTION = 128  # what `labc synthesize` renders by default, so a policy sees familiar images
@@ -30,6 +30,11 @@ class EpisodeSpec(BaseModel):
     split: Split = "id"
     resolution: int = Field(DEFAULT_RESOLUTION, ge=16)
     video: Path | None = None
+    domain: DomainSample | None = Field(
+        None,
+        description="explicit randomization values (a recorded episode's, a hand-made shift) "
+        "instead of drawing them from the seed",
+    )
 
 
 def build_env(compiled: Any, spec: EpisodeSpec, cameras: list[str]) -> Any:
@@ -39,7 +44,7 @@ def build_env(compiled: Any, spec: EpisodeSpec, cameras: list[str]) -> Any:
     from robogenesis.randomize import apply_domain, sample_domain
 
     scene = base_scene(compiled, spec.robot, cameras, (spec.resolution, spec.resolution))
-    sample = sample_domain(scene, spec.split, np.random.default_rng([spec.seed, 0]))
+    sample = spec.domain or sample_domain(scene, spec.split, np.random.default_rng([spec.seed, 0]))
     return get_backend().build(apply_domain(scene, sample), spec.robot)
 
 
@@ -57,7 +62,9 @@ def run_episode(
     env = build_env(compiled, spec, cameras)
     recorder = VideoRecorder(VIDEO_CAMERA, env.robot.control_hz) if spec.video is not None else None
     try:
-        executor = Executor(env, policy, spec.robot, spec.seed, options, on_frame=recorder)
+        executor = Executor(
+            env, policy, spec.robot, spec.seed, options, on_frame=recorder, protocol=compiled.protocol.name
+        )
         outcome = executor.run(episode_nodes(compiled))
         sim_s = env.time_s
     finally:

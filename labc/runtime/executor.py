@@ -1,6 +1,8 @@
 """The executor: walk a compiled protocol's DAG in schedule order and let a policy perform each node.
 
-Per node: the policy gets the node's instruction (`reset`), and the extension hook `bind` if it has one;
+An episode starts with the policy's optional `start(EpisodeContext)` hook (protocol, robot, seed),
+for policies that choose something per episode (the replay floor picks its recorded episode). Per
+node: the policy gets the node's instruction (`reset`), and the extension hook `bind` if it has one;
 then the executor asks for action chunks, passes every action through the safety monitor, steps the
 simulator, and checks the node's success predicate after each step (for a policy that `reports_done`,
 after it is done). A node ends when the predicate holds (success) or its time runs out; a policy that
@@ -49,6 +51,15 @@ class RunOptions(BaseModel):
     time_slack_s: float = Field(10.0, ge=0.0, description="...plus this")
     stall_timeout_s: float = Field(60.0, gt=0.0, description="longest wait for one act() call")
     limits: SafetyLimits = Field(default_factory=SafetyLimits)
+
+
+class EpisodeContext(BaseModel):
+    """What a policy's optional `start` hook learns when an episode begins (after the reset)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    protocol: str = Field(description="the compiled protocol's name")
+    robot: str
+    seed: int
 
 
 class _Stop(Exception):
@@ -157,9 +168,17 @@ class Executor:
     """Runs one compiled protocol in one environment with one policy."""
 
     def __init__(
-        self, env: Any, policy: Any, robot: str, seed: int, options: RunOptions, on_frame: Frame | None = None
+        self,
+        env: Any,
+        policy: Any,
+        robot: str,
+        seed: int,
+        options: RunOptions,
+        on_frame: Frame | None = None,
+        protocol: str = "",
     ) -> None:
         self.env, self.policy, self.robot, self.seed = env, policy, robot, seed
+        self.protocol = protocol
         self.options = options
         self.monitor = SafetyMonitor(env, options.limits)
         self.call = PolicyCaller(options.stall_timeout_s)
@@ -173,6 +192,19 @@ class Executor:
         results: list[NodeResult] = []
         stop_reason, safe_stop = OK, False
         try:
+            start = getattr(self.policy, "start", None)
+            if start is not None and nodes:
+                context = EpisodeContext(protocol=self.protocol, robot=self.robot, seed=self.seed)
+                try:
+                    self.call(lambda: start(context))
+                except _Stop as stop:  # nothing ran: every node is skipped, the first carries why
+                    first = self._skipped(nodes[0]).model_copy(
+                        update={"reason": stop.reason, "detail": stop.detail}
+                    )
+                    rest = [self._skipped(n) for n in nodes[1:]]
+                    return EpisodeOutcome(
+                        nodes=[first, *rest], completed=False, stop_reason=stop.reason, safe_stop=True
+                    )
             for index, node in enumerate(nodes):
                 if stop_reason != OK:
                     results.append(self._skipped(node))

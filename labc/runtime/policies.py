@@ -5,6 +5,8 @@
 
 Two small, optional extensions, which policies that do not need them simply do not define:
 
+- `start(context)`, called once per episode after the reset with the protocol's name, the robot and the
+  seed (`EpisodeContext`): the replay floor picks its recorded episode there.
 - `bind(env, node, rng)`, called right after `reset`: hands over the environment and the compiled node.
   A scripted expert needs them (it plans from object poses and the node's typed arguments); a learned
   policy sees only the instruction and the observation, so it has no `bind`.
@@ -29,7 +31,8 @@ import numpy as np
 
 from robogenesis.rollout import DEFAULT_EXPERTS, expert_lookup
 
-POLICIES = ("expert", "labvla", "openpi")
+POLICIES = ("expert", "labvla", "openpi", "replay", "nearest")
+FLOORS = ("replay", "nearest")  # blind policies built from a recorded dataset (labc.runtime.floors)
 
 
 class PolicyLoadError(ValueError):
@@ -123,7 +126,17 @@ def load_policy(
     experts: str = DEFAULT_EXPERTS,
     mode: str = "auto",
     server: str | None = None,
+    data: Path | None = None,
 ) -> Policy:
+    if name in FLOORS:
+        from labc.runtime.floors import FloorData, NearestPolicy, ReplayPolicy
+
+        if data is None:
+            raise PolicyLoadError(
+                f"--policy {name} needs --data DIR (a dataset written by `labc synthesize`)"
+            )
+        floor = FloorData(data)
+        return ReplayPolicy(floor) if name == "replay" else NearestPolicy(floor)
     if name == "expert":
         return ExpertPolicy(experts)
     if name == "labvla":
