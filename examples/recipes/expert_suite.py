@@ -4,7 +4,7 @@ level-2 tasks on held-out values), and put the measured table into the results p
 The table goes between `<!-- expert-suite -->` markers in `docs/results.md` (appended when absent),
 with the exact command, so rerunning this script replaces it rather than adding another.
 
-Usage: python examples/recipes/expert_suite.py [--episodes 10] [--robots franka,ur5] [--workers 2]
+Usage: python examples/recipes/expert_suite.py [--episodes 20] [--robots franka,ur5] [--workers 2]
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ MARK = "<!-- expert-suite -->"
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--episodes", type=int, default=10)
+    p.add_argument("--episodes", type=int, default=20, help="per task, robot and split")
     p.add_argument("--robots", default="franka,ur5")
     p.add_argument("--levels", default="1,2,3")
     p.add_argument("--workers", type=int, default=2)

@@ -8,6 +8,11 @@ page (default `docs/results.md`) from what the benches measured, with the exact 
 - `no_ki`: stage 2 from the stage-1 checkpoint with `--no-insulation` (the flow loss trains the backbone);
 - `fast_only`: the full stage-2 checkpoint decoded through FAST tokens (`--mode fast`), no flow expert.
 
+Next to them the validity floors, benched from the same synthesized data (`--floors`): `replay` (one
+recorded episode played open loop, blind) and `nearest` (state-only nearest-neighbour action chunks). A
+learned policy is only shown to see if it beats them; the page lists each policy's differences from the
+first floor with Newcombe 95% intervals (`labc bench compare`).
+
 Usage (the committed results): python examples/recipes/pick_press.py
 A miniature (what the test runs): python examples/recipes/pick_press.py --episodes 1 --steps 2
     --bench-episodes 1 --robots franka --tasks press --splits id --workspace /tmp/ws --results /tmp/r.md
@@ -50,6 +55,10 @@ class Recipe:
     @property
     def ws(self) -> Path:
         return Path(self.args.workspace)
+
+    @property
+    def floors(self) -> list[str]:
+        return [f for f in self.args.floors.split(",") if f]
 
     def labc(self, what: str, *argv: str, env: dict[str, str] | None = None) -> None:
         if argv[0] == "train":
@@ -104,6 +113,7 @@ class Recipe:
             "fast_only": (ck / "stage2", "fast"),
         }
         single = {"OMP_NUM_THREADS": "1"} if a.workers > 1 else {}  # one torch thread per worker
+        seed = [] if a.bench_seed is None else ["--seed", str(a.bench_seed)]
         for name in a.variants.split(","):
             folder, mode = checkpoints[name]
             self.labc(
@@ -112,15 +122,23 @@ class Recipe:
                 "--checkpoint", str(folder), "--mode", mode, "--episodes", str(a.bench_episodes),
                 "--split", a.splits, "--robots", a.robots, "--max-retries", str(a.max_retries),
                 "--resolution", str(a.resolution), "--workers", str(a.workers), "--quiet",
-                "--out", str(self.ws / "runs" / "bench"), "--name", name, "--workspace", ws,
+                *seed, "--out", str(self.ws / "runs" / "bench"), "--name", name, "--workspace", ws,
                 env=single,
+            )  # fmt: skip
+        for name in self.floors:
+            self.labc(
+                f"bench {name}",
+                "bench", "--suite", "labutopia", "--levels", "1", "--tasks", a.tasks, "--policy", name,
+                "--data", str(self.ws / "data"), "--episodes", str(a.bench_episodes), "--split", a.splits,
+                "--robots", a.robots, "--max-retries", str(a.max_retries), "--workers", str(a.workers),
+                *seed, "--quiet", "--out", str(self.ws / "runs" / "bench"), "--name", name, "--workspace", ws,
             )  # fmt: skip
         if a.expert_bench:
             self.labc(
                 "bench expert",
                 "bench", "--suite", "labutopia", "--levels", "1", "--tasks", a.tasks, "--policy", "expert",
                 "--episodes", str(a.bench_episodes), "--split", a.splits, "--robots", a.robots,
-                "--max-retries", str(a.max_retries), "--workers", str(a.workers), "--quiet",
+                "--max-retries", str(a.max_retries), "--workers", str(a.workers), *seed, "--quiet",
                 "--out", str(self.ws / "runs" / "bench"), "--name", "expert", "--workspace", ws,
             )  # fmt: skip
 
@@ -155,7 +173,7 @@ def write_results(recipe: Recipe, path: Path) -> None:
     """The results page: setup, commands with their wall time, and the measured tables."""
     a, ws = recipe.args, recipe.ws
     benches = {}
-    for name in [*a.variants.split(","), *(["expert"] if a.expert_bench else [])]:
+    for name in [*a.variants.split(","), *recipe.floors, *(["expert"] if a.expert_bench else [])]:
         benches[name] = json.loads((ws / "runs" / "bench" / f"{name}.json").read_text())
     lines = [
         "# Results: level-1 pick and press, tiny LabVLA and ablations",
@@ -169,7 +187,9 @@ def write_results(recipe: Recipe, path: Path) -> None:
         f"- data: level-1 {a.tasks} for {a.robots}, {a.episodes} validated episodes per task and robot, "
         f"{a.resolution}x{a.resolution} images",
         f"- bench: {a.bench_episodes} episode(s) per task, robot and split ({a.splits}), "
-        f"max {a.max_retries} retries per node; 95% intervals are Wilson score intervals",
+        f"max {a.max_retries} retries per node, "
+        + ("hashed episode seeds" if a.bench_seed is None else f"episode seeds from {a.bench_seed}")
+        + "; 95% intervals are Wilson score intervals",
         "",
         "## Success rate per policy (pooled over robots)",
         "",
@@ -217,7 +237,13 @@ def write_results(recipe: Recipe, path: Path) -> None:
         "```bash",
     ]
     lines += [f"{render(s)}    # {s.what}: {s.seconds:.0f} s" for s in recipe.steps]
-    lines += ["```", "", "## Per-bench tables", ""]
+    lines += ["```", ""]
+    if recipe.floors:
+        lines += [f"## Differences from the {recipe.floors[0]} floor (`labc bench compare`)", ""]
+        bench_dir = ws / "runs" / "bench"
+        others = [n for n in benches if n != recipe.floors[0]]
+        lines += [_compare([bench_dir / f"{n}.json" for n in [recipe.floors[0], *others]]), ""]
+    lines += ["## Per-bench tables", ""]
     for name, bench in benches.items():
         lines += [f"### {name}", "", _markdown(bench), ""]
     page = "\n".join(lines).rstrip() + "\n"
@@ -239,6 +265,12 @@ def with_kept_block(page: str, previous: str) -> str:
         return page
     block = previous[start : end + len(KEPT_MARKER)]
     return page.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def _compare(paths: list[Path]) -> str:
+    from labc.runtime.compare import compare
+
+    return compare(paths)
 
 
 def _markdown(bench: dict) -> str:
@@ -279,7 +311,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lr-stage1", type=float, default=5e-4, help="tiny random-init backbone, stage 1")
     p.add_argument("--lr-stage2", type=float, default=1e-4)
     p.add_argument("--lr-expert", type=float, default=5e-4)
-    p.add_argument("--bench-episodes", type=int, default=3)
+    p.add_argument("--bench-episodes", type=int, default=20, help="per task, robot and split")
+    p.add_argument("--bench-seed", type=int, help="episode seeds start here (default: hashed per episode)")
+    p.add_argument("--floors", default="replay,nearest", help="validity floors to bench ('' for none)")
     p.add_argument("--splits", default="id,ood")
     p.add_argument("--max-retries", type=int, default=0)
     p.add_argument("--workers", type=int, default=2)

@@ -141,7 +141,7 @@ class _Floor:
 
     def _segment(self, demo: Demo, node_id: str) -> tuple[int, int]:
         if node_id not in demo.segments:
-            raise KeyError(
+            raise ValueError(
                 f"recorded episode {demo.episode} of {demo.protocol} has no frames for node {node_id} "
                 "(the protocol changed since it was recorded?)"
             )

@@ -36,5 +36,11 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
         assert bench["policy"]["name"] == "labvla" and episode["task"] == "press"
         ok = int(episode["success"])
         assert re.search(rf"\| {name} \| 1 \| {ok} \| {episode['stop_reason']} 1 \|", text)
+    for name in ("replay", "nearest"):  # the validity floors, from the recipe's own data
+        bench = json.loads((ws / "runs" / "bench" / f"{name}.json").read_text())
+        assert bench["policy"]["name"] == name and bench["policy"]["data"] == str(ws / "data")
+        assert len(bench["episodes"]) == 1 and f"| {name} | 1 |" in text
+    assert "## Differences from the replay floor (`labc bench compare`)" in text
+    assert "nearest vs replay:" in text and "labvla vs replay:" in text
     assert "labc train --stage flow --steps 2 --no-insulation" in text
     assert "labc bench --suite labutopia --levels 1 --tasks press --policy labvla" in text
