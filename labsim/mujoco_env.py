@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import mujoco
@@ -23,6 +24,12 @@ SETTLE_S = 0.2
 SHAKER_AMPLITUDE_M = 0.015
 SHAKER_HZ = 2.0
 EJECT_ARM_M = 0.03  # a tip lifted this far above its rack position may be pushed back in to eject it
+# The world is at rest when, over a window of REST_S, no coordinate (arm joint, door, labware, liquid
+# particle) moved more than REST_DQ: soft contacts keep resting particles jittering at a few mm/s, so a
+# speed threshold would never fire, while a slow real motion (a door swinging, a beaker sliding) moves
+# far more than a millimetre in half a second.
+REST_DQ = 1e-3
+REST_S = 0.5
 
 
 class MujocoBackend:
@@ -117,19 +124,65 @@ class MujocoEnv:
         self.data.ctrl[self._arm_act] = np.clip(action[: self.robot.n_arm], self._lo, self._hi)
         close = float(np.clip(action[-1], 0.0, 1.0))
         self.data.ctrl[self._grip_act] = self._grip_open + close * (self._grip_closed - self._grip_open)
+        self._physics_step()
+        return self.observe(render)
+
+    def idle(self, seconds: float, until: Callable[[], bool] | None = None) -> float:
+        """Hold the current command for `seconds` of simulated time, unrendered; returns the seconds
+        that passed (fewer when `until()` came true first; it is asked after every control step).
+
+        While anything moves (the arm settling, liquid sloshing, a shaker running) the physics is
+        stepped as `step` would. Once everything has been at rest for `REST_S`, a held command keeps
+        it at rest, so the clock jumps instead: device state, trackers, pipettes and predicate hold
+        clocks advance by the skipped time exactly as per-step updates of a still world would. Without
+        `until` the jump is one update, so a 30-minute oven step costs what a 10-second one does."""
+        control_dt = self.model.opt.timestep * self.robot.substeps
+        total = max(0, round(seconds / control_dt))
+        window = max(1, round(REST_S / control_dt))
+        done, resting, anchor = 0, False, self.data.qpos.copy()
+        while done < total:
+            if resting:
+                n = 1 if until is not None else total - done
+                self._still_step(n * control_dt)
+            else:
+                self._physics_step()
+                n = 1
+                if (done + 1) % window == 0:
+                    resting = self._at_rest(anchor)
+                    anchor = self.data.qpos.copy()
+            done += n
+            if until is not None and until():
+                break
+        return done * control_dt
+
+    def _physics_step(self) -> None:
         dt = self.model.opt.timestep
         for _ in range(self.robot.substeps):
             self._update_devices()  # per physics step: a quick press must not slip between controls
             self._drive_devices()
             mujoco.mj_step(self.model, self.data)
         self._guard()
-        control_dt = dt * self.robot.substeps
-        self._update_pipettes(control_dt)
-        self.trackers.update(self, control_dt)
+        self._after_control(dt * self.robot.substeps)
+
+    def _still_step(self, seconds: float) -> None:
+        """Advance the clock over a world at rest, without physics (see `idle`)."""
+        self.data.time += seconds
+        self._update_devices()  # a button held down stays pressed: its press memory moves with the clock
+        self._after_control(seconds)
+
+    def _after_control(self, seconds: float) -> None:
+        self._update_pipettes(seconds)
+        self.trackers.update(self, seconds)
         for key, (name, params, held) in list(self._holds.items()):
             ok = PREDICATES[name](self, params)
-            self._holds[key] = (name, params, held + control_dt if ok else 0.0)
-        return self.observe(render)
+            self._holds[key] = (name, params, held + seconds if ok else 0.0)
+
+    def _at_rest(self, anchor: np.ndarray) -> bool:
+        """Nothing moved since `anchor` (qpos one window ago) and no device drives motion (a shaker
+        that is on never rests)."""
+        shaking = any(on and self.info.assets[name].platform_joint for name, on in self._on.items())
+        moved = float(np.max(np.abs(self.data.qpos - anchor))) if anchor.size else 0.0
+        return not shaking and moved < REST_DQ
 
     def observe(self, render: bool = True) -> Observation:
         images: dict[str, np.ndarray] = {}

@@ -49,6 +49,7 @@ class SynthConfig(BaseModel):
     resolution: int = Field(128, ge=16)
     max_attempts: int = Field(3, ge=1)
     experts: str = DEFAULT_EXPERTS
+    progress: bool = Field(False, description="workers print per-node progress of long nodes (stderr)")
 
 
 def dataset_dir(out: Path, robot: str) -> Path:
@@ -79,6 +80,7 @@ def plan(config: SynthConfig) -> list[SlotJob]:
             resolution=size,
             max_attempts=config.max_attempts,
             experts=config.experts,
+            progress=config.progress,
         )
         for path in config.protocols
         for k in range(config.episodes)

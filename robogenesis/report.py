@@ -14,6 +14,7 @@ from typing import TextIO
 from pydantic import BaseModel, Field
 
 from robogenesis.rollout import SlotResult
+from robogenesis.validate import Rejection
 
 
 class RobotReport(BaseModel):
@@ -25,6 +26,27 @@ class RobotReport(BaseModel):
     failed_slots: int = Field(0, description="slots whose every attempt was rejected")
     rejected: dict[str, int] = Field(default_factory=dict)
     frames: int = 0
+
+
+class FailedSlot(BaseModel):
+    """A requested slot that ended with no episode: every attempt's rejection, in order."""
+
+    protocol: str
+    source: str
+    robot: str
+    slot: int
+    rejections: list[Rejection]
+
+    def render(self) -> str:
+        head = (
+            f"{self.protocol} ({self.source}) on {self.robot}, slot {self.slot}: no episode in "
+            f"{len(self.rejections)} attempt(s)"
+        )
+        lines = [head]
+        for k, rej in enumerate(self.rejections, 1):
+            where = f" at node {rej.node_id}" if rej.node_id else ""
+            lines.append(f"      attempt {k}: {rej.reason}{where}: {rej.detail}")
+        return "\n".join(lines)
 
 
 class SynthReport(BaseModel):
@@ -41,6 +63,12 @@ class SynthReport(BaseModel):
     sim_s: float
     episodes_per_min: float
     sim_s_per_wall_s: float
+    failed: list[FailedSlot] = Field(default_factory=list, description="slots that ended with no episode")
+
+    @property
+    def complete(self) -> bool:
+        """Every requested slot has its episode (the exit code of `labc synthesize` says so)."""
+        return not self.failed
 
     def render(self) -> str:
         lines = [
@@ -49,9 +77,11 @@ class SynthReport(BaseModel):
         ]
         for robot, r in self.robots.items():
             skipped = f", {r.skipped} already present" if r.skipped else ""
+            # Name the dataset only when it exists: a run that kept no episode wrote nothing there.
+            where = f"-> {r.dataset}" if r.accepted + r.skipped else "(no dataset written)"
             lines.append(
                 f"  {robot}: {r.accepted}/{r.planned - r.skipped} slots accepted, {r.attempted} attempts"
-                f"{skipped} -> {r.dataset}"
+                f"{skipped} {where}"
             )
         if self.rejected:
             lines.append("  rejected by reason:")
@@ -61,6 +91,9 @@ class SynthReport(BaseModel):
         lines.append(
             f"  {self.episodes_per_min:.2f} episodes/min, {self.sim_s_per_wall_s:.2f} simulated s per wall s"
         )
+        if self.failed:
+            lines.append(f"  FAILED: {len(self.failed)} slot(s) ended with no episode:")
+            lines += [f"    {f.render()}" for f in self.failed]
         return "\n".join(lines)
 
 
@@ -76,6 +109,7 @@ class Tally:
         self.started = time.perf_counter()
         self.compute_s = 0.0
         self.sim_s = 0.0
+        self.failed: list[FailedSlot] = []
 
     def add(self, result: SlotResult) -> None:
         r = self.robots[result.robot]
@@ -88,6 +122,15 @@ class Tally:
             r.frames += len(result.episode.state)
         else:
             r.failed_slots += 1
+            self.failed.append(
+                FailedSlot(
+                    protocol=result.protocol,
+                    source=result.source,
+                    robot=result.robot,
+                    slot=result.slot,
+                    rejections=result.rejections,
+                )
+            )
         self.compute_s += result.compute_s
         self.sim_s += result.sim_s
         if not self.quiet:
@@ -123,4 +166,5 @@ class Tally:
             sim_s=self.sim_s,
             episodes_per_min=60.0 * accepted / wall if wall > 0 else 0.0,
             sim_s_per_wall_s=self.sim_s / wall if wall > 0 else 0.0,
+            failed=self.failed,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import math
+import sys
 import time
 from collections.abc import Callable
 from functools import cache
@@ -20,7 +21,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from robogenesis.compose import base_scene, episode_nodes
+from robogenesis.experts.base import Idle
 from robogenesis.export.lerobot_v3 import EpisodeRecord
+from robogenesis.progress import NodeProgress
 from robogenesis.randomize import DomainSample, Split, apply_domain, sample_domain
 from robogenesis.validate import (
     EMPTY,
@@ -55,6 +58,7 @@ class SlotJob(BaseModel):
     resolution: tuple[int, int]
     max_attempts: int = 3
     experts: str = Field(DEFAULT_EXPERTS, description="module:function mapping an expert name to an expert")
+    progress: bool = Field(False, description="print per-node progress of long nodes on stderr")
 
     @property
     def key(self) -> str:
@@ -66,6 +70,9 @@ class SlotResult(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     key: str
     robot: str
+    protocol: str = Field("", description="the protocol's name (what a failure report names)")
+    source: str = Field("", description="the protocol file as given")
+    slot: int = -1
     episode: EpisodeRecord | None
     rejections: list[Rejection]
     attempts: int
@@ -128,6 +135,9 @@ def run_slot(job: SlotJob) -> SlotResult:
     return SlotResult(
         key=job.key,
         robot=job.robot,
+        protocol=compiled.protocol.name,
+        source=job.source,
+        slot=job.slot,
         episode=episode,
         rejections=rejections,
         attempts=len(rejections) + (episode is not None),
@@ -149,8 +159,10 @@ def execute(job: SlotJob, sample: DomainSample, seed: int) -> tuple[EpisodeRecor
     except (SceneError, ValueError) as exc:
         return Rejection(reason=SCENE, detail=str(exc)), 0.0
     frames = _Frames()
+    emit = (lambda line: print(line, file=sys.stderr, flush=True)) if job.progress else None
+    progress = NodeProgress(emit, prefix=f"{job.robot:>8} {compiled.protocol.name} slot {job.slot}: ")
     try:
-        _roll(env, compiled, sample, seed, expert_for, frames)
+        _roll(env, compiled, sample, seed, expert_for, frames, progress)
     except EpisodeRejected as exc:
         return exc.rejection, env.time_s
     except NumericalInstability as exc:
@@ -175,6 +187,7 @@ def execute(job: SlotJob, sample: DomainSample, seed: int) -> tuple[EpisodeRecor
         action=np.stack(frames.action).astype(np.float32),
         tasks=frames.tasks,
         node_ids=frames.node_ids,
+        wait_s=np.asarray(frames.wait_s, dtype=np.float32),
         robot=job.robot,
         seed=seed,
         protocol_hash=compiled.protocol.source_sha256,
@@ -200,15 +213,17 @@ class _Frames:
         self.action: list[np.ndarray] = []
         self.tasks: list[str] = []
         self.node_ids: list[str] = []
+        self.wait_s: list[float] = []
         self.node_id: str | None = None
 
-    def add(self, obs: Any, action: np.ndarray, task: str, node_id: str) -> None:
+    def add(self, obs: Any, action: np.ndarray, task: str, node_id: str, wait_s: float = 0.0) -> None:
         for cam, img in obs.images.items():
             self.images.setdefault(cam, []).append(img)
         self.state.append(obs.state)
         self.action.append(np.asarray(action, dtype=np.float32))
         self.tasks.append(task)
         self.node_ids.append(node_id)
+        self.wait_s.append(wait_s)
 
 
 def _roll(
@@ -218,6 +233,7 @@ def _roll(
     seed: int,
     expert_for: Callable[[str], Any],
     frames: _Frames,
+    progress: NodeProgress,
 ) -> None:
     monitor = EpisodeMonitor(env)
     obs = env.reset(seed)
@@ -227,8 +243,10 @@ def _roll(
         task = phrases(node)[sample.phrasing.get(node.id, 0)]
         budget = math.ceil((node.duration_s * NODE_TIME_FACTOR + NODE_TIME_SLACK_S) * env.robot.control_hz)
         expert = expert_for(node.expert)
-        for step, action in enumerate(expert.actions(env, node.args, rng)):
-            if step >= budget:
+        progress.start(node, env.time_s)
+        steps = 0  # control steps of simulated time, an idle interval included
+        for action in expert.actions(env, node.args, rng):
+            if steps >= budget:
                 raise EpisodeRejected(
                     Rejection(
                         reason=f"{TIMEOUT}:{node.skill}",
@@ -236,12 +254,25 @@ def _roll(
                         detail=f"no result after {budget} control steps",
                     )
                 )
-            action = np.asarray(action, dtype=float)
-            monitor.action(action)
-            frames.add(obs, action, task, node.id)
-            obs = env.step(action)
+            if isinstance(action, Idle):
+                # One frame stands for the whole interval: the held command, flagged with its length.
+                hold = env.command()
+                monitor.action(hold)
+                frames.add(obs, hold, task, node.id)
+                frames.wait_s[-1] = env.idle(action.seconds)
+                steps += round(frames.wait_s[-1] * env.robot.control_hz)
+                obs = env.observe()
+            else:
+                action = np.asarray(action, dtype=float)
+                monitor.action(action)
+                frames.add(obs, action, task, node.id)
+                obs = env.step(action)
+                steps += 1
             monitor.state(obs.state)
-        if not env.check(node.predicate, node.args):
+            progress.tick(env.time_s)
+        holds = env.check(node.predicate, node.args)
+        progress.end(env.time_s, "done" if holds else f"failed ({node.predicate} does not hold)")
+        if not holds:
             raise EpisodeRejected(
                 Rejection(
                     reason=f"{PREDICATE}:{node.skill}",

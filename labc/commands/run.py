@@ -9,7 +9,9 @@ protocol completed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -164,7 +166,7 @@ def command(
             announce_default("video", video_path)
         spec = EpisodeSpec(robot=robot, seed=seed, split=split, resolution=resolution, video=video_path)  # type: ignore[arg-type]
         try:
-            result = run_episode(compiled, agent, spec, options)
+            result = run_episode(compiled, agent, spec, options, progress=_progress(compiled, robot))
         except SceneError as exc:
             raise click.ClickException(f"{path}: the scene cannot be built: {exc}") from None
         results.append(result)
@@ -181,3 +183,9 @@ def command(
         click.echo(f"{done}/{len(results)} protocols completed")
     if done < len(results):
         click.get_current_context().exit(1)
+
+
+def _progress(compiled: Any, robot: str) -> Callable[[str], None]:
+    """Per-node progress of long steps on stderr, so stdout stays the result (and `--json` parses)."""
+    name = compiled.protocol.name
+    return lambda line: click.echo(f"  {name} on {robot}: {line}", err=True)

@@ -29,7 +29,7 @@ def _replay(root: Path, episode: int) -> None:
         raise InputError(str(exc)) from None
     if not result.identical:
         click.echo(f"episode {episode} differs on replay: {'; '.join(result.mismatches)}", err=True)
-        raise SystemExit(1)
+        click.get_current_context().exit(1)
     click.echo(
         f"episode {episode}: {result.frames} frames regenerated; state, action, task and node id "
         "bit-identical, video within codec loss"
@@ -116,6 +116,7 @@ def command(
             resolution=resolution,
             max_attempts=max_attempts,
             experts=experts,
+            progress=not quiet,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc).splitlines()[-1]) from None
@@ -128,6 +129,18 @@ def command(
         raise click.ClickException(str(exc)) from None
     click.echo(report.render())
     click.echo(f"report: {out / 'report.json'}")
+    if not report.complete:
+        # A requested slot without its episode is a failed run, whatever else was kept.
+        first, why = report.failed[0], ""
+        if first.rejections:
+            last = first.rejections[-1]
+            why = f": {last.reason}" + (f" at node {last.node_id}" if last.node_id else "")
+        click.echo(
+            f"error: {len(report.failed)} requested slot(s) ended with no episode; first: "
+            f"{first.protocol} on {first.robot}, slot {first.slot}{why}",
+            err=True,
+        )
+        click.get_current_context().exit(1)
 
 
 def _check_choices(robots: list[str], cameras: list[str]) -> None:

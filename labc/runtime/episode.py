@@ -8,6 +8,7 @@ distribution it was trained on, or deliberately off it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +50,14 @@ def build_env(compiled: Any, spec: EpisodeSpec, cameras: list[str]) -> Any:
 
 
 def run_episode(
-    compiled: Any, policy: Any, spec: EpisodeSpec, options: RunOptions | None = None
+    compiled: Any,
+    policy: Any,
+    spec: EpisodeSpec,
+    options: RunOptions | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> RunResult:
-    """Build, run every node in schedule order, close; the result says what happened to each node."""
+    """Build, run every node in schedule order, close; the result says what happened to each node.
+    `progress` receives a line as long nodes start, run and end (see `robogenesis.progress`)."""
     from robogenesis.compose import episode_nodes
 
     options = options or RunOptions()
@@ -63,7 +69,14 @@ def run_episode(
     recorder = VideoRecorder(VIDEO_CAMERA, env.robot.control_hz) if spec.video is not None else None
     try:
         executor = Executor(
-            env, policy, spec.robot, spec.seed, options, on_frame=recorder, protocol=compiled.protocol.name
+            env,
+            policy,
+            spec.robot,
+            spec.seed,
+            options,
+            on_frame=recorder,
+            protocol=compiled.protocol.name,
+            on_progress=progress,
         )
         outcome = executor.run(episode_nodes(compiled))
         sim_s = env.time_s

@@ -7,7 +7,7 @@ then the executor asks for action chunks, passes every action through the safety
 simulator, and checks the node's success predicate after each step (for a policy that `reports_done`,
 after it is done). A node ends when the predicate holds (success) or its time runs out; a policy that
 declares itself done (empty chunk) is held in place while the clock runs, so time-based predicates
-(wait) can still come true. A failed node is retried up
+(wait) can still come true; the simulator fast-forwards that hold once the world is at rest. A failed node is retried up
 to `max_retries` times from wherever the world now is (a real robot cannot reset the bench), then the
 run stops.
 
@@ -40,6 +40,7 @@ from labc.runtime.results import (
     NodeResult,
 )
 from labc.runtime.safety import SafetyLimits, SafetyMonitor, SafetyStop
+from robogenesis.progress import NodeProgress
 
 Frame = Callable[[Any, str], None]  # (observation, instruction) -> None: the video recorder's hook
 
@@ -176,6 +177,7 @@ class Executor:
         options: RunOptions,
         on_frame: Frame | None = None,
         protocol: str = "",
+        on_progress: Callable[[str], None] | None = None,
     ) -> None:
         self.env, self.policy, self.robot, self.seed = env, policy, robot, seed
         self.protocol = protocol
@@ -183,6 +185,7 @@ class Executor:
         self.monitor = SafetyMonitor(env, options.limits)
         self.call = PolicyCaller(options.stall_timeout_s)
         self.on_frame = on_frame
+        self.progress = NodeProgress(on_progress)
         self.obs: Any = None
         self.sent = 0  # actions that reached the simulator
 
@@ -236,6 +239,7 @@ class Executor:
     def _node(self, index: int, node: Any) -> tuple[NodeResult, bool]:
         """(result, whether the run ended in a safe stop)."""
         started_sim, started_wall, started_steps = self.env.time_s, time.perf_counter(), self.sent
+        self.progress.start(node, started_sim)
         attempt = 0
         reason, detail, safe = TIMEOUT, "", False
         for attempt in range(self.options.max_retries + 1):
@@ -247,6 +251,7 @@ class Executor:
             if ok:
                 reason, detail = OK, ""
                 break
+        self.progress.end(self.env.time_s, "done" if reason == OK else f"failed ({reason})")
         result = NodeResult(
             id=node.id,
             skill=node.skill,
@@ -275,15 +280,14 @@ class Executor:
         self.obs = env.observe()  # the last step may have ended mid-chunk, unrendered
         while sent < budget:
             if done:
-                chunk = [env.command()]  # the policy is done: hold while the predicate's clock runs
-            else:
-                obs = self.obs
-                chunk = self.call(lambda obs=obs: policy.act(obs))
-                if len(chunk) == 0:
-                    done = True
-                    if predicate_holds(env, node):
-                        return True, OK, ""
-                    continue
+                return self._hold(node, budget - sent)
+            obs = self.obs
+            chunk = self.call(lambda obs=obs: policy.act(obs))
+            if len(chunk) == 0:
+                done = True
+                if predicate_holds(env, node):
+                    return True, OK, ""
+                continue
             last = len(chunk) - 1
             for i, action in enumerate(chunk):
                 self.obs = send_action(env, self.monitor, action, i == last or self.on_frame is not None)
@@ -291,10 +295,32 @@ class Executor:
                 self.sent += 1
                 if self.on_frame is not None:
                     self.on_frame(self.obs, node.instruction)
-                if (done or not patient) and predicate_holds(env, node):
+                if not patient and predicate_holds(env, node):
                     return True, OK, ""
                 if sent >= budget:
                     break
+            self.progress.tick(env.time_s)
         if done:
             return False, NOT_DONE, f"the policy finished but {node.predicate} does not hold"
         return False, TIMEOUT, f"{node.predicate} did not hold within {budget} control steps"
+
+    def _hold(self, node: Any, steps: int) -> tuple[bool, str, str]:
+        """The policy is done: hold the last command while the predicate's clock runs, for at most
+        `steps` control steps. The simulator fast-forwards a world at rest (`Env.idle`), so a
+        30-minute wait costs about what a 10-second one does; the predicate is asked every step."""
+        from labsim.errors import NumericalInstability
+
+        env = self.env
+        hz = env.robot.control_hz
+        try:
+            seconds = env.idle(steps / hz, until=lambda: predicate_holds(env, node))
+        except NumericalInstability as exc:
+            raise _Stop(INSTABILITY, str(exc)) from None
+        held = round(seconds * hz)
+        self.sent += held
+        self.obs = env.observe()
+        if self.on_frame is not None:
+            self.on_frame(self.obs, node.instruction)
+        if predicate_holds(env, node):
+            return True, OK, ""
+        return False, NOT_DONE, f"the policy finished but {node.predicate} does not hold"

@@ -29,6 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from robogenesis.experts.base import Idle
 from robogenesis.rollout import DEFAULT_EXPERTS, expert_lookup
 
 POLICIES = ("expert", "labvla", "openpi", "replay", "nearest")
@@ -79,7 +80,9 @@ class ExpertPolicy:
         if self._actions is None:
             raise RuntimeError("the expert policy needs bind(env, node, rng) after reset()")
         action = next(self._actions, None)
-        if action is None:
+        if action is None or isinstance(action, Idle):
+            # An idle wait is the executor's hold: it fast-forwards the still world until the node's
+            # predicate (the wait's clock) holds; nothing of the expert is left after it but a hold.
             return np.zeros((0, self._width))
         return np.asarray(action, dtype=float)[None, :]
 

@@ -54,6 +54,12 @@ class LeRobotDataset:
         self.task_index = data["task_index"].to_numpy()
         self.node_id: list[str] = data["node_id"].to_pylist()
         self.robot: list[str] = data["robot"].to_pylist()
+        # Seconds fast-forwarded after each frame (an idle wait); absent in datasets from before waits.
+        names = data.column_names
+        self.wait_s = (
+            data["wait_s"].to_numpy().astype(np.float32) if "wait_s" in names else np.zeros(len(self.state))
+        )
+        self._waits = np.flatnonzero(self.wait_s > 0)
         # Entries are (camera, episode) pairs: room for `cache_episodes` whole episodes, every camera.
         cache = cache_episodes * max(1, len(self.cameras))
         self._episode_frames = lru_cache(maxsize=cache)(self._decode_episode)
@@ -104,8 +110,15 @@ class LeRobotDataset:
         return self.tasks[int(self.task_index[i])]
 
     def action_chunk(self, i: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-        """Actions i..i+horizon-1 of frame i's episode; past its end the last action repeats, flagged in `pad`."""
+        """Actions i..i+horizon-1 of frame i's episode; past its end the last action repeats, flagged in `pad`.
+
+        A wait frame (`wait_s` > 0) ends a chunk like the episode's end does: the frames after it come
+        minutes of simulated time later, so the actions there are not this chunk's next steps. The
+        chunk holds the wait frame's action (the arm held still through the wait) and masks the rest."""
         _, end = self.episode_bounds(int(self.episode_index[i]))
+        later = self._waits[np.searchsorted(self._waits, i) :]
+        if later.size and later[0] < end:
+            end = int(later[0]) + 1
         idx = np.arange(i, i + horizon)
         pad = idx >= end
         return self.action[np.minimum(idx, end - 1)], pad

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -28,9 +29,9 @@ class ExpertOptions(BaseModel):
     """How experts move, shared by every skill.
 
     `noise` scales every random perturbation (approach and grasp offsets, timing); 0 gives the
-    nominal, deterministic trajectory. `max_wait_s` caps the simulated time of `wait` nodes so an
-    hour-long incubation does not become an hour of frames (the engine then shortens the node's
-    duration too, or the wait predicate fails). `speed` scales every Cartesian speed.
+    nominal, deterministic trajectory. `max_wait_s` caps the simulated time of `wait` nodes (a
+    wait costs a few frames whatever its length, see `Idle`; the cap is for tests that want a wait to
+    fail its predicate). `speed` scales every Cartesian speed.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -47,6 +48,18 @@ class ExpertOptions(BaseModel):
     lift_m: float = Field(0.15, gt=0.10, description="Lift after a pick (pick succeeds above 0.10 m).")
 
 
+@dataclass(frozen=True)
+class Idle:
+    """Yielded by an expert instead of an action: hold the current command while `seconds` of
+    simulated time pass. The engine does not simulate or record every control step of it: it records
+    one frame that stands for the whole interval (its `wait_s` column says how long) and lets the
+    simulator fast-forward a world at rest (`Env.idle`). It is the last thing an expert yields for a
+    node: `labc run` hands the rest of the node to the executor's hold, which fast-forwards the same
+    way until the node's predicate holds."""
+
+    seconds: float
+
+
 class Expert(ABC):
     """A scripted controller for one skill; stateless apart from its options."""
 
@@ -56,9 +69,10 @@ class Expert(ABC):
         self.options = options or ExpertOptions()
 
     @abstractmethod
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray | Idle]:
         """Yield actions (absolute arm joint targets, then gripper command in [0, 1]) one control
-        step at a time. Raises PlanningError when no trajectory can be planned."""
+        step at a time, or an `Idle` to hold still for a while. Raises PlanningError when no
+        trajectory can be planned."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.options!r})"

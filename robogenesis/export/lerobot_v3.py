@@ -33,6 +33,7 @@ QUANTILES = {"q01": 0.01, "q10": 0.10, "q50": 0.50, "q90": 0.90, "q99": 0.99}
 IMAGE_PREFIX = "observation.images."
 VIDEO_CODEC = "libx264"
 VIDEO_OPTIONS = {"crf": "12", "bf": "0", "preset": "veryfast"}
+WAIT_KEY = "wait_s"
 
 
 class EpisodeRecord(BaseModel):
@@ -45,6 +46,10 @@ class EpisodeRecord(BaseModel):
     action: np.ndarray  # float32 [T, A]: absolute arm joint targets then gripper command
     tasks: list[str]  # instruction of the current node, per frame
     node_ids: list[str]  # compiled-protocol node id, per frame
+    # Simulated seconds the world was fast-forwarded after this frame's action (an idle wait), else 0;
+    # None means no waits. Timestamps stay frame_index / fps (LeRobot checks that), so this column is
+    # where an episode's real simulated duration lives.
+    wait_s: np.ndarray | None = None
     robot: str
     seed: int = -1
     protocol_hash: str = ""
@@ -61,6 +66,8 @@ class EpisodeRecord(BaseModel):
         for name, arr in [("action", self.action), *[(f"images[{k}]", v) for k, v in self.images.items()]]:
             if len(arr) != n:
                 raise ValueError(f"{name} has {len(arr)} frames, state has {n}")
+        if self.wait_s is not None and len(self.wait_s) != n:
+            raise ValueError(f"wait_s has {len(self.wait_s)} entries, state has {n}")
         for name, seq in [("tasks", self.tasks), ("node_ids", self.node_ids)]:
             if len(seq) != n:
                 raise ValueError(f"{name} has {len(seq)} entries, state has {n}")
@@ -68,6 +75,20 @@ class EpisodeRecord(BaseModel):
             if arr.dtype != np.uint8 or arr.ndim != 4 or arr.shape[-1] != 3:
                 raise ValueError(f"images[{key}] must be uint8 [T, H, W, 3], got {arr.dtype} {arr.shape}")
         return self
+
+
+def wait_column(episode: EpisodeRecord) -> np.ndarray:
+    n = len(episode.state)
+    return np.zeros(n, np.float32) if episode.wait_s is None else np.asarray(episode.wait_s, np.float32)
+
+
+def with_wait_column(table: Any) -> Any:
+    """A data table written before waits were fast-forwarded has no `wait_s`: its frames skipped nothing."""
+    import pyarrow as pa
+
+    if WAIT_KEY in table.column_names:
+        return table
+    return table.append_column(WAIT_KEY, pa.array(np.zeros(table.num_rows, np.float32)))
 
 
 def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -357,6 +378,7 @@ class LeRobotV3Writer:
             "episode_index": feature_stats(np.full((n, 1), index)),
             "index": feature_stats(np.arange(row["dataset_from_index"], row["dataset_to_index"])[:, None]),
             "task_index": feature_stats(np.array([self._tasks.index(t) for t in episode.tasks])[:, None]),
+            WAIT_KEY: feature_stats(wait_column(episode)[:, None]),
         }
         for key in self.cameras:
             row.update(self._append_video(video_key(key), episode.images[key]))
@@ -374,6 +396,9 @@ class LeRobotV3Writer:
                 "labc/protocol_hash": episode.protocol_hash,
                 "labc/randomization": json.dumps(episode.randomization, sort_keys=True),
                 "labc/provenance": json.dumps(episode.provenance, sort_keys=True),
+                # What the frames skipped: the episode lasted length / fps + wait_s simulated seconds.
+                "labc/wait_s": float(wait_column(episode).sum()),
+                "labc/wait_frames": int(np.count_nonzero(wait_column(episode))),
             }
         )
         return row
@@ -432,11 +457,12 @@ class LeRobotV3Writer:
                 "task_index": pa.array(np.array([self._tasks.index(t) for t in ep.tasks], dtype=np.int64)),
                 "node_id": pa.array(ep.node_ids, pa.string()),
                 "robot": pa.array([ep.robot] * n, pa.string()),
+                WAIT_KEY: pa.array(wait_column(ep)),
             }
         )
         path = path_of(chunk, file)
         if cont:
-            old = pq.read_table(path)
+            old = with_wait_column(pq.read_table(path))
             old = old.filter(pa.compute.less(old["episode_index"], index))  # drop uncommitted leftovers
             table = pa.concat_tables([old, table.cast(old.schema)])
         _write_parquet(path, table)
@@ -540,13 +566,16 @@ class LeRobotV3Writer:
         import pyarrow.parquet as pq
 
         files = sorted({(e["data/chunk_index"], e["data/file_index"]) for e in self._episodes})
-        tables = [pq.read_table(self.root / DATA_PATH.format(chunk_index=c, file_index=f)) for c, f in files]
+        tables = [
+            with_wait_column(pq.read_table(self.root / DATA_PATH.format(chunk_index=c, file_index=f)))
+            for c, f in files
+        ]
         data = pa.concat_tables(tables)
         data = data.filter(pa.compute.less(data["index"], self.total_frames))
         stats: dict[str, Any] = {}
         for name in ["observation.state", "action"]:
             stats[name] = feature_stats(np.stack(data[name].to_numpy(zero_copy_only=False)))
-        for name in ["timestamp", "frame_index", "episode_index", "index", "task_index"]:
+        for name in ["timestamp", "frame_index", "episode_index", "index", "task_index", WAIT_KEY]:
             stats[name] = feature_stats(data[name].to_numpy()[:, None])
         for key in self.cameras:
             hist = sum(np.asarray(e[f"labc/image_hist/{key}"]).reshape(3, 256) for e in self._episodes)
@@ -586,6 +615,16 @@ class LeRobotV3Writer:
             features[name] = {"dtype": "int64", "shape": [1], "names": None}
         for name in ["node_id", "robot"]:
             features[name] = {"dtype": "string", "shape": [1], "names": None}
+        features[WAIT_KEY] = {
+            "dtype": "float32",
+            "shape": [1],
+            "names": None,
+            "info": {
+                "description": "simulated seconds fast-forwarded after this frame (an idle wait, the arm "
+                "holding this frame's action); 0 for ordinary frames. Timestamps do not include them: "
+                "action chunks must not run across a frame with wait_s > 0 (labvla's reader stops there)."
+            },
+        }
         return {
             "codebase_version": CODEBASE_VERSION,
             "robot_type": self.robot_type,
