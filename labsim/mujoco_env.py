@@ -24,11 +24,15 @@ SETTLE_S = 0.2
 SHAKER_AMPLITUDE_M = 0.015
 SHAKER_HZ = 2.0
 EJECT_ARM_M = 0.03  # a tip lifted this far above its rack position may be pushed back in to eject it
-# The world is at rest when, over a window of REST_S, no coordinate (arm joint, door, labware, liquid
-# particle) moved more than REST_DQ: soft contacts keep resting particles jittering at a few mm/s, so a
-# speed threshold would never fire, while a slow real motion (a door swinging, a beaker sliding) moves
-# far more than a millimetre in half a second.
+# The world is at rest when, over a window of REST_S, no coordinate (arm joint, door, labware) moved
+# more than REST_DQ and no liquid particle more than REST_PARTICLE_M. Soft contacts keep resting
+# particles jittering at a few mm/s, so a speed threshold would never fire; a slow real motion (a door
+# swinging, a beaker sliding) moves far more than a millimetre in half a second. A freshly poured or
+# jostled pile of 9 mm particles creeps by a few millimetres per half second for several seconds,
+# rearranging inside its container: that changes nothing a predicate reads (particles in containers),
+# so particles get their radius as tolerance, and their spin (spheres) is ignored.
 REST_DQ = 1e-3
+REST_PARTICLE_M = 4.5e-3
 REST_S = 0.5
 
 
@@ -62,6 +66,7 @@ class MujocoEnv:
         self._lo, self._hi = self.ik.lo, self.ik.hi
         self.trackers = Trackers()
         self._holds: dict[str, tuple[Any, Any, float]] = {}
+        self._rest_q = self._rest_index()
         self.reset(0)
 
     # ---- contract -------------------------------------------------------------------------------
@@ -180,9 +185,23 @@ class MujocoEnv:
     def _at_rest(self, anchor: np.ndarray) -> bool:
         """Nothing moved since `anchor` (qpos one window ago) and no device drives motion (a shaker
         that is on never rests)."""
-        shaking = any(on and self.info.assets[name].platform_joint for name, on in self._on.items())
-        moved = float(np.max(np.abs(self.data.qpos - anchor))) if anchor.size else 0.0
-        return not shaking and moved < REST_DQ
+        if any(on and self.info.assets[name].platform_joint for name, on in self._on.items()):
+            return False
+        moved = np.abs(self.data.qpos - anchor)
+        rigid, drops = self._rest_q
+        return bool(np.all(moved[rigid] < REST_DQ) and np.all(moved[drops] < REST_PARTICLE_M))
+
+    def _rest_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """qpos indices `_at_rest` compares: (every coordinate but liquid particles', particle positions)."""
+        drops = [
+            self.model.jnt_qposadr[self.model.body(body).jntadr[0]]
+            for asset in self.info.assets.values()
+            for body in asset.particles
+        ]
+        spans = [np.arange(a, a + 7) for a in drops]  # a free joint: position, then quaternion
+        particle = np.concatenate(spans) if spans else np.zeros(0, int)
+        xyz = np.concatenate([span[:3] for span in spans]) if spans else np.zeros(0, int)
+        return np.setdiff1d(np.arange(self.model.nq), particle), xyz
 
     def observe(self, render: bool = True) -> Observation:
         images: dict[str, np.ndarray] = {}

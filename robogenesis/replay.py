@@ -3,7 +3,7 @@
 The episode row carries the attempt seed, the full `DomainSample` and the provenance (protocol file,
 slot, cameras, resolution, experts). Replay recompiles the protocol, checks its hash against the one
 recorded, rebuilds the scene from the stored sample (nothing is re-drawn) and rolls the expert again
-with the same seed. State, action, task and node id must match the dataset exactly; images are compared
+with the same seed. State, action, task, node id and wait_s must match the dataset exactly; images are compared
 against the stored video within the codec's loss.
 """
 
@@ -110,6 +110,9 @@ def replay(root: Path, index: int) -> ReplayResult:
             mismatches.append("task differs")
         if list(ds.node_id[start:stop]) != record.node_ids:
             mismatches.append("node_id differs")
+        fresh_wait = np.zeros(stop - start) if record.wait_s is None else record.wait_s
+        if np.any(ds.wait_s[start:stop] != fresh_wait):
+            mismatches.append("wait_s differs")
         for cam, frames in record.images.items():
             stored_frames = ds.episode_images(cam, index)
             err = float(np.abs(stored_frames.astype(int) - frames).mean())

@@ -31,7 +31,7 @@ def _replay(root: Path, episode: int) -> None:
         click.echo(f"episode {episode} differs on replay: {'; '.join(result.mismatches)}", err=True)
         click.get_current_context().exit(1)
     click.echo(
-        f"episode {episode}: {result.frames} frames regenerated; state, action, task and node id "
+        f"episode {episode}: {result.frames} frames regenerated; state, action, task, node id and waits "
         "bit-identical, video within codec loss"
     )
 

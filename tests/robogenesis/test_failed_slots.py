@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.robogenesis.conftest import TINY
 
 WAIT = """\
@@ -46,7 +44,6 @@ def test_a_slot_that_cannot_succeed_fails_the_run(labc, tmp_path) -> None:
     assert [(f["protocol"], f["slot"]) for f in report["failed"]] == [("long_incubation", 0)]
 
 
-@pytest.mark.slow
 def test_only_written_datasets_are_named(labc, hold_protocol, tmp_path) -> None:
     out = tmp_path / "out"
     good = labc(*_args(hold_protocol, out, "--episodes", "1", "--experts", f"{TINY}:get_expert"))

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from labc.runtime.episode import EpisodeSpec, run_episode
 from labc.runtime.executor import RunOptions
 from labc.runtime.policies import ExpertPolicy
@@ -45,7 +43,6 @@ def test_a_30_minute_wait_runs_in_simulated_time(tmp_path) -> None:
     assert not any("n0002" in line for line in lines)
 
 
-@pytest.mark.slow
 def test_labc_run_prints_progress_of_long_nodes_on_stderr(labc, tmp_path) -> None:
     path = tmp_path / "incubate.yaml"
     path.write_text(WAIT)
