@@ -7,6 +7,7 @@ same two protocols and register itself in `BACKENDS`, with no change to callers.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -49,7 +50,7 @@ class Env(Protocol):
         in software GL costs ten times the physics."""
         ...
 
-    def idle(self, seconds: float, until: Any = None) -> float:
+    def idle(self, seconds: float, until: Callable[[], bool] | None = None) -> float:
         """Hold the current command while `seconds` of simulated time pass, unrendered, and return the
         seconds that passed (fewer if the callable `until()` came true first). A world at rest is not
         simulated step by step: its clock, device timers and trackers jump, so waiting is cheap."""
