@@ -71,7 +71,7 @@ class LeRobotDataset:
         """Frame `i` with the keys LeRobot's own `LeRobotDataset[i]` has, so code written for it reads
         labc's datasets: `observation.images.<camera>` channel-first float32 in [0, 1],
         `observation.state`, `action`, `timestamp`, `frame_index`, `episode_index`, `index`,
-        `task_index`, `task` (the node's instruction), and labc's `node_id` and `robot`. Arrays are
+        `task_index`, `task` (the node's instruction), and labc's `node_id`, `robot` and `wait_s`. Arrays are
         numpy (LeRobot gives torch tensors of the same shapes), so reading needs no torch."""
         n = len(self)
         index = operator.index(i)
@@ -93,6 +93,7 @@ class LeRobotDataset:
                 "task_index": int(self.task_index[index]),
                 "task": self.task(index),
                 "node_id": self.node_id[index],
+                "wait_s": np.float32(self.wait_s[index]),
                 "robot": self.robot[index],
             }
         )
