@@ -1,12 +1,12 @@
-"""LabVLA benchmark: latency per action chunk and training throughput of the tiny preset on this CPU, and
-parameter counts and FLOPs per chunk for both presets.
+"""LabVLA benchmark: latency per action chunk and training throughput of the CPU-sized presets (tiny, cpu)
+on this CPU, and parameter counts and FLOPs per chunk for them and the 4B preset.
 
 Tiny figures are measured on a synthetic LeRobot v3.0 dataset written by the RoboGenesis writer. The
 qwen3-vl-4b preset is built on the meta device from the published architecture (FACTS.md), so no
 weights are needed; its FLOPs are analytic (matmul-dominated count), and the same formula is printed
 next to a measured count (torch FlopCounterMode) for the tiny preset as a cross-check.
 
-    .venv/bin/python benchmarks/vla_bench.py [--steps 30] [--chunks 20]
+    .venv/bin/python benchmarks/vla_bench.py [--steps 30] [--chunks 20] [--presets tiny,cpu] [--threads 1]
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def analytic_flops(model, prompt_tokens: int, image_patches: int, images: int, s
     flops += 4 * tt.num_hidden_layers * prompt_tokens**2 * tt.num_attention_heads * tt.head_dim
     if model.expert is not None:
         cfg = model.config
-        n = cfg.chunk + 1
+        n = cfg.chunk + model.expert.prefix  # state (and camera) tokens, then the chunk
         expert = 0
         for block in model.expert.blocks:
             block_params = sum(p.numel() for p in block.parameters())
@@ -151,15 +151,31 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=30, help="training steps per stage for throughput")
     parser.add_argument("--chunks", type=int, default=20, help="action chunks timed for latency")
     parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--presets", default="tiny,cpu", help="CPU-sized presets to measure")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (one process)")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    for preset in args.presets.split(","):
+        measure_preset(preset, args)
 
+    big = build_4b()
+    prompt = 3 * (49 + 2) + 64  # three 224x224 cameras (49 merged tokens each) + instruction and state text
+    est = analytic_flops(big, prompt, 3 * 196, 3, big.config.flow_steps)
+    print("== qwen3-vl-4b preset (architecture on the meta device; 3 cameras 224x224, chunk 50) ==")
+    print(
+        f"params: backbone {count(big.backbone_parameters())}, expert {count(big.expert_parameters())}; "
+        f"FLOPs per chunk (analytic): {est / 1e12:.2f} T"
+    )
+
+
+def measure_preset(preset: str, args: argparse.Namespace) -> None:
+    """Train both stages briefly on synthetic data, then time flow chunks and FAST decoding."""
     from torch.utils.flop_counter import FlopCounterMode
 
     from labvla.data.lerobot import LeRobotDataset
     from labvla.policy import LabVLAPolicy
     from labvla.train import TrainOptions, train
 
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         data = [write_dataset(root, "franka", 7, 4, 64), write_dataset(root, "ur5", 6, 4, 64)]
@@ -169,16 +185,18 @@ def main() -> None:
                 data=data,
                 out=root / stage,
                 stage=stage,
+                preset=preset,
                 steps=args.steps,
                 batch=args.batch,
                 init=(root / "fast") if stage == "flow" else None,
-                image_size=64,
+                image_size=64 if stage == "fast" else None,
+                val_fraction=0.0,
                 progress=False,
             )
             train(opts)
             log = (root / stage / "log.jsonl").read_text().splitlines()
             rows[stage] = json.loads(log[-1])["samples_per_s"]
-        print("== tiny preset, CPU", f"({torch.get_num_threads()} threads), 3 cameras 64x64, chunk 16 ==")
+        print(f"== {preset} preset, CPU ({torch.get_num_threads()} threads), 3 cameras 64x64, chunk 16 ==")
         for stage, sps in rows.items():
             print(
                 f"train stage {stage}: {sps:.1f} samples/s (batch {args.batch}, training loop incl. data loading)"
@@ -195,16 +213,18 @@ def main() -> None:
             policy.act(o)
             times.append((time.perf_counter() - t0) * 1e3)
         print(
-            f"flow inference: {statistics.median(times):.1f} ms per chunk (median of {len(times)}; 10 Euler steps)"
+            f"flow inference: {statistics.median(times):.1f} ms per chunk (median of {len(times)}; "
+            f"10 Euler steps; min {min(times):.1f} ms)"
         )
         fast_policy = LabVLAPolicy(root / "fast")
         fast_policy.reset(ds.task(0), "franka")
         t0 = time.perf_counter()
-        for o in obs[:5]:
+        for o in obs[:2]:
             fast_policy.act(o)
         note = f"; malformed: {fast_policy.last_error}" if fast_policy.last_error else ""
         print(
-            f"FAST decoding (stage 1): {(time.perf_counter() - t0) * 1e3 / 5:.1f} ms per chunk (greedy, no KV cache{note})"
+            f"FAST decoding (stage 1): {(time.perf_counter() - t0) * 1e3 / 2:.1f} ms per chunk "
+            f"(greedy, constrained, no KV cache{note})"
         )
 
         fast_report(policy, [LeRobotDataset(d) for d in data])
@@ -216,22 +236,15 @@ def main() -> None:
             ctx = model.hidden_states(
                 b.input_ids, b.attention_mask, b.mm_token_type_ids, b.pixel_values, b.image_grid_thw
             )
-            model.sample_actions(ctx, b.prefix_mask, b.state, b.embodiment, torch.zeros_like(b.actions))
+            noise = torch.zeros_like(b.actions)
+            model.sample_actions(ctx, b.prefix_mask, b.state, b.embodiment, noise, b.images)
         measured = fc.get_total_flops()
         est = analytic_flops(model, b.input_ids.shape[1], b.pixel_values.shape[0], 3, model.config.flow_steps)
         print(
             f"params: backbone {count(model.backbone_parameters())}, expert {count(model.expert_parameters())}; "
-            f"FLOPs per chunk: measured {measured / 1e6:.1f} M, analytic {est / 1e6:.1f} M"
+            f"FLOPs per chunk: measured {measured / 1e6:.1f} M, analytic {est / 1e6:.1f} M "
+            "(analytic leaves out an expert CNN)"
         )
-
-    big = build_4b()
-    prompt = 3 * (49 + 2) + 64  # three 224x224 cameras (49 merged tokens each) + instruction and state text
-    est = analytic_flops(big, prompt, 3 * 196, 3, big.config.flow_steps)
-    print("== qwen3-vl-4b preset (architecture on the meta device; 3 cameras 224x224, chunk 50) ==")
-    print(
-        f"params: backbone {count(big.backbone_parameters())}, expert {count(big.expert_parameters())}; "
-        f"FLOPs per chunk (analytic): {est / 1e12:.2f} T"
-    )
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ def build_backbone(
         "vision_start_token_id": special.vision_start,
         "vision_end_token_id": special.vision_end,
     }
-    if config.preset == "tiny":
+    if config.tiny_backbone:
         if not config.backbone:
             config.fast_offset = text_vocab
             config.backbone = {**tiny_backbone_config(text_vocab + config.fast_vocab), **ids}
@@ -63,7 +63,7 @@ def build_backbone(
 
 
 def image_geometry(config: LabVLAConfig) -> ImageGeometry:
-    if config.preset == "tiny":
+    if config.tiny_backbone:
         vision = tiny_backbone_config(0)["vision_config"]
         return ImageGeometry(
             size=config.image_size,

@@ -27,6 +27,8 @@ from labvla.prompt import TextTokenizer, load_text_tokenizer
 
 T = TypeVar("T")
 LATEST = "latest"  # a text file naming the newest checkpoint folder (portable where symlinks are not)
+BEST = "best"  # the checkpoint folder of the lowest validation loss, next to the step folders
+TRAIN_WEIGHTS = "train_weights.safetensors"  # raw weights beside EMA ones, for resuming
 
 
 @dataclass
@@ -50,7 +52,9 @@ def save_checkpoint(
     fast: FastTokenizer,
     trainer: dict[str, Any] | None = None,
     optimizer: torch.optim.Optimizer | None = None,
+    train_weights: dict[str, torch.Tensor] | None = None,
 ) -> Path:
+    """`train_weights`: when the model holds EMA weights (what acts), the raw ones a resume continues."""
     from safetensors.torch import save_file, save_model
 
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +69,8 @@ def save_checkpoint(
         text.save(tmp)
         if trainer is not None:
             (tmp / "trainer.json").write_text(json.dumps(trainer, indent=2))
+        if train_weights is not None:
+            save_file({k: v.contiguous() for k, v in train_weights.items()}, str(tmp / TRAIN_WEIGHTS))
         if optimizer is not None:
             tensors, groups = _flatten_optimizer(optimizer)
             save_file(tensors, str(tmp / "optimizer.safetensors"))
@@ -157,6 +163,14 @@ def check_checkpoint(path: str | Path) -> Path:
 
     _read(folder, "model.safetensors", header)
     return folder
+
+
+def render_size(path: str | Path) -> int:
+    """Pixels to render for this checkpoint: its training images' size (else its model input size).
+
+    Read from config.json alone, so a bench can choose its renderer before loading any weights."""
+    config = LabVLAConfig.model_validate_json((resolve_checkpoint(path) / "config.json").read_text())
+    return config.data_resolution or config.image_size
 
 
 def load_checkpoint(

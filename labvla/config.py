@@ -9,12 +9,28 @@ from pydantic import BaseModel, Field
 from labvla.embodiment import Embodiment
 
 
+class VisionConfig(BaseModel):
+    """The expert's own image encoder (labvla/vision.py): a CNN per camera, spatial-softmax keypoints."""
+
+    channels: list[int] = Field(default_factory=lambda: [16, 32, 32])
+    keypoints: int = 32
+    shift: int = 4  # random-shift augmentation, pixels at the model's image size
+    color: float = 0.2  # brightness / contrast jitter amplitude (tint: half of it)
+
+
 class ExpertConfig(BaseModel):
-    """DiT action expert: blocks alternate self-attention and cross-attention to backbone features."""
+    """DiT action expert: blocks alternate self-attention and cross-attention to backbone features.
+
+    `condition_state`: the normalized state and the embodiment also enter every block's adaLN, next to
+    flow time (GR00T-style conditioning; otherwise they are only the first token). `vision`: the
+    expert's own CNN features, one token per camera plus a pooled vector in the adaLN conditioning."""
 
     layers: int = 2
     heads: int = 2
     head_dim: int = 16
+    mlp_ratio: int = 4
+    condition_state: bool = False
+    vision: VisionConfig | None = None
 
     @property
     def width(self) -> int:
@@ -22,7 +38,7 @@ class ExpertConfig(BaseModel):
 
 
 class LabVLAConfig(BaseModel):
-    preset: Literal["tiny", "qwen3-vl-4b"] = "tiny"
+    preset: Literal["tiny", "cpu", "qwen3-vl-4b"] = "tiny"
     backbone_path: str | None = None  # local Qwen3-VL-4B-Instruct folder (qwen3-vl-4b preset)
     backbone: dict[str, Any] = Field(default_factory=dict)  # Qwen3VLConfig as a dict, for rebuilding
     stage: Literal["fast", "flow"] = "fast"
@@ -46,6 +62,15 @@ class LabVLAConfig(BaseModel):
     # a deterministic chunk: the tiny model's velocity field leaves much of a random start in the chunk
     # (4x the demonstrations' step-to-step jitter), which the safety monitor then stops.
     sample_noise: float = 0.0
+    # Exponential moving average of the weights, kept by the trainer and saved as the weights that act
+    # (and are validated); None keeps no average (the 4B preset: a second copy of 4B weights).
+    ema_decay: float | None = None
+    data_resolution: int | None = None  # pixels of the training images, so a bench renders the same
+
+    @property
+    def tiny_backbone(self) -> bool:
+        """The random tiny Qwen3-VL (built in code) rather than local 4B weights."""
+        return self.preset != "qwen3-vl-4b"
 
     def embodiment(self, robot: str) -> tuple[int, Embodiment]:
         for i, emb in enumerate(self.embodiments):
@@ -55,11 +80,24 @@ class LabVLAConfig(BaseModel):
         raise ValueError(f"robot {robot!r} is not an embodiment of this model (known: {known})")
 
 
+PRESETS = ("tiny", "cpu", "qwen3-vl-4b")
+
+
 def preset_config(name: str, *, backbone_path: str | None = None) -> LabVLAConfig:
-    """`tiny`: random, CPU-sized; `qwen3-vl-4b`: the paper's sizes around local Qwen3-VL-4B weights."""
+    """`tiny`: the smallest that runs, for tests; `cpu`: the tiny Qwen3-VL backbone with an expert that
+    can learn on a CPU (its own CNN eyes with augmentation, 4 x 128 DiT conditioned on state and
+    embodiment, EMA weights); `qwen3-vl-4b`: the paper's sizes around local Qwen3-VL-4B weights."""
     if name == "tiny":
         return LabVLAConfig(
             preset="tiny", chunk=16, image_size=32, expert=ExpertConfig(layers=2, heads=2, head_dim=16)
+        )
+    if name == "cpu":
+        return LabVLAConfig(
+            preset="cpu",
+            chunk=16,
+            image_size=64,
+            ema_decay=0.995,
+            expert=ExpertConfig(layers=4, heads=4, head_dim=32, condition_state=True, vision=VisionConfig()),
         )
     if name == "qwen3-vl-4b":
         return LabVLAConfig(
@@ -70,7 +108,7 @@ def preset_config(name: str, *, backbone_path: str | None = None) -> LabVLAConfi
             fast_vocab=1024,
             expert=ExpertConfig(layers=18, heads=8, head_dim=128),
         )
-    raise ValueError(f"unknown preset {name!r} (tiny, qwen3-vl-4b)")
+    raise ValueError(f"unknown preset {name!r} ({', '.join(PRESETS)})")
 
 
 def tiny_backbone_config(vocab_size: int) -> dict[str, Any]:

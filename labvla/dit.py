@@ -1,8 +1,9 @@
 """The DiT action expert: predicts the flow-matching velocity of a noisy action chunk.
 
-Tokens are [state, action_1..action_T]. Flow time enters every block through adaLN-zero (shift, scale
-and a zero-initialized gate, so each block starts as the identity); blocks alternate self-attention
-over the chunk with cross-attention to the backbone's hidden states (masked to the real prompt tokens).
+Tokens are [state, (one per camera,) action_1..action_T]. Flow time (and, if the preset asks, state,
+embodiment and pooled camera features) enters every block through adaLN-zero (shift, scale and a
+zero-initialized gate, so each block starts as the identity); blocks alternate self-attention over the
+chunk with cross-attention to the backbone's hidden states (masked to the real prompt tokens).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from torch import nn
 
 from labvla.config import ExpertConfig
 from labvla.embodiment import PerEmbodimentLinear
+from labvla.vision import VisionEncoder
 
 
 def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
@@ -50,7 +52,8 @@ class DiTBlock(nn.Module):
         self.norm1 = nn.LayerNorm(w, elementwise_affine=False, eps=1e-6)
         self.attn = Attention(w, cfg.heads, cfg.head_dim, ctx_dim if cross else w)
         self.norm2 = nn.LayerNorm(w, elementwise_affine=False, eps=1e-6)
-        self.mlp = nn.Sequential(nn.Linear(w, 4 * w), nn.GELU(approximate="tanh"), nn.Linear(4 * w, w))
+        hidden = cfg.mlp_ratio * w
+        self.mlp = nn.Sequential(nn.Linear(w, hidden), nn.GELU(approximate="tanh"), nn.Linear(hidden, w))
         self.ada = nn.Linear(w, 6 * w)
         nn.init.zeros_(self.ada.weight)
         nn.init.zeros_(self.ada.bias)
@@ -70,15 +73,28 @@ class DiTExpert(nn.Module):
     """Velocity field v(x_t, t | state, backbone features) over padded, normalized action chunks."""
 
     def __init__(
-        self, cfg: ExpertConfig, ctx_dim: int, chunk: int, pad_dim: int, num_embodiments: int
+        self,
+        cfg: ExpertConfig,
+        ctx_dim: int,
+        chunk: int,
+        pad_dim: int,
+        num_embodiments: int,
+        cameras: int = 0,
     ) -> None:
         super().__init__()
         w = cfg.width
         self.width = w
+        self.cfg = cfg
+        # Optional conditioning (a preset's choice): state and embodiment in adaLN, the expert's own eyes.
+        self.state_cond = PerEmbodimentLinear(num_embodiments, pad_dim, w) if cfg.condition_state else None
+        self.embodiment_cond = nn.Embedding(num_embodiments, w) if cfg.condition_state else None
+        self.vision = VisionEncoder(cfg.vision, cameras, w) if cfg.vision is not None and cameras else None
+        prefix = 1 + (cameras if self.vision is not None else 0)
+        self.prefix = prefix
         self.state_encoder = PerEmbodimentLinear(num_embodiments, pad_dim, w)
         self.action_encoder = PerEmbodimentLinear(num_embodiments, pad_dim, w)
         self.action_decoder = PerEmbodimentLinear(num_embodiments, w, pad_dim)
-        self.pos = nn.Parameter(torch.randn(1, chunk + 1, w) * 0.02)
+        self.pos = nn.Parameter(torch.randn(1, chunk + prefix, w) * 0.02)
         self.time_mlp = nn.Sequential(nn.Linear(w, w), nn.SiLU(), nn.Linear(w, w))
         self.blocks = nn.ModuleList(
             DiTBlock(cfg, cross=i % 2 == 1, ctx_dim=ctx_dim) for i in range(cfg.layers)
@@ -96,14 +112,31 @@ class DiTExpert(nn.Module):
         embodiment: torch.Tensor,  # [B]
         ctx: torch.Tensor,  # [B, L, ctx_dim]
         ctx_mask: torch.Tensor,  # [B, L] bool
+        seen: tuple[torch.Tensor, torch.Tensor] | None = None,  # `see(images)`: camera tokens, pooled
     ) -> torch.Tensor:
         c = self.time_mlp(timestep_embedding(t, self.width).to(x_t.dtype))
-        tokens = torch.cat(
-            [self.state_encoder(state, embodiment)[:, None], self.action_encoder(x_t, embodiment)], dim=1
-        )
+        prefix = [self.state_encoder(state, embodiment)[:, None]]
+        if self.state_cond is not None and self.embodiment_cond is not None:
+            c = c + self.state_cond(state, embodiment) + self.embodiment_cond(embodiment)
+        if self.vision is not None:
+            if seen is None:
+                raise ValueError("this expert has its own vision encoder: pass the batch's images")
+            prefix.append(seen[0].to(x_t.dtype))
+            c = c + seen[1].to(x_t.dtype)
+        tokens = torch.cat([*prefix, self.action_encoder(x_t, embodiment)], dim=1)
         x = tokens + self.pos[:, : tokens.shape[1]]
         for block in self.blocks:
             x = block(x, c, ctx, ctx_mask)
         shift, scale = self.final_ada(F.silu(c))[:, None].chunk(2, dim=-1)
         x = self.final_norm(x) * (1 + scale) + shift
-        return self.action_decoder(x[:, 1:], embodiment)
+        return self.action_decoder(x[:, self.prefix :], embodiment)
+
+    def see(
+        self, images: torch.Tensor | None, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """Camera tokens and pooled features, computed once per chunk (not per Euler step)."""
+        if self.vision is None:
+            return None
+        if images is None:
+            raise ValueError("this expert has its own vision encoder: the batch has no images")
+        return self.vision(images, generator)

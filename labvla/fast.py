@@ -97,6 +97,12 @@ class FastTokenizer:
             raise RuntimeError("FAST tokenizer is not fitted; call fit() or load()")
         return self._bpe
 
+    def token_lengths(self) -> np.ndarray:
+        """Coefficients each token id stands for (its character count); constrained decoding uses it to
+        emit exactly horizon x dims coefficients."""
+        bpe = self._require()
+        return np.array([len(bpe.id_to_token(i)) for i in range(bpe.get_vocab_size())], np.int64)
+
     def encode(self, chunk: np.ndarray) -> list[int]:
         return self._require().encode(self._to_text(self.quantize(chunk))).ids
 

@@ -28,11 +28,12 @@ class Batch:
     image_grid_thw: torch.Tensor  # [images, 3]
     state: torch.Tensor  # [B, pad] normalized, padded
     actions: torch.Tensor  # [B, T, pad] normalized relative actions, padded
-    action_mask: torch.Tensor  # [B, T, pad] real dimensions of real (not past-the-end) steps
+    action_mask: torch.Tensor  # [B, T, pad] real dimensions (steps past an episode's end hold its pose)
     embodiment: torch.Tensor  # [B]
+    images: torch.Tensor | None = None  # [B, cameras, 3, S, S] uint8, for an expert with its own eyes
 
     def to(self, device: torch.device | str) -> Batch:
-        return Batch(**{k: v.to(device) for k, v in self.__dict__.items()})
+        return Batch(**{k: None if v is None else v.to(device) for k, v in self.__dict__.items()})
 
 
 def sample_flow_time(n: int, generator: torch.Generator) -> torch.Tensor:
@@ -48,7 +49,14 @@ class LabVLA(nn.Module):
         self.backbone = backbone
         hidden = backbone.config.text_config.hidden_size
         self.expert = (
-            DiTExpert(config.expert, hidden, config.chunk, config.pad_dim, len(config.embodiments))
+            DiTExpert(
+                config.expert,
+                hidden,
+                config.chunk,
+                config.pad_dim,
+                len(config.embodiments),
+                cameras=len(config.cameras),
+            )
             if config.stage == "flow"
             else None
         )
@@ -114,7 +122,8 @@ class LabVLA(nn.Module):
         t = sample_flow_time(b, generator).to(actions.device, actions.dtype)
         noise = torch.randn(actions.shape, generator=generator).to(actions.device, actions.dtype)
         x_t = (t[:, None, None] * noise + (1 - t[:, None, None]) * actions) * self.real_dims(batch.embodiment)
-        v = self.expert(x_t, t, batch.state, batch.embodiment, ctx, batch.prefix_mask)
+        seen = self.expert.see(batch.images, generator if self.training else None)
+        v = self.expert(x_t, t, batch.state, batch.embodiment, ctx, batch.prefix_mask, seen)
         mask = batch.action_mask.to(v.dtype)
         return (((v.float() - (noise - actions).float()) ** 2) * mask).sum() / mask.sum().clamp(min=1)
 
@@ -126,15 +135,18 @@ class LabVLA(nn.Module):
         state: torch.Tensor,
         embodiment: torch.Tensor,
         noise: torch.Tensor,
+        images: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Euler integration of the velocity field from t=1 (noise) to t=0, reusing the prefix `ctx`."""
+        """Euler integration of the velocity field from t=1 (noise) to t=0, reusing the prefix `ctx`
+        (and the expert's camera features, computed once)."""
         assert self.expert is not None, "a stage-1 model has no action expert; decode FAST tokens instead"
         steps = self.config.flow_steps
         real = self.real_dims(embodiment)
+        seen = self.expert.see(images)
         x, dt = noise * real, -1.0 / steps
         for k in range(steps):
             t = torch.full((x.shape[0],), 1.0 + k * dt, device=x.device, dtype=x.dtype)
-            x = x + dt * self.expert(x, t, state, embodiment, ctx, ctx_mask) * real
+            x = x + dt * self.expert(x, t, state, embodiment, ctx, ctx_mask, seen) * real
         return x
 
     @torch.no_grad()
@@ -146,20 +158,42 @@ class LabVLA(nn.Module):
         image_grid_thw: torch.Tensor,
         eos: int,
         max_tokens: int,
+        token_lengths: torch.Tensor | None = None,
+        coefficients: int | None = None,
     ) -> list[int]:
-        """Greedy decoding of one prompt, restricted to FAST tokens and the end token."""
+        """Greedy decoding of one prompt, restricted to FAST tokens and the end token.
+
+        With `token_lengths` (coefficients per FAST id) and `coefficients` (horizon x action dims), the
+        decoding is constrained to a well-formed chunk: a token that would overshoot the remaining count
+        is never chosen, the end token is allowed only once the count is exact, and reaching it ends the
+        sequence. An unconstrained greedy argmax of a young model stops early or late on most frames.
+        """
+        fast_ids = slice(self.config.fast_offset, self.config.fast_offset + self.config.fast_vocab)
         allowed = torch.zeros(self.backbone.lm_head.out_features, dtype=torch.bool, device=input_ids.device)
-        allowed[self.config.fast_offset : self.config.fast_offset + self.config.fast_vocab] = True
+        allowed[fast_ids] = True
         allowed[eos] = True
+        lengths = None
+        if token_lengths is not None and coefficients is not None:
+            lengths = torch.full_like(allowed, 0, dtype=torch.long)
+            lengths[fast_ids] = token_lengths.to(input_ids.device)[: self.config.fast_vocab]
         ids, types = input_ids, mm_token_type_ids
         out: list[int] = []
+        done = 0
         for _ in range(max_tokens):
+            if lengths is not None and done == coefficients:
+                break
+            mask = allowed
+            if lengths is not None:
+                assert coefficients is not None
+                mask = allowed & (lengths <= coefficients - done) & (lengths > 0)
             hidden = self.hidden_states(ids, torch.ones_like(ids), types, pixel_values, image_grid_thw)
-            logits = self.backbone.lm_head(hidden[:, -1]).float().masked_fill(~allowed, float("-inf"))
+            logits = self.backbone.lm_head(hidden[:, -1]).float().masked_fill(~mask, float("-inf"))
             nxt = int(logits.argmax(-1))
             if nxt == eos:
                 break
             out.append(nxt - self.config.fast_offset)
+            if lengths is not None:
+                done += int(lengths[nxt])
             ids = torch.cat([ids, ids.new_tensor([[nxt]])], dim=1)
             types = torch.cat([types, types.new_zeros((1, 1))], dim=1)
         return out

@@ -37,11 +37,41 @@ class Quantiles(BaseModel):
         return np.where(const, lo, x).astype(np.float32)
 
 
+class GripperHold(BaseModel):
+    """The gripper command that keeps the gripper as it is, by measured opening, read from the data.
+
+    State and action speak different languages (a robot may report the opening, 1 = open, and take a
+    command, 1 = closed), so holding must translate: per opening bin, the median command the
+    demonstrations gave at that opening."""
+
+    openings: list[float]  # bin centres, ascending
+    commands: list[float]
+
+    @classmethod
+    def of(cls, opening: np.ndarray, command: np.ndarray, bins: int = 21) -> GripperHold:
+        lo, hi = float(opening.min()), float(opening.max())
+        edges = np.linspace(lo, hi + 1e-9, bins + 1)
+        which = np.clip(np.digitize(opening, edges) - 1, 0, bins - 1)
+        centres, commands = [], []
+        for b in range(bins):
+            sel = which == b
+            if sel.any():
+                centres.append(float(opening[sel].mean()))
+                commands.append(float(np.median(command[sel])))
+        return cls(openings=centres, commands=commands)
+
+    def command(self, opening: float) -> float:
+        """The command of the nearest bin (no interpolation: commands are often two-valued)."""
+        i = int(np.argmin(np.abs(np.asarray(self.openings) - opening)))
+        return self.commands[i]
+
+
 class RobotStats(BaseModel):
     """Normalization of one embodiment: the state, and the action chunk in the policy's relative layout."""
 
     state: Quantiles
     action: Quantiles
+    gripper_hold: GripperHold | None = None  # absent in checkpoints written before it existed
 
 
 class NormStats(BaseModel):

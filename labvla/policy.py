@@ -4,8 +4,9 @@ Per chunk the backbone runs once on the prompt; its hidden states are reused by 
 expert, which integrate from `sample_noise` times a seeded normal draw (the checkpoint's setting, 0 by
 default: a deterministic chunk). Outputs are clipped to the normalized training range before
 unnormalizing, so an action never asks for a larger relative motion than the data's q01..q99 of that
-dimension. Stage-1 checkpoints (no expert) act by decoding FAST tokens; a malformed token sequence makes
-the policy hold its current pose for the chunk and records why in `last_error`, instead of crashing.
+dimension. Stage-1 checkpoints (no expert) act by decoding FAST tokens, constrained to exactly
+chunk x action-dims coefficients; should a sequence still not decode, the policy holds its current pose
+for the chunk and records why in `last_error`, instead of crashing.
 """
 
 from __future__ import annotations
@@ -50,12 +51,15 @@ class LabVLAPolicy:
         self.robot: str | None = None
         self.last_error = ""
         self._generator = torch.Generator().manual_seed(seed)
+        self._last_command: float | None = None  # gripper command of the last chunk sent, this episode
+        self._token_lengths = torch.from_numpy(self.loaded.fast.token_lengths())
 
     def reset(self, instruction: str, robot: str) -> None:
         self.config.embodiment(robot)  # unknown robots fail here, not mid-episode
         self.instruction, self.robot = instruction, robot
         self._generator = torch.Generator().manual_seed(self.seed)
         self.last_error = ""
+        self._last_command = None
 
     def act(self, observation: Observation | dict) -> np.ndarray:
         """An action chunk [chunk, A] in the simulator's layout: absolute arm targets, then gripper."""
@@ -72,14 +76,30 @@ class LabVLAPolicy:
         batch = self.builder.collate([sample]).to(self.device)
         with torch.no_grad():
             rel = self._flow(batch)[:, : emb.action_dim] if self.mode == "flow" else self._fast(batch, emb)
-        if rel is None:  # hold: current arm pose, current gripper opening
-            hold = np.concatenate([state[: emb.arm_dim], state[emb.arm_dim : emb.arm_dim + 1]])
-            return np.tile(hold, (self.config.chunk, 1)).astype(np.float32)
+        if rel is None:
+            return self.hold(state)
         # Normalized [-1, 1] is the training range (q01..q99); unnormalizing extrapolates linearly, so an
         # untrained or off-distribution output would become a delta of any size. Clip before it does.
         rel = np.clip(rel, -1.0, 1.0)
-        action = self.loaded.stats.robots[self.robot].action.unnormalize(rel)
-        return to_absolute(action, state, emb)
+        action = to_absolute(self.loaded.stats.robots[self.robot].action.unnormalize(rel), state, emb)
+        self._last_command = float(action[-1, emb.arm_dim])
+        return action
+
+    def hold(self, state: np.ndarray) -> np.ndarray:
+        """A chunk that keeps the robot as it is: the current arm pose, and the gripper *command* that
+        keeps the gripper where it is. The state reports the gripper's opening, not a command, so the
+        command is the last one this policy sent in the episode, else the data's command at that
+        opening (`GripperHold`); sending the opening itself would close an open Franka to 79%."""
+        assert self.robot is not None
+        _, emb = self.config.embodiment(self.robot)
+        command = self._last_command
+        table = self.loaded.stats.robots[self.robot].gripper_hold
+        if command is None and table is not None:
+            command = table.command(float(state[emb.arm_dim]))
+        if command is None:  # a checkpoint from before the table: nothing better is known
+            command = float(state[emb.arm_dim])
+        row = np.concatenate([state[: emb.arm_dim], [command]]).astype(np.float32)
+        return np.tile(row, (self.config.chunk, 1))
 
     def _flow(self, batch) -> np.ndarray:
         ctx = self.model.hidden_states(
@@ -91,17 +111,22 @@ class LabVLAPolicy:
         )
         noise = torch.randn(batch.actions.shape, generator=self._generator) * self.sample_noise
         noise = noise.to(self.device, ctx.dtype)
-        out = self.model.sample_actions(ctx, batch.prefix_mask, batch.state, batch.embodiment, noise)
+        out = self.model.sample_actions(
+            ctx, batch.prefix_mask, batch.state, batch.embodiment, noise, batch.images
+        )
         return out[0].float().cpu().numpy()
 
     def _fast(self, batch, emb: Embodiment) -> np.ndarray | None:
+        coefficients = self.config.chunk * emb.action_dim
         ids = self.model.generate_fast(
             batch.input_ids,
             batch.mm_token_type_ids,
             batch.pixel_values,
             batch.image_grid_thw,
             eos=self.builder.text.special.eos,
-            max_tokens=self.config.fast_max_tokens,
+            max_tokens=max(self.config.fast_max_tokens, coefficients),
+            token_lengths=self._token_lengths,
+            coefficients=coefficients,
         )
         decoded = self.loaded.fast.decode(ids, self.config.chunk, emb.action_dim)
         if decoded.ok:

@@ -126,11 +126,22 @@ class ImageGeometry(BaseModel):
         return (self.size // self.patch) ** 2 // self.merge**2
 
 
+def _resize(images: Sequence[np.ndarray], size: int) -> torch.Tensor:
+    """uint8 HxWx3 images -> float [n, 3, size, size] in [0, 1] (antialiased bilinear)."""
+    x = torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float() / 255.0
+    if x.shape[-1] != size or x.shape[-2] != size:
+        x = F.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
+    return x
+
+
+def resized(images: Sequence[np.ndarray], size: int) -> torch.Tensor:
+    """uint8 HxWx3 images -> uint8 [n, 3, size, size], the same resize as the backbone's."""
+    return (_resize(images, size) * 255.0).round().clamp(0, 255).to(torch.uint8)
+
+
 def patchify(images: Sequence[np.ndarray], geo: ImageGeometry) -> tuple[torch.Tensor, torch.Tensor]:
     """uint8 HxWx3 images -> (pixel_values [sum patches, 3*t*p*p], image_grid_thw [n, 3]) for Qwen3-VL."""
-    x = torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float() / 255.0
-    if x.shape[-1] != geo.size or x.shape[-2] != geo.size:
-        x = F.interpolate(x, size=(geo.size, geo.size), mode="bilinear", antialias=True, align_corners=False)
+    x = _resize(images, geo.size)
     mean = torch.tensor(geo.mean).view(1, 3, 1, 1)
     std = torch.tensor(geo.std).view(1, 3, 1, 1)
     x = (x - mean) / std
@@ -157,7 +168,7 @@ def prompt_ids(
 
 
 def load_text_tokenizer(folder: Path, preset: str, backbone_path: str | None) -> TextTokenizer:
-    if preset == "tiny":
+    if preset != "qwen3-vl-4b":  # tiny and cpu share the tiny backbone and its word tokenizer
         return TextTokenizer.from_tiny_json((folder / "text_tokenizer.json").read_text())
     if backbone_path is None:
         raise ValueError("the qwen3-vl-4b preset needs the local path of Qwen3-VL-4B-Instruct")

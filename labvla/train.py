@@ -21,13 +21,22 @@ import torch
 from pydantic import BaseModel
 
 from labvla.backbone import build_backbone, image_geometry
-from labvla.checkpoint import LATEST, load_checkpoint, load_optimizer, mark_latest, save_checkpoint
+from labvla.checkpoint import (
+    BEST,
+    LATEST,
+    TRAIN_WEIGHTS,
+    load_checkpoint,
+    load_optimizer,
+    mark_latest,
+    save_checkpoint,
+)
 from labvla.config import LabVLAConfig, preset_config
 from labvla.data.lerobot import LeRobotDataset
 from labvla.data.samples import FrameIndex, SampleBuilder, fit_stats_and_fast
 from labvla.embodiment import Embodiment
 from labvla.model import LabVLA
 from labvla.prompt import TextTokenizer
+from labvla.validation import EMA, Validator, split_episodes
 
 STAGE_LR = {"fast": 5e-5, "flow": 1e-5}  # backbone learning rate per stage (FACTS: LabVLA paper)
 
@@ -36,7 +45,7 @@ class TrainOptions(BaseModel):
     data: list[Path]
     out: Path
     stage: Literal["fast", "flow"] = "fast"
-    preset: Literal["tiny", "qwen3-vl-4b"] = "tiny"
+    preset: Literal["tiny", "cpu", "qwen3-vl-4b"] = "tiny"
     backbone_path: str | None = None
     init: Path | None = None
     resume: bool = False
@@ -48,6 +57,13 @@ class TrainOptions(BaseModel):
     weight_decay: float = 0.01
     clip: float = 1.0
     seed: int = 0
+    # Episode-level validation: this fraction of each dataset's episodes of each task is held out (chosen
+    # by split_seed, the same for every training seed); validated every val_every steps (default: ten
+    # times a run) on up to val_frames evenly spaced held-out frames; the best is kept in out/best.
+    val_fraction: float = 0.1
+    split_seed: int = 0
+    val_every: int | None = None
+    val_frames: int = 256
     save_every: int | None = None
     insulation: bool = True
     chunk: int | None = None
@@ -102,9 +118,10 @@ def _fresh(opts: TrainOptions, datasets: list[LeRobotDataset], index: FrameIndex
         if ds.cameras != config.cameras:
             raise ValueError(f"{ds.root}: cameras {ds.cameras} differ from {config.cameras}")
     config.embodiments = _embodiments(datasets)
+    config.data_resolution = _resolution(datasets)
     index.chunk = config.chunk
     stats, fast = fit_stats_and_fast(index, config, seed=opts.seed)
-    if config.preset == "tiny":
+    if config.tiny_backbone:
         text = TextTokenizer.fit_tiny((t for ds in datasets for t in ds.tasks), config.state_bins)
     else:
         text = TextTokenizer.from_qwen(config.backbone_path or "")
@@ -134,7 +151,11 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
     if not opts.data:
         raise ValueError("no dataset given")
     datasets = [LeRobotDataset(p) for p in opts.data]
-    index = FrameIndex(datasets, chunk=16)
+    train_eps, val_eps = split_episodes(datasets, opts.val_fraction, opts.split_seed)
+    index = FrameIndex(datasets, chunk=16, episodes=train_eps)
+    val_index = FrameIndex(datasets, chunk=16, episodes=val_eps)
+    if len(index) == 0:
+        raise ValueError("no training frames left after the validation split")
     out = opts.out
     start, resume_from = 0, None
     if opts.resume and (out / LATEST).exists():
@@ -147,10 +168,11 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
         loaded = load_checkpoint(opts.init, stage=opts.stage, device=device)
         model, stats, text, fast = loaded.model, loaded.stats, loaded.text, loaded.fast
         model.config.insulation = opts.insulation
+        _check_init(opts, model.config)
     else:
         model, stats, text, fast = _fresh(opts, datasets, index)
     config: LabVLAConfig = model.config
-    index.chunk = config.chunk
+    index.chunk = val_index.chunk = config.chunk
     for emb in _embodiments(datasets):
         if config.embodiment(emb.name)[1] != emb:
             raise ValueError(f"robot {emb.name}: sizes differ from the model's embodiment")
@@ -158,6 +180,13 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
     if device.type == "cuda":
         model.backbone.gradient_checkpointing_enable()
     builder = SampleBuilder(config, text, fast, stats, image_geometry(config))
+    ema = EMA(model, config.ema_decay) if config.ema_decay else None
+    if ema is not None and resume_from is not None and (resume_from / TRAIN_WEIGHTS).exists():
+        from safetensors.torch import load_file  # the checkpoint's weights are the average; train on
+
+        raw = load_file(str(resume_from / TRAIN_WEIGHTS), device=str(device))
+        model.load_state_dict(raw, strict=False)
+    validator = Validator(val_index, builder, opts.val_frames, opts.batch) if len(val_index) else None
 
     lr_bb = opts.lr_backbone if opts.lr_backbone is not None else STAGE_LR[config.stage]
     groups = [{"params": model.backbone_parameters(), "lr": lr_bb, "base_lr": lr_bb}]
@@ -184,10 +213,13 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
     )
     warmup = opts.warmup if opts.warmup is not None else max(1, opts.steps // 20)
     save_every = opts.save_every or opts.steps
+    val_every = opts.val_every or max(1, opts.steps // 10)
+    best = _best_so_far(out / BEST) if resume_from is not None else math.inf
     log_path = out / "log.jsonl"
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
         _truncate_log(log_path, start)
+        _write_split(out / "split.json", datasets, train_eps, val_eps)
     losses: list[float] = []
     checkpoint = resume_from or out
     bar = None
@@ -215,10 +247,12 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
             out_losses = net(batch, gen)
         optimizer.zero_grad(set_to_none=True)
         out_losses["loss"].backward()
-        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), opts.clip)
+        norms = _clip_per_group(optimizer, opts.clip, config.flow_weight)
         optimizer.step()
+        if ema is not None:
+            ema.update(model, step)
         record = {"step": step + 1, **{k: float(v.detach()) for k, v in out_losses.items()}}
-        record |= {"lr_backbone": optimizer.param_groups[0]["lr"], "grad_norm": float(grad_norm)}
+        record |= {"lr_backbone": optimizer.param_groups[0]["lr"], **norms}
         record["samples_per_s"] = (step + 1 - start) * opts.batch * world / (time.perf_counter() - t0)
         losses.append(record["loss"])
         if rank == 0:
@@ -229,18 +263,99 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
                 bar.set_postfix(loss=f"{record['loss']:.4f}")
             if on_step is not None:
                 on_step(record)
-        if (step + 1) % save_every == 0 or step + 1 == opts.steps:
+        last = step + 1 == opts.steps
+        validate = validator is not None and ((step + 1) % val_every == 0 or last)
+        if (step + 1) % save_every == 0 or last or validate:
             if rank == 0:
-                checkpoint = save_checkpoint(
-                    out / f"step-{step + 1:06d}", model, stats, text, fast, {"step": step + 1}, optimizer
-                )
-                mark_latest(out, checkpoint)
+                if ema is not None:
+                    ema.swap(model)  # the average acts and is validated; the raw weights train on
+                trainer = {"step": step + 1}
+                if validate:
+                    assert validator is not None
+                    val = {"step": step + 1, **validator.evaluate(model, device)}
+                    with log_path.open("a") as handle:
+                        handle.write(json.dumps(val) + "\n")
+                    trainer["val_loss"] = val["val_loss"]
+                    if on_step is not None:
+                        on_step(val)
+                raw = ema.shadow if ema is not None else None
+                if (step + 1) % save_every == 0 or last:
+                    checkpoint = save_checkpoint(
+                        out / f"step-{step + 1:06d}", model, stats, text, fast, trainer, optimizer, raw
+                    )
+                    mark_latest(out, checkpoint)
+                if validate and trainer["val_loss"] < best:
+                    best = trainer["val_loss"]
+                    save_checkpoint(out / BEST, model, stats, text, fast, trainer)
+                if ema is not None:
+                    ema.swap(model)
             if world > 1:
                 torch.distributed.barrier()
     if bar is not None:
         bar.close()
     checksum = float(sum(p.detach().double().sum() for p in model.parameters()))
     return TrainResult(checkpoint=checkpoint, steps=opts.steps, losses=losses, param_checksum=checksum)
+
+
+def _check_init(opts: TrainOptions, config: LabVLAConfig) -> None:
+    """Sizes fixed by an init checkpoint cannot change; asking for others is an error, not ignored."""
+    for name, asked, has in (
+        ("chunk", opts.chunk, config.chunk),
+        ("image-size", opts.image_size, config.image_size),
+    ):
+        if asked is not None and asked != has:
+            raise ValueError(
+                f"--{name} {asked} conflicts with the init checkpoint's {name} {has}: "
+                f"drop --{name}, or train from scratch without --init"
+            )
+
+
+def _clip_per_group(optimizer: torch.optim.Optimizer, clip: float, flow_weight: float) -> dict[str, float]:
+    """Clip the backbone's and the expert's gradients separately; return their norms before clipping.
+
+    One global norm let the expert's gradient (of `flow_weight` x the flow MSE, 14-19 in the tiny stage 2)
+    scale down every backbone update by a factor that changed from step to step, and clipped every step.
+    The expert's threshold is in units of its weighted loss (clip x flow_weight), so the weight that
+    balances the two losses in a shared backbone does not turn into permanent clipping of the expert."""
+    norms: dict[str, float] = {}
+    total = 0.0
+    for group, name in zip(optimizer.param_groups, ("backbone", "expert"), strict=False):
+        params = [p for p in group["params"] if p.grad is not None]
+        if not params:
+            continue
+        limit = clip * (flow_weight if name == "expert" else 1.0)
+        norm = float(torch.nn.utils.clip_grad_norm_(params, limit))
+        norms[f"grad_norm_{name}"] = norm
+        total += norm**2
+    norms["grad_norm"] = math.sqrt(total)
+    return norms
+
+
+def _resolution(datasets: list[LeRobotDataset]) -> int | None:
+    """The training images' size (square renders), for a bench to render at the same size."""
+    for ds in datasets:
+        for key, feat in ds.info["features"].items():
+            if key.startswith("observation.images.") and feat.get("shape"):
+                return int(feat["shape"][0])
+    return None
+
+
+def _best_so_far(folder: Path) -> float:
+    trainer = folder / "trainer.json"
+    if not trainer.exists():
+        return math.inf
+    return float(json.loads(trainer.read_text()).get("val_loss", math.inf))
+
+
+def _write_split(path: Path, datasets: list[LeRobotDataset], train_eps: dict, val_eps: dict) -> None:
+    """Which episodes trained and which validated, for anyone checking a result."""
+    split = {
+        str(ds.root): {"train": sorted(train_eps[d]), "validation": sorted(val_eps[d])}
+        for d, ds in enumerate(datasets)
+    }
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(split, indent=2))
+    os.replace(tmp, path)
 
 
 def _truncate_log(path: Path, step: int) -> None:

@@ -4,7 +4,7 @@ Every step is a `labc` command line; the script runs them in order, times them, 
 page (default `docs/results.md`) from what the benches measured, with the exact commands. Policies:
 
 - `labvla`: stage 1 (FAST tokens) then stage 2 (flow expert, knowledge insulation), flow decoding;
-- `no_stage1`: stage 2 trained from scratch for the steps of both stages together;
+- `no_stage1`: stage 2 trained from scratch (the same expert steps as the full model's stage 2);
 - `no_ki`: stage 2 from the stage-1 checkpoint with `--no-insulation` (the flow loss trains the backbone);
 - `fast_only`: the full stage-2 checkpoint decoded through FAST tokens (`--mode fast`), no flow expert.
 
@@ -83,55 +83,29 @@ class Recipe:
             "--resolution", str(a.resolution), "--workers", str(a.workers), "--seed", "0", "--quiet",
             "--workspace", ws,
         )  # fmt: skip
-        common = ["--batch", str(a.batch), "--seed", "0", "--workspace", ws]
-        steps1 = a.steps_stage1 if a.steps_stage1 is not None else min(STAGE1_STEPS, a.steps)
-        fresh = ["--image-size", str(a.image_size)]  # runs that build a model (others take the init's)
-        stage1 = ["--lr-backbone", str(a.lr_stage1)]
-        stage2 = ["--lr-backbone", str(a.lr_stage2), "--lr-expert", str(a.lr_expert)]
-        ck, ablations, scratch = self.ws / "checkpoints", self.ws / "ablations", str(self.ws / "scratch")
-        # Ablations train in a scratch workspace so the main one's `latest` stays the full model and
-        # stage 2 from scratch does not pick up the stage-1 checkpoint by default.
-        self.labc(
-            "train stage 1", "train", "--stage", "fast", "--steps", str(steps1), *fresh, *stage1, *common
-        )
-        self.labc("train stage 2", "train", "--stage", "flow", "--steps", str(a.steps), *stage2, *common)
-        self.labc(
-            "train stage 2 without stage 1",
-            "train", "--stage", "flow", "--steps", str(steps1 + a.steps), *fresh, "--data", str(self.ws / "data"),
-            "--out", str(ablations / "no_stage1"), *stage2, *common[:-2], "--workspace", scratch,
-        )  # fmt: skip
-        self.labc(
-            "train stage 2 without knowledge insulation",
-            "train", "--stage", "flow", "--steps", str(a.steps), "--no-insulation", "--init", str(ck / "stage1"),
-            "--data", str(self.ws / "data"), "--out", str(ablations / "no_ki"), *stage2, *common[:-2],
-            "--workspace", scratch,
-        )  # fmt: skip
-        checkpoints = {
-            "labvla": (ck / "stage2", "flow"),
-            "no_stage1": (ablations / "no_stage1", "flow"),
-            "no_ki": (ablations / "no_ki", "flow"),
-            "fast_only": (ck / "stage2", "fast"),
-        }
-        single = {"OMP_NUM_THREADS": "1"} if a.workers > 1 else {}  # one torch thread per worker
-        seed = [] if a.bench_seed is None else ["--seed", str(a.bench_seed)]
-        for name in a.variants.split(","):
-            folder, mode = checkpoints[name]
-            self.labc(
-                f"bench {name}",
-                "bench", "--suite", "labutopia", "--levels", "1", "--tasks", a.tasks, "--policy", "labvla",
-                "--checkpoint", str(folder), "--mode", mode, "--episodes", str(a.bench_episodes),
-                "--split", a.splits, "--robots", a.robots, "--max-retries", str(a.max_retries),
-                "--resolution", str(a.resolution), "--workers", str(a.workers), "--quiet",
-                *seed, "--out", str(self.ws / "runs" / "bench"), "--name", name, "--workspace", ws,
-                env=single,
-            )  # fmt: skip
+        seeds = seed_list(a.seeds)
+        bench_seed = [] if a.bench_seed is None else ["--seed", str(a.bench_seed)]
+        for seed in seeds:
+            checkpoints = self.train_variants(seed, main=seed == seeds[0])
+            single = {"OMP_NUM_THREADS": "1"} if a.workers > 1 else {}  # one torch thread per worker
+            for name in a.variants.split(","):
+                folder, mode = checkpoints[name]
+                self.labc(
+                    f"bench {bench_name(name, seed, seeds)}",
+                    "bench", "--suite", "labutopia", "--levels", "1", "--tasks", a.tasks, "--policy", "labvla",
+                    "--checkpoint", str(folder), "--mode", mode, "--episodes", str(a.bench_episodes),
+                    "--split", a.splits, "--robots", a.robots, "--max-retries", str(a.max_retries),
+                    "--resolution", str(a.resolution), "--workers", str(a.workers), "--quiet", *bench_seed,
+                    "--out", str(self.ws / "runs" / "bench"), "--name", bench_name(name, seed, seeds),
+                    "--workspace", ws, env=single,
+                )  # fmt: skip
         for name in self.floors:
             self.labc(
                 f"bench {name}",
                 "bench", "--suite", "labutopia", "--levels", "1", "--tasks", a.tasks, "--policy", name,
                 "--data", str(self.ws / "data"), "--episodes", str(a.bench_episodes), "--split", a.splits,
                 "--robots", a.robots, "--max-retries", str(a.max_retries), "--workers", str(a.workers),
-                *seed, "--quiet", "--out", str(self.ws / "runs" / "bench"), "--name", name, "--workspace", ws,
+                *bench_seed, "--quiet", "--out", str(self.ws / "runs" / "bench"), "--name", name, "--workspace", ws,
             )  # fmt: skip
         if a.expert_bench:
             self.labc(
@@ -141,6 +115,62 @@ class Recipe:
                 "--max-retries", str(a.max_retries), "--workers", str(a.workers), *seed, "--quiet",
                 "--out", str(self.ws / "runs" / "bench"), "--name", "expert", "--workspace", ws,
             )  # fmt: skip
+
+    def train_variants(self, seed: int, *, main: bool) -> dict[str, tuple[Path, str]]:
+        """Stage 1, stage 2 and the ablations for one training seed; (checkpoint, decoding) per variant.
+
+        Every variant's action expert trains for the same `--steps` (equal expert steps): stage 2 and
+        no-KI start from stage 1, no-stage-1 starts from scratch, fast-only decodes stage 2's backbone.
+        The first seed writes the main workspace's checkpoints (its `latest` stays the full model);
+        other seeds and all ablations train in a scratch workspace, each into its own folder."""
+        a, ws = self.args, str(self.ws)
+        steps1 = a.steps_stage1 if a.steps_stage1 is not None else min(STAGE1_STEPS, a.steps)
+        fresh = ["--preset", a.preset, "--image-size", str(a.image_size)]  # runs that build a model
+        stage1 = ["--lr-backbone", str(a.lr_stage1)]
+        stage2 = ["--lr-backbone", str(a.lr_stage2), "--lr-expert", str(a.lr_expert)]
+        common = ["--batch", str(a.batch), "--seed", str(seed), "--val-fraction", str(a.val_fraction)]
+        data, scratch = str(self.ws / "data"), str(self.ws / "scratch")
+        root = self.ws / "ablations" if main else self.ws / "ablations" / f"seed-{seed}"
+        ck = self.ws / "checkpoints" if main else root
+        tag = "" if main else f" (seed {seed})"
+        place = ["--workspace", ws] if main else ["--data", data, "--workspace", scratch]
+        out1 = [] if main else ["--out", str(ck / "stage1")]
+        out2 = [] if main else ["--out", str(ck / "stage2"), "--init", str(ck / "stage1")]
+        self.labc(
+            f"train stage 1{tag}",
+            "train", "--stage", "fast", "--steps", str(steps1), *fresh, *stage1, *common, *out1, *place,
+        )  # fmt: skip
+        self.labc(
+            f"train stage 2{tag}", "train", "--stage", "flow", "--steps", str(a.steps), *stage2, *common,
+            *out2, *place,
+        )  # fmt: skip
+        # Ablations train in a scratch workspace so the main one's `latest` stays the full model and
+        # stage 2 from scratch does not pick up the stage-1 checkpoint by default.
+        self.labc(
+            f"train stage 2 without stage 1{tag}",
+            "train", "--stage", "flow", "--steps", str(a.steps), *fresh, "--data", data,
+            "--out", str(root / "no_stage1"), *stage2, *common, "--workspace", scratch,
+        )  # fmt: skip
+        self.labc(
+            f"train stage 2 without knowledge insulation{tag}",
+            "train", "--stage", "flow", "--steps", str(a.steps), "--no-insulation", "--init", str(ck / "stage1"),
+            "--data", data, "--out", str(root / "no_ki"), *stage2, *common, "--workspace", scratch,
+        )  # fmt: skip
+        return {
+            "labvla": (ck / "stage2", "flow"),
+            "no_stage1": (root / "no_stage1", "flow"),
+            "no_ki": (root / "no_ki", "flow"),
+            "fast_only": (ck / "stage2", "fast"),
+        }
+
+
+def seed_list(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def bench_name(variant: str, seed: int, seeds: list[int]) -> str:
+    """The first seed keeps the plain variant name; later seeds are suffixed."""
+    return variant if seed == seeds[0] else f"{variant}-s{seed}"
 
 
 def render(step: Step) -> str:
@@ -161,19 +191,32 @@ def source_commit() -> str:
 
 
 def final_loss(folder: Path) -> str:
+    """The last training losses and the last and best validation figures of a training folder."""
     log = folder / "log.jsonl"
     if not log.exists():
         return "?"
-    last = json.loads(log.read_text().strip().splitlines()[-1])
+    records = [json.loads(line) for line in log.read_text().splitlines() if line]
+    last = next((r for r in reversed(records) if "loss" in r), {})
     keys = [k for k in ("loss", "fast_ce", "flow_mse") if k in last]
-    return ", ".join(f"{k} {last[k]:.3f}" for k in keys)
+    text = ", ".join(f"{k} {last[k]:.3f}" for k in keys)
+    val = [r for r in records if "val_loss" in r]
+    if val:
+        best = min(val, key=lambda r: r["val_loss"])
+        shown = [k for k in ("val_loss", "val_fast_ce", "val_chunk_l1") if k in best]
+        text += f"; validation at step {val[-1]['step']}: " + ", ".join(
+            f"{k} {val[-1][k]:.3f}" for k in shown
+        )
+        text += f"; best val_loss {best['val_loss']:.3f} at step {best['step']}"
+    return text
 
 
 def write_results(recipe: Recipe, path: Path) -> None:
     """The results page: setup, commands with their wall time, and the measured tables."""
     a, ws = recipe.args, recipe.ws
     benches = {}
-    for name in [*a.variants.split(","), *recipe.floors, *(["expert"] if a.expert_bench else [])]:
+    seeds = seed_list(a.seeds)
+    names = [bench_name(v, seed, seeds) for seed in seeds for v in a.variants.split(",")]
+    for name in [*names, *recipe.floors, *(["expert"] if a.expert_bench else [])]:
         benches[name] = json.loads((ws / "runs" / "bench" / f"{name}.json").read_text())
     lines = [
         "# Results: level-1 pick and press, tiny LabVLA and ablations",
@@ -302,6 +345,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "trains for both together",
     )
     p.add_argument("--batch", type=int, default=8)
+    p.add_argument("--preset", default="cpu", help="LabVLA preset of the models trained (tiny, cpu)")
+    p.add_argument("--seeds", default="0,1", help="training seeds; every variant trains once per seed")
+    p.add_argument("--val-fraction", type=float, default=0.1, help="episodes held out for validation")
     p.add_argument(
         "--image-size",
         type=int,

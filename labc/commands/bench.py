@@ -72,7 +72,11 @@ def _levels(value: str) -> list[int]:
 @click.option("--split", "splits", default="id,ood", show_default=True, help="Comma-separated: id, ood.")
 @click.option("--robots", default="franka", show_default=True, help="Comma-separated robot profiles.")
 @click.option("--max-retries", type=click.IntRange(min=0), default=2, show_default=True)
-@click.option("--resolution", type=click.IntRange(min=16), default=128, show_default=True)
+@click.option(
+    "--resolution",
+    type=click.IntRange(min=16),
+    help="Render size in pixels (default: a LabVLA checkpoint's training images, else 128).",
+)
 @click.option(
     "--workers",
     type=click.IntRange(min=0),
@@ -108,7 +112,7 @@ def command(
     splits: str,
     robots: str,
     max_retries: int,
-    resolution: int,
+    resolution: int | None,
     workers: int,
     out: Path | None,
     name: str | None,
@@ -138,6 +142,11 @@ def command(
         )
     if policy == "labvla":
         checkpoint = checkpoint_or_latest(checkpoint, ws)
+        if resolution is None:  # render what the policy was trained on, not a default it never saw
+            from labvla.checkpoint import render_size
+
+            resolution = render_size(checkpoint)
+    resolution = resolution or 128
     require_server(policy, server, robot_list, resolution)
     check_data(policy, data)
     spec = PolicySpec(

@@ -50,7 +50,9 @@ def _say_where_training_starts(stage: str, out: Path, init: Path | None, resume:
     "--stage", type=click.Choice(["fast", "flow"]), required=True, help="fast: stage 1; flow: stage 2."
 )
 @click.option("--init", type=click.Path(path_type=Path), help="Checkpoint to start from.")
-@click.option("--preset", type=click.Choice(["tiny", "qwen3-vl-4b"]), default="tiny", show_default=True)
+@click.option(
+    "--preset", type=click.Choice(["tiny", "cpu", "qwen3-vl-4b"]), default="tiny", show_default=True
+)
 @click.option("--backbone-path", type=click.Path(path_type=Path), help="Local Qwen3-VL-4B-Instruct folder.")
 @click.option("--steps", type=click.IntRange(min=1), default=1000, show_default=True)
 @click.option("--batch", type=click.IntRange(min=1), default=8, show_default=True, help="Batch per process.")
@@ -66,7 +68,18 @@ def _say_where_training_starts(stage: str, out: Path, init: Path | None, resume:
 @click.option(
     "--save-every", type=click.IntRange(min=1), help="Checkpoint period in steps (default: at the end)."
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Training seed (batches, noise, init).")
+@click.option(
+    "--val-fraction",
+    type=click.FloatRange(min=0.0, max=0.9),
+    default=0.1,
+    show_default=True,
+    help="Fraction of each dataset's episodes held out for validation (chosen by --split-seed).",
+)
+@click.option("--split-seed", type=int, default=0, show_default=True, help="Seed of the held-out episodes.")
+@click.option(
+    "--val-every", type=click.IntRange(min=1), help="Validation period in steps (default: steps/10)."
+)
 @click.option(
     "--workers", type=click.IntRange(min=0), default=0, show_default=True, help="Data loader processes."
 )
@@ -88,6 +101,9 @@ def command(
     image_size: int | None,
     save_every: int | None,
     seed: int,
+    val_fraction: float,
+    split_seed: int,
+    val_every: int | None,
     workers: int,
     workspace: Path | None,
 ) -> None:
@@ -140,6 +156,9 @@ def command(
         image_size=image_size,
         save_every=save_every,
         seed=seed,
+        val_fraction=val_fraction,
+        split_seed=split_seed,
+        val_every=val_every,
         workers=workers,
     )
     try:

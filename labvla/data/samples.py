@@ -17,8 +17,8 @@ from labvla.data.lerobot import LeRobotDataset
 from labvla.embodiment import pad, to_relative
 from labvla.fast import FastTokenizer
 from labvla.model import Batch
-from labvla.normalize import NormStats, Quantiles, RobotStats
-from labvla.prompt import ImageGeometry, TextTokenizer, patchify, prompt_ids, state_text
+from labvla.normalize import GripperHold, NormStats, Quantiles, RobotStats
+from labvla.prompt import ImageGeometry, TextTokenizer, patchify, prompt_ids, resized, state_text
 
 
 @dataclass
@@ -76,8 +76,10 @@ class SampleBuilder:
             types = types + [0] * (len(fast) + 1)
             labels = labels + fast + [self.text.special.eos]
             actions, dim_mask = pad(a_norm, cfg.pad_dim)
-            steps = np.ones(cfg.chunk, bool) if past_end is None else ~past_end
-            action_mask = steps[:, None] & dim_mask[None]
+            # Steps past the episode's end repeat its last action (`action_chunk`): the policy executes a
+            # whole chunk, so it is trained to hold the final pose there rather than left untrained on
+            # steps it will run. `past_end` stays in the signature for callers that report it.
+            action_mask = np.broadcast_to(dim_mask[None], (cfg.chunk, cfg.pad_dim)).copy()
         state_pad, _ = pad(s_norm, cfg.pad_dim)
         missing = [c for c in cfg.cameras if c not in images]
         if missing:
@@ -109,7 +111,12 @@ class SampleBuilder:
             types[i, :n] = torch.tensor(s.types)
             labels[i, :n] = torch.tensor(s.labels)
             prefix[i, : s.prompt_len] = True
-        pixel_values, grid = patchify([img for s in samples for img in s.images], self.geo)
+        flat = [img for s in samples for img in s.images]
+        pixel_values, grid = patchify(flat, self.geo)
+        images = None
+        if self.config.expert.vision is not None and self.config.stage == "flow":
+            size = self.config.image_size
+            images = resized(flat, size).view(b, len(self.config.cameras), 3, size, size)
         return Batch(
             input_ids=input_ids,
             attention_mask=attention,
@@ -122,16 +129,28 @@ class SampleBuilder:
             actions=torch.from_numpy(np.stack([s.actions for s in samples])),
             action_mask=torch.from_numpy(np.stack([s.action_mask for s in samples])),
             embodiment=torch.tensor([s.embodiment for s in samples], dtype=torch.long),
+            images=images,
         )
 
 
 class FrameIndex:
     """All frames of several datasets, addressable by one global index."""
 
-    def __init__(self, datasets: Sequence[LeRobotDataset], chunk: int) -> None:
+    def __init__(
+        self,
+        datasets: Sequence[LeRobotDataset],
+        chunk: int,
+        episodes: dict[int, set[int]] | None = None,
+    ) -> None:
+        """`episodes` (dataset position -> episode indices) keeps only those episodes' frames."""
         self.datasets = list(datasets)
         self.chunk = chunk
-        self.entries = [(d, i) for d, ds in enumerate(self.datasets) for i in range(len(ds))]
+        self.entries = [
+            (d, i)
+            for d, ds in enumerate(self.datasets)
+            for i in range(len(ds))
+            if episodes is None or int(ds.episode_index[i]) in episodes.get(d, set())
+        ]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -144,15 +163,17 @@ class FrameIndex:
 
     def robot_arrays(
         self, robot: str, limit: int, seed: int
-    ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-        """States of every frame of `robot`, plus (chunk, state) pairs of up to `limit` sampled frames."""
-        picks = [(ds, i) for ds in self.datasets for i in range(len(ds)) if ds.robot[i] == robot]
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """States and actions of every frame of `robot`, plus (chunk, state) pairs of up to `limit`
+        sampled frames."""
+        picks = [(self.datasets[d], i) for d, i in self.entries if self.datasets[d].robot[i] == robot]
         states = np.stack([ds.state[i] for ds, i in picks])
+        actions = np.stack([ds.action[i] for ds, i in picks])
         rng = np.random.default_rng(seed)
         chosen = rng.choice(len(picks), size=min(limit, len(picks)), replace=False)
         chunks = [picks[j][0].action_chunk(picks[j][1], self.chunk)[0] for j in sorted(chosen)]
         at = [picks[j][0].state[picks[j][1]] for j in sorted(chosen)]
-        return states, chunks, at
+        return states, actions, chunks, at
 
 
 def fit_stats_and_fast(
@@ -162,9 +183,12 @@ def fit_stats_and_fast(
     robots: dict[str, RobotStats] = {}
     normalized: list[np.ndarray] = []
     for emb in config.embodiments:
-        states, chunks, at = index.robot_arrays(emb.name, limit, seed)
+        states, actions, chunks, at = index.robot_arrays(emb.name, limit, seed)
         rel = np.stack([to_relative(c, s, emb) for c, s in zip(chunks, at, strict=True)])
-        rs = RobotStats(state=Quantiles.of(states[:, : emb.state_dim]), action=Quantiles.of(rel))
+        hold = GripperHold.of(states[:, emb.arm_dim], actions[:, emb.arm_dim])
+        rs = RobotStats(
+            state=Quantiles.of(states[:, : emb.state_dim]), action=Quantiles.of(rel), gripper_hold=hold
+        )
         robots[emb.name] = rs
         normalized += [rs.action.normalize(r) for r in rel]
     fast = FastTokenizer(scale=config.fast_scale, vocab_size=config.fast_vocab).fit(normalized)

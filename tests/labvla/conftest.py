@@ -68,3 +68,12 @@ def stage2(datasets: list[Path], stage1, tmp_path_factory: pytest.TempPathFactor
         progress=False,
     )
     return opts, train(opts)
+
+
+@pytest.fixture(scope="session")
+def young(datasets: list[Path], tmp_path_factory: pytest.TempPathFactory):
+    """A stage-1 model after two steps: what a policy looks like early in training."""
+    from labvla.train import TrainOptions, train
+
+    out = tmp_path_factory.mktemp("young")
+    return train(TrainOptions(data=datasets, out=out, stage="fast", steps=2, batch=2, progress=False))

@@ -20,7 +20,7 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
     argv = [
         str(RECIPE), "--episodes", "1", "--steps", "2", "--batch", "2", "--bench-episodes", "1",
         "--robots", "franka", "--tasks", "press", "--splits", "id", "--max-retries", "0",
-        "--workers", "0", "--resolution", "32", "--variants", "labvla,no_stage1,no_ki",
+        "--workers", "0", "--resolution", "32", "--variants", "labvla,no_stage1,no_ki", "--seeds", "0",
         "--workspace", str(ws), "--results", str(results),
     ]  # fmt: skip
     monkeypatch.setattr(sys, "argv", argv)

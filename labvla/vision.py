@@ -1,0 +1,105 @@
+"""The action expert's own eyes: a small CNN per camera ending in spatial-softmax keypoints.
+
+A random ViT block on 64 px images gives the expert nothing it can use in a CPU-sized training run; a
+few convolutions trained from scratch by the flow loss, reduced to the expected image coordinates of
+each feature channel (spatial softmax, as in deep visuomotor policies), learn where the gripper and the
+object are from a few thousand frames. Training images are randomly shifted (pad and crop) and their
+brightness and contrast jittered per image, aimed at the bench's camera and lighting axes. The
+backbone keeps its own Qwen3-VL vision tower; these features only condition the expert.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from labvla.config import VisionConfig
+
+
+def augment(images: torch.Tensor, cfg: VisionConfig, generator: torch.Generator) -> torch.Tensor:
+    """Random shift by up to `cfg.shift` pixels (replicate padding) and colour jitter, per image.
+
+    `images` is float [N, 3, H, W] in [0, 1]; every draw comes from `generator`, so a seeded step
+    augments the same way when replayed (exact resume)."""
+    n, _, h, w = images.shape
+    if cfg.shift > 0:
+        s = cfg.shift
+        padded = F.pad(images, (s, s, s, s), mode="replicate")
+        dx = torch.randint(0, 2 * s + 1, (n,), generator=generator).tolist()
+        dy = torch.randint(0, 2 * s + 1, (n,), generator=generator).tolist()
+        images = torch.stack(
+            [padded[i, :, y : y + h, x : x + w] for i, (x, y) in enumerate(zip(dx, dy, strict=True))]
+        )
+    if cfg.color > 0:
+        dev = images.device
+        bright = ((torch.rand(n, 1, 1, 1, generator=generator) * 2 - 1) * cfg.color).to(dev)
+        contrast = (1 + (torch.rand(n, 1, 1, 1, generator=generator) * 2 - 1) * cfg.color).to(dev)
+        tint = (1 + (torch.rand(n, 3, 1, 1, generator=generator) * 2 - 1) * cfg.color / 2).to(dev)
+        mean = images.mean(dim=(1, 2, 3), keepdim=True)
+        images = ((images - mean) * contrast + mean + bright) * tint
+    return images.clamp(0, 1)
+
+
+class SpatialSoftmax(nn.Module):
+    """[N, K, H, W] feature maps -> [N, 2K] expected (x, y) of each channel in [-1, 1]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log_temperature = nn.Parameter(torch.zeros(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, k, h, w = x.shape
+        attn = torch.softmax(x.flatten(2) / self.log_temperature.exp(), dim=-1).view(n, k, h, w)
+        ys = torch.linspace(-1, 1, h, device=x.device, dtype=x.dtype)
+        xs = torch.linspace(-1, 1, w, device=x.device, dtype=x.dtype)
+        ex = (attn.sum(2) * xs).sum(-1)
+        ey = (attn.sum(3) * ys).sum(-1)
+        return torch.cat([ex, ey], dim=-1)
+
+
+class CameraEncoder(nn.Module):
+    """Conv stack (stride 2, 2, 1) with GroupNorm, a 1x1 conv to keypoint maps, spatial softmax."""
+
+    def __init__(self, cfg: VisionConfig) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        c_in = 3
+        for i, c in enumerate(cfg.channels):
+            k, stride = (5, 2) if i == 0 else (3, 2 if i == 1 else 1)
+            layers += [nn.Conv2d(c_in, c, k, stride, k // 2), nn.GroupNorm(min(8, c), c), nn.ReLU()]
+            c_in = c
+        layers.append(nn.Conv2d(c_in, cfg.keypoints, 1))
+        self.net = nn.Sequential(*layers)
+        self.softmax = SpatialSoftmax()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.softmax(self.net(x))
+
+
+class VisionEncoder(nn.Module):
+    """One `CameraEncoder` per camera -> one token per camera and a pooled conditioning vector."""
+
+    def __init__(self, cfg: VisionConfig, cameras: int, width: int) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.cameras = nn.ModuleList(CameraEncoder(cfg) for _ in range(cameras))
+        self.token = nn.ModuleList(nn.Linear(2 * cfg.keypoints, width) for _ in range(cameras))
+        self.pool = nn.Sequential(
+            nn.Linear(2 * cfg.keypoints * cameras, width), nn.SiLU(), nn.Linear(width, width)
+        )
+
+    def forward(
+        self, images: torch.Tensor, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """`images` uint8 [B, cameras, 3, H, W] -> (tokens [B, cameras, width], pooled [B, width]).
+
+        With a generator (training), images are augmented first."""
+        b, c = images.shape[:2]
+        x = images.flatten(0, 1).float() / 255.0
+        if generator is not None:
+            x = augment(x, self.cfg, generator)
+        x = x.view(b, c, *x.shape[1:])
+        keypoints = [enc(x[:, i]) for i, enc in enumerate(self.cameras)]
+        tokens = torch.stack([proj(k) for proj, k in zip(self.token, keypoints, strict=True)], dim=1)
+        return tokens, self.pool(torch.cat(keypoints, dim=-1))
