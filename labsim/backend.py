@@ -26,6 +26,11 @@ class Randomization(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     object_xy_m: float = Field(0.0, ge=0.0, description="Uniform jitter of free labware on the bench.")
     joint_noise_rad: float = Field(0.0, ge=0.0, description="Uniform noise added to the home pose.")
+    home_offset_rad: tuple[float, ...] = Field(
+        (),
+        description="A fixed offset per arm joint added to the home pose at every reset: the data engine"
+        " draws it once per episode and stores it, so a replay starts from the same pose.",
+    )
     light_scale: tuple[float, float] = Field((1.0, 1.0), description="Range scaling light intensity.")
 
 

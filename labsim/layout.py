@@ -72,6 +72,14 @@ class Placement(BaseModel):
         )
 
 
+def on_bench(x: float, y: float, half_x: float, half_y: float) -> bool:
+    """Whether a footprint centred at (x, y) lies on the bench top."""
+    return (
+        abs(x - BENCH_CENTER_XY[0]) + half_x <= BENCH_HALF_SIZE[0]
+        and abs(y - BENCH_CENTER_XY[1]) + half_y <= BENCH_HALF_SIZE[1]
+    )
+
+
 def place_all(items: list[tuple[str, str | None, tuple[float, float]]]) -> list[Placement]:
     """Place (name, requested site or None, footprint half sizes) items; explicit sites first.
 
@@ -80,10 +88,7 @@ def place_all(items: list[tuple[str, str | None, tuple[float, float]]]) -> list[
     placed: list[Placement] = []
 
     def fits(candidate: Placement) -> bool:
-        inside = (
-            abs(candidate.x - BENCH_CENTER_XY[0]) + candidate.half_x <= BENCH_HALF_SIZE[0]
-            and abs(candidate.y - BENCH_CENTER_XY[1]) + candidate.half_y <= BENCH_HALF_SIZE[1]
-        )
+        inside = on_bench(candidate.x, candidate.y, candidate.half_x, candidate.half_y)
         return inside and not any(candidate.overlaps(p) for p in placed)
 
     explicit = [i for i in items if i[1] is not None]

@@ -50,6 +50,11 @@ class MujocoEnv:
         self.scene = scene
         self.robot = self.info.profile
         self.randomization = randomization or Randomization()
+        offset = self.randomization.home_offset_rad
+        if offset and len(offset) != self.robot.n_arm:
+            raise ValueError(
+                f"home_offset_rad has {len(offset)} values; {robot} has {self.robot.n_arm} arm joints"
+            )
         self.ik = IKService(self.model, self.robot, self.info.prefix)
         self._cameras: CameraRig | None = None
         p = self.info.prefix
@@ -80,6 +85,8 @@ class MujocoEnv:
             np.asarray(self.robot.home)
             + rng.uniform(-1, 1, self.robot.n_arm) * self.randomization.joint_noise_rad
         )
+        if self.randomization.home_offset_rad:
+            home = home + np.asarray(self.randomization.home_offset_rad, float)
         home = np.clip(home, self._lo, self._hi)
         self.data.qpos[self._arm_q] = home
         self.data.ctrl[self._arm_act] = home

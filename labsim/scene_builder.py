@@ -10,9 +10,18 @@ import mujoco
 import numpy as np
 
 from labsim.assets import AssetInfo, build_labware, footprint
+from labsim.assets.shapes import turned_half_xy
 from labsim.cameras import LABWARE_GROUP
 from labsim.errors import SceneError
-from labsim.layout import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z, ROBOT_MOUNT, Placement, place_all
+from labsim.layout import (
+    BENCH_CENTER_XY,
+    BENCH_HALF_SIZE,
+    BENCH_TOP_Z,
+    ROBOT_MOUNT,
+    Placement,
+    on_bench,
+    place_all,
+)
 from labsim.robot_model import build_robot_spec
 from labsim.robot_profile import PHYSICS_TIMESTEP_S, RobotProfile, load_profile
 from labsim.scene_spec import Material, SceneLook, SceneSpec
@@ -153,7 +162,8 @@ def lay_out(scene: SceneSpec, kinds: dict[str, Any] | None = None) -> list[Place
     so a scene error is never the outcome of an episode's random values.
     """
     kinds = kinds or _kinds(scene)
-    return _shifted(place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware]), scene)
+    nominal = place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware])
+    return _shifted(nominal, scene)
 
 
 def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, SceneInfo]:
@@ -196,7 +206,7 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
         item = by_name[placement.name]
         pos = (placement.x, placement.y, BENCH_TOP_Z)
         info.assets[item.name] = build_labware(
-            spec.worldbody, item.name, kinds[item.name], pos, item.volume_ul
+            spec.worldbody, item.name, kinds[item.name], pos, item.volume_ul, item.yaw_rad
         )
         if info.assets[item.name].button_joint:  # the cap slides into its own housing when pressed
             spec.add_exclude(bodyname1=item.name, bodyname2=f"{item.name}/button")
@@ -206,12 +216,18 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
 
 
 def _shifted(placements: list[Placement], scene: SceneSpec) -> list[Placement]:
-    """Apply each item's `offset_xy`; SceneError when a shift makes two footprints overlap."""
+    """Apply each item's `offset_xy` and `yaw_rad` to its nominal placement; SceneError when a moved
+    footprint (the box around it, turned) leaves the bench top or overlaps another."""
     offsets = {i.name: i.offset_xy for i in scene.labware}
-    moved = [
-        p.model_copy(update={"x": p.x + offsets[p.name][0], "y": p.y + offsets[p.name][1]})
-        for p in placements
-    ]
+    yaws = {i.name: i.yaw_rad for i in scene.labware}
+    moved = []
+    for p in placements:
+        hx, hy = turned_half_xy(p.half_x, p.half_y, yaws[p.name])
+        dx, dy = offsets[p.name]
+        moved.append(p.model_copy(update={"x": p.x + dx, "y": p.y + dy, "half_x": hx, "half_y": hy}))
+    for a in moved:
+        if not on_bench(a.x, a.y, a.half_x, a.half_y):
+            raise SceneError(f"{a.name} shifted by {offsets[a.name]} m leaves the bench top")
     for i, a in enumerate(moved):
         for b in moved[i + 1 :]:
             if a.overlaps(b):

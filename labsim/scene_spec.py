@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -22,6 +23,13 @@ class LabwareSpec(BaseModel):
     volume_ul: float = Field(0.0, ge=0.0, description="Initial liquid volume in the vessel.")
     offset_xy: tuple[float, float] = Field(
         (0.0, 0.0), description="Shift (m) from the site's position (placement randomization)."
+    )
+    yaw_rad: float = Field(
+        0.0,
+        ge=-math.pi,
+        le=math.pi,
+        description="Turn about the vertical (placement randomization); only builders whose shape has a"
+        " direction (devices, the rod on its rest) use it, a round vessel looks the same at any yaw.",
     )
 
 

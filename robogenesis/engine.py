@@ -50,6 +50,7 @@ class SynthConfig(BaseModel):
     max_attempts: int = Field(3, ge=1)
     experts: str = DEFAULT_EXPERTS
     progress: bool = Field(False, description="workers print per-node progress of long nodes (stderr)")
+    dart_sigma_rad: float = Field(0.0, ge=0.0, le=0.2, description="DART noise on executed arm targets")
 
 
 def dataset_dir(out: Path, robot: str) -> Path:
@@ -81,6 +82,7 @@ def plan(config: SynthConfig) -> list[SlotJob]:
             max_attempts=config.max_attempts,
             experts=config.experts,
             progress=config.progress,
+            dart_sigma_rad=config.dart_sigma_rad,
         )
         for path in config.protocols
         for k in range(config.episodes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import colorsys
 import math
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,7 +21,20 @@ Split = Literal["id", "ood"]
 AXES = ("placement", "clutter", "camera", "appearance", "lighting", "bench")
 
 # Disjoint bands per split: (low, high) magnitudes, or names only one split uses.
+# Placement, on LabUtopia's scale (its pick draws the bottle from a 15 x 16 cm region). A free vessel or
+# the rod lands anywhere in a square of +-10 cm around its site (id) or in the band 10-14 cm out
+# (ood: the infinity norm of its shift exceeds the id half side, so it is never inside the id square).
+FREE_BOX_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.10), "ood": (0.10, 0.14)}
+ROD_YAW_RAD: dict[str, tuple[float, float]] = {"id": (0.0, 0.35), "ood": (0.35, 0.6)}  # |yaw|
+# Devices shift and turn less: their handles and buttons sit near the edge of the workspace.
+DEVICE_BOX_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.04), "ood": (0.04, 0.07)}
+DEVICE_YAW_RAD: dict[str, tuple[float, float]] = {"id": (0.0, 0.1), "ood": (0.1, 0.16)}  # |yaw|
+# Labware that other levels work into (plates, racks, the pipette): a short planar shift.
 PLACEMENT_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.015), "ood": (0.015, 0.03)}
+# The reset pose: every arm joint offset from the profile's home by this much (magnitude).
+RESET_JOINT_RAD: dict[str, tuple[float, float]] = {"id": (0.0, 0.08), "ood": (0.08, 0.12)}
+FREE_SHAPES = ("cylinder", "flask", "rod")
+DEVICE_SHAPES = ("device", "box")
 CLUTTER_TYPES: dict[str, tuple[str, ...]] = {
     "id": ("beaker_50ml", "flask_100ml", "plate_96"),
     "ood": ("test_tube", "beaker_100ml", "tube_rack"),
@@ -36,7 +49,7 @@ OBJECT_MATERIALS: dict[str, dict[str, tuple[float, float, float]]] = {
     "id": {"glass": (0.8, 0.9, 0.1), "matte_plastic": (0.1, 0.1, 0.0)},
     "ood": {"metal": (1.0, 0.6, 0.4), "ceramic": (0.4, 0.3, 0.05)},
 }
-ARRANGEMENT_TRIES = 50
+ARRANGEMENT_TRIES = 200  # wide placement and the reach check reject more draws
 LIGHT_INTENSITY: dict[str, tuple[float, float]] = {"id": (0.55, 0.85), "ood": (0.3, 0.55)}
 LIGHT_WARMTH: dict[str, tuple[float, float]] = {"id": (-0.05, 0.05), "ood": (0.05, 0.15)}
 LIGHT_SHIFT_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.3), "ood": (0.3, 0.6)}
@@ -81,6 +94,10 @@ class DomainSample(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     split: Split
     placement: dict[str, tuple[float, float]]
+    yaw: dict[str, float] = Field(default_factory=dict, description="labware name -> turn (rad)")
+    reset_joints: tuple[float, ...] = Field(
+        (), description="offset (rad) of each arm joint from the home pose at reset"
+    )
     clutter: list[Distractor]
     cameras: dict[str, CameraPose]
     appearance: dict[str, Appearance]
@@ -106,35 +123,105 @@ def _spatial(rng: np.random.Generator, band: tuple[float, float]) -> np.ndarray:
     return direction / np.linalg.norm(direction) * _band(rng, band)
 
 
+def _square(rng: np.random.Generator, band: tuple[float, float]) -> tuple[float, float]:
+    """A shift uniform over the square of half side band[1] less the square of half side band[0]."""
+    lo, hi = band
+    while True:
+        x, y = (float(v) for v in rng.uniform(-hi, hi, 2))
+        if lo == 0.0 or max(abs(x), abs(y)) > lo:
+            return (x, y)
+
+
+def _signed(rng: np.random.Generator, band: tuple[float, float]) -> float:
+    """A magnitude in the band with a random sign."""
+    return _band(rng, band) * (1.0 if rng.random() < 0.5 else -1.0)
+
+
+def _shapes(scene: SceneSpec) -> dict[str, str]:
+    from skills.catalog import load_catalog
+
+    catalog = load_catalog()
+    return {item.name: catalog.get(item.type).geometry.shape for item in scene.labware}
+
+
+def _pose_draw(
+    shapes: dict[str, str], split: Split, rng: np.random.Generator
+) -> tuple[dict[str, tuple[float, float]], dict[str, float]]:
+    """Shift (and, where the shape has a direction, turn) of every item, by its kind's bands."""
+    placement: dict[str, tuple[float, float]] = {}
+    yaw: dict[str, float] = {}
+    for name, shape in shapes.items():
+        if shape in FREE_SHAPES:
+            placement[name] = _square(rng, FREE_BOX_M[split])
+            if shape == "rod":
+                yaw[name] = _signed(rng, ROD_YAW_RAD[split])
+        elif shape in DEVICE_SHAPES:
+            placement[name] = _square(rng, DEVICE_BOX_M[split])
+            yaw[name] = _signed(rng, DEVICE_YAW_RAD[split])
+        else:
+            placement[name] = _planar(rng, PLACEMENT_M[split])
+    return placement, yaw
+
+
 def _arrangement(
     scene: SceneSpec, split: Split, rng: np.random.Generator
-) -> tuple[dict[str, tuple[float, float]], list[Distractor]]:
-    """Shifts and distractors that fit on the bench together, drawn again until they do.
+) -> tuple[dict[str, tuple[float, float]], dict[str, float], list[Distractor]]:
+    """Shifts, turns and distractors that fit on the bench together and that the arm can work, drawn
+    again until they do.
 
-    Independent draws can push a shifted beaker into a distractor's footprint; rejecting such a draw
-    here (same rng, so still deterministic per seed) keeps scene errors out of the episodes.
+    Independent draws can push a shifted beaker into a distractor's footprint or out of the arm's
+    reach; rejecting such a draw here (same rng, so still deterministic per seed) keeps scene errors
+    and impossible layouts out of the episodes.
     """
     from labsim.errors import SceneError
     from labsim.scene_builder import lay_out
+    from robogenesis.reach import reach_model
 
     lo, hi = CLUTTER_COUNT[split]
     types = CLUTTER_TYPES[split]
+    shapes = _shapes(scene)
+    reach = None
+    problem = "no draw"
     for _ in range(ARRANGEMENT_TRIES):
-        placement = {item.name: _planar(rng, PLACEMENT_M[split]) for item in scene.labware}
+        placement, yaw = _pose_draw(shapes, split, rng)
         clutter = [
             Distractor(name=f"distractor_{i}", type=types[int(rng.integers(len(types)))])
             for i in range(int(rng.integers(lo, hi + 1)))
         ]
-        shifted = [i.model_copy(update={"offset_xy": placement[i.name]}) for i in scene.labware]
+        shifted = [_posed(i, placement, yaw) for i in scene.labware]
         candidate = shifted + [LabwareSpec(name=d.name, type=d.type) for d in clutter]
         try:
             lay_out(scene.model_copy(update={"labware": candidate}))
-        except SceneError:
+        except SceneError as exc:
+            problem = str(exc)
             continue
-        return placement, clutter
+        reach = reach or reach_model(
+            scene.model_copy(update={"look": SceneLook()}).model_dump_json(), scene.robots[0]
+        )
+        found = reach.problem(placement, yaw)
+        if found is not None:
+            problem = found
+            continue
+        return placement, yaw, clutter
     raise SceneError(
-        f"no {split} arrangement of shifts and distractors fits on the bench in {ARRANGEMENT_TRIES} draws"
+        f"no {split} arrangement fits on the bench within the arm's reach in {ARRANGEMENT_TRIES} draws"
+        f" (last: {problem})"
     )
+
+
+def _posed(
+    item: LabwareSpec, placement: dict[str, tuple[float, float]], yaw: dict[str, float]
+) -> LabwareSpec:
+    return item.model_copy(
+        update={"offset_xy": placement.get(item.name, (0.0, 0.0)), "yaw_rad": yaw.get(item.name, 0.0)}
+    )
+
+
+def reset_offsets(robot: str, split: Split, rng: np.random.Generator) -> tuple[float, ...]:
+    """The reset pose's offset from home, per arm joint, from the split's band."""
+    from labsim.robot_profile import load_profile
+
+    return tuple(_signed(rng, RESET_JOINT_RAD[split]) for _ in range(load_profile(robot).n_arm))
 
 
 def sample_domain(
@@ -146,7 +233,7 @@ def sample_domain(
     """Draw all six axes for `scene` (the protocol's own labware) from `split`'s value sets."""
     from labsim.scene_builder import SCENE_CAMERA_POSES
 
-    placement, clutter = _arrangement(scene, split, rng)
+    placement, yaw, clutter = _arrangement(scene, split, rng)
     cameras = {}
     for name, (pos, target) in SCENE_CAMERA_POSES.items():
         shift = _spatial(rng, CAMERA_SHIFT_M[split])
@@ -176,6 +263,8 @@ def sample_domain(
     return DomainSample(
         split=split,
         placement=placement,
+        yaw=yaw,
+        reset_joints=reset_offsets(scene.robots[0], split, rng),
         clutter=clutter,
         cameras=cameras,
         appearance=appearance,
@@ -199,10 +288,7 @@ def _split_of(table: dict[str, dict[str, object]], name: str) -> str:
 
 def apply_domain(scene: SceneSpec, sample: DomainSample) -> SceneSpec:
     """The scene with the sample applied: shifted labware, distractors added, a new look."""
-    labware = [
-        item.model_copy(update={"offset_xy": sample.placement.get(item.name, (0.0, 0.0))})
-        for item in scene.labware
-    ]
+    labware = [_posed(item, sample.placement, sample.yaw) for item in scene.labware]
     labware += [LabwareSpec(name=d.name, type=d.type) for d in sample.clutter]
     rgba, specular, shininess, reflectance = BENCHES[_split_of(BENCHES, sample.bench)][sample.bench]
     light = sample.lighting
@@ -222,3 +308,13 @@ def apply_domain(scene: SceneSpec, sample: DomainSample) -> SceneSpec:
         cameras=sample.cameras,
     )
     return SceneSpec(**{**dict(scene), "labware": labware, "look": look})
+
+
+def build_env(scene: SceneSpec, robot: str, sample: DomainSample) -> Any:
+    """The simulator for `scene` with every value of `sample` applied, the reset pose included: the one
+    way synthesis, replay, `labc run` and `labc bench` build a randomized scene."""
+    from labsim.backend import Randomization, get_backend
+
+    return get_backend().build(
+        apply_domain(scene, sample), robot, Randomization(home_offset_rad=sample.reset_joints)
+    )

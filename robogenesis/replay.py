@@ -74,6 +74,7 @@ def regenerate(root: Path, index: int) -> EpisodeRecord:
         cameras=provenance["cameras"],
         resolution=tuple(provenance["resolution"]),
         experts=provenance["experts"],
+        dart_sigma_rad=provenance.get("dart_sigma_rad", 0.0),
     )
     sample = DomainSample.model_validate(json.loads(row["labc/randomization"]))
     try:

@@ -24,7 +24,7 @@ from robogenesis.compose import base_scene, episode_nodes
 from robogenesis.experts.base import Idle
 from robogenesis.export.lerobot_v3 import EpisodeRecord
 from robogenesis.progress import NodeProgress
-from robogenesis.randomize import DomainSample, Split, apply_domain, sample_domain
+from robogenesis.randomize import DomainSample, Split, build_env, sample_domain
 from robogenesis.validate import (
     EMPTY,
     ERROR,
@@ -42,6 +42,7 @@ from robogenesis.validate import (
 NODE_TIME_FACTOR = 3.0  # an expert may take this many times the node's nominal duration...
 NODE_TIME_SLACK_S = 10.0  # ...plus this, before the attempt is rejected as a timeout
 DEFAULT_EXPERTS = "robogenesis.experts.registry:get_expert"
+DART_RHO = 0.9  # step-to-step correlation of the DART noise (a 0.5 s time constant at 20 Hz)
 
 
 class SlotJob(BaseModel):
@@ -59,6 +60,13 @@ class SlotJob(BaseModel):
     max_attempts: int = 3
     experts: str = Field(DEFAULT_EXPERTS, description="module:function mapping an expert name to an expert")
     progress: bool = Field(False, description="print per-node progress of long nodes on stderr")
+    dart_sigma_rad: float = Field(
+        0.0,
+        ge=0.0,
+        le=0.2,
+        description="DART: std of the noise added to the executed arm joint targets (0 = none); the "
+        "recorded actions stay the expert's",
+    )
 
     @property
     def key(self) -> str:
@@ -148,21 +156,19 @@ def run_slot(job: SlotJob) -> SlotResult:
 
 def execute(job: SlotJob, sample: DomainSample, seed: int) -> tuple[EpisodeRecord | Rejection, float]:
     """One attempt with a given sample and seed: the validated episode, or why it was rejected."""
-    from labsim.backend import get_backend
     from labsim.errors import NumericalInstability, SceneError
 
     compiled = _compiled(job.compiled_json)
     expert_for = expert_lookup(job.experts)
     try:
-        scene = apply_domain(base_scene(compiled, job.robot, job.cameras, job.resolution), sample)
-        env = get_backend().build(scene, job.robot)
+        env = build_env(base_scene(compiled, job.robot, job.cameras, job.resolution), job.robot, sample)
     except (SceneError, ValueError) as exc:
         return Rejection(reason=SCENE, detail=str(exc)), 0.0
     frames = _Frames()
     emit = (lambda line: print(line, file=sys.stderr, flush=True)) if job.progress else None
     progress = NodeProgress(emit, prefix=f"{job.robot:>8} {compiled.protocol.name} slot {job.slot}: ")
     try:
-        _roll(env, compiled, sample, seed, expert_for, frames, progress)
+        _roll(env, compiled, sample, seed, expert_for, frames, progress, job.dart_sigma_rad)
     except EpisodeRejected as exc:
         return exc.rejection, env.time_s
     except NumericalInstability as exc:
@@ -201,6 +207,7 @@ def execute(job: SlotJob, sample: DomainSample, seed: int) -> tuple[EpisodeRecor
             "cameras": job.cameras,
             "resolution": list(job.resolution),
             "experts": job.experts,
+            "dart_sigma_rad": job.dart_sigma_rad,
         },
     )
     return record, sim_end
@@ -234,10 +241,12 @@ def _roll(
     expert_for: Callable[[str], Any],
     frames: _Frames,
     progress: NodeProgress,
+    dart_sigma_rad: float = 0.0,
 ) -> None:
     monitor = EpisodeMonitor(env)
     obs = env.reset(seed)
     rng = np.random.default_rng([seed, 1])
+    dart = _Dart(env, dart_sigma_rad, np.random.default_rng([seed, 2]))
     for node in episode_nodes(compiled):
         frames.node_id = monitor.node_id = node.id
         task = phrases(node)[sample.phrasing.get(node.id, 0)]
@@ -264,9 +273,10 @@ def _roll(
                 obs = env.observe()
             else:
                 action = np.asarray(action, dtype=float)
-                monitor.action(action)
+                executed = dart.perturb(action)
+                monitor.action(executed)
                 frames.add(obs, action, task, node.id)
-                obs = env.step(action)
+                obs = env.step(executed)
                 steps += 1
             monitor.state(obs.state)
             progress.tick(env.time_s)
@@ -281,3 +291,27 @@ def _roll(
                 )
             )
     monitor.finish()
+
+
+class _Dart:
+    """DART (Laskey et al. 2017): the arm executes the expert's joint targets plus noise, so the states
+    recorded include drift off the expert's path, while the labels stay the expert's targets, which
+    pull the arm back. The noise is an AR(1) process (correlation DART_RHO per control step, standard
+    deviation sigma): white noise on position targets would be filtered out by the servos and visit
+    no new states. The gripper command is never perturbed."""
+
+    def __init__(self, env: Any, sigma: float, rng: np.random.Generator) -> None:
+        self.sigma, self.rng = sigma, rng
+        limits = np.asarray(env.robot.joint_limits, dtype=float)
+        self.lo, self.hi = limits[:, 0], limits[:, 1]
+        self.noise = np.zeros(len(self.lo))
+
+    def perturb(self, action: np.ndarray) -> np.ndarray:
+        if self.sigma <= 0.0:
+            return action
+        shock = self.rng.normal(0.0, self.sigma, len(self.noise))
+        self.noise = DART_RHO * self.noise + math.sqrt(1.0 - DART_RHO**2) * shock
+        executed = action.copy()
+        n = len(self.noise)
+        executed[:n] = np.clip(action[:n] + self.noise, self.lo, self.hi)
+        return executed

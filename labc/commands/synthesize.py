@@ -59,6 +59,16 @@ def _replay(root: Path, episode: int) -> None:
     help="MODULE:FUNCTION giving the expert for an expert name.",
 )
 @click.option(
+    "--dart",
+    "dart_sigma",
+    type=click.FloatRange(min=0.0, max=0.2),
+    default=0.0,
+    show_default=True,
+    metavar="SIGMA",
+    help="DART recovery data: noise (rad, std) on the executed arm joint targets; labels stay the "
+    "expert's. Recorded per episode.",
+)
+@click.option(
     "--replay",
     nargs=2,
     type=(click.Path(exists=True, file_okay=False, path_type=Path), int),
@@ -79,6 +89,7 @@ def command(
     resolution: int,
     max_attempts: int,
     experts: str,
+    dart_sigma: float,
     replay: tuple[Path, int] | None,
     quiet: bool,
     workspace: Path | None,
@@ -117,6 +128,7 @@ def command(
             max_attempts=max_attempts,
             experts=experts,
             progress=not quiet,
+            dart_sigma_rad=dart_sigma,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc).splitlines()[-1]) from None

@@ -40,13 +40,13 @@ class EpisodeSpec(BaseModel):
 
 def build_env(compiled: Any, spec: EpisodeSpec, cameras: list[str]) -> Any:
     """The randomized scene for (compiled, robot, split, seed), built in labsim."""
-    from labsim.backend import get_backend
     from robogenesis.compose import base_scene
-    from robogenesis.randomize import apply_domain, sample_domain
+    from robogenesis.randomize import build_env as build_randomized
+    from robogenesis.randomize import sample_domain
 
     scene = base_scene(compiled, spec.robot, cameras, (spec.resolution, spec.resolution))
     sample = spec.domain or sample_domain(scene, spec.split, np.random.default_rng([spec.seed, 0]))
-    return get_backend().build(apply_domain(scene, sample), spec.robot)
+    return build_randomized(scene, spec.robot, sample)
 
 
 def run_episode(

@@ -12,7 +12,7 @@ from typing import Any
 import mujoco
 
 from labsim.assets.info import AssetInfo
-from labsim.assets.shapes import add_box, add_cylinder, add_open_box
+from labsim.assets.shapes import add_box, add_cylinder, add_open_box, turned_half_xy, yaw_quat
 from labsim.assets.vessels import kind_name
 
 BODY_RGBA = (0.82, 0.84, 0.86, 1.0)
@@ -123,11 +123,15 @@ def _add_button(
     return f"{name}/button_slide"
 
 
-def build_device(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, float, float]) -> AssetInfo:
+def build_device(
+    world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, float, float], yaw_rad: float = 0.0
+) -> AssetInfo:
+    """A device whose front faces -x turned by `yaw_rad`; every part is in the device's own frame, so
+    doors, drawers and buttons turn with it."""
     geo = kind.geometry
     width, depth, height = geo.outer_size_m
     hx, hy, hz = depth / 2, width / 2, height / 2
-    dev = world.add_body(name=name, pos=list(pos))
+    dev = world.add_body(name=name, pos=list(pos), quat=yaw_quat(yaw_rad))
     affordances = set(kind.affordances)
     parts: dict[str, Any] = {}
     if "has_door" in affordances or "has_lid" in affordances:
@@ -169,6 +173,6 @@ def build_device(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, 
         free=False,
         height_m=height,
         top_z_m=top,
-        half_xy=(hx + (0.04 if parts.get("handle_site") else 0.0), hy),
+        half_xy=turned_half_xy(hx + (0.04 if parts.get("handle_site") else 0.0), hy, yaw_rad),
         **parts,
     )

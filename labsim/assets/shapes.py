@@ -16,6 +16,17 @@ LIQUID_GROUP = 3
 GLASS_RGBA = (0.78, 0.88, 0.95, 0.28)
 
 
+def yaw_quat(yaw_rad: float) -> list[float]:
+    """MuJoCo (w, x, y, z) quaternion of a turn about world z."""
+    return [math.cos(yaw_rad / 2.0), 0.0, 0.0, math.sin(yaw_rad / 2.0)]
+
+
+def turned_half_xy(half_x: float, half_y: float, yaw_rad: float) -> tuple[float, float]:
+    """Half extents of the axis-aligned box around a (half_x, half_y) rectangle turned by `yaw_rad`."""
+    c, s = abs(math.cos(yaw_rad)), abs(math.sin(yaw_rad))
+    return c * half_x + s * half_y, s * half_x + c * half_y
+
+
 def add_box(
     body: mujoco.MjsBody,
     half: Sequence[float],

@@ -9,7 +9,14 @@ import mujoco
 
 from labsim.assets.info import AssetInfo
 from labsim.assets.liquid import fit_particles, particle_budget, spawn_particles
-from labsim.assets.shapes import GLASS_RGBA, add_box, add_cylinder, add_hollow_cylinder
+from labsim.assets.shapes import (
+    GLASS_RGBA,
+    add_box,
+    add_cylinder,
+    add_hollow_cylinder,
+    turned_half_xy,
+    yaw_quat,
+)
 
 GLASS_MASS_KG = 0.12
 ROD_REST_M = 0.05
@@ -77,21 +84,31 @@ def build_beaker(
     )
 
 
-def build_rod(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, float, float]) -> AssetInfo:
+def build_rod(
+    world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, float, float], yaw_rad: float = 0.0
+) -> AssetInfo:
     """A glass rod lying level on a rest of two blocks, high enough that any gripper's fingertips
     can close around its middle without touching the bench (a Robotiq's pads rise 2 cm as they
     close). Each block has a ridge on either side of the rod: a rod let go by opening fingers spins,
     and on flat blocks it rolled off the rest. The groove between the ridges is wider than a place's
-    jitter, and the fingers close between the blocks, clear of the ridges."""
+    jitter, and the fingers close between the blocks, clear of the ridges. `yaw_rad` turns rod and
+    rest together about the rest's centre."""
     sx, _, length = kind.geometry.outer_size_m
     radius = max(sx / 2.0, 0.003)
     rest_h = ROD_REST_M
+    c, s = math.cos(yaw_rad), math.sin(yaw_rad)
+    turn = yaw_quat(yaw_rad)
+
+    def at(dx: float, dy: float, z: float) -> list[float]:
+        return [pos[0] + c * dx - s * dy, pos[1] + s * dx + c * dy, z]
+
     for side in (-1.0, 1.0):
-        x = pos[0] + side * length * 0.3
+        dx = side * length * 0.3
         world.add_geom(
             type=mujoco.mjtGeom.mjGEOM_BOX,
             size=[0.015, 0.03, rest_h / 2.0],
-            pos=[x, pos[1], pos[2] + rest_h / 2.0],
+            pos=at(dx, 0.0, pos[2] + rest_h / 2.0),
+            quat=turn,
             rgba=[0.3, 0.3, 0.32, 1.0],
             group=2,
         )
@@ -99,11 +116,13 @@ def build_rod(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, flo
             world.add_geom(
                 type=mujoco.mjtGeom.mjGEOM_BOX,
                 size=[0.015, ROD_RIDGE_HALF_W_M, radius / 2.0],
-                pos=[x, pos[1] + across * (radius + ROD_GROOVE_PLAY_M), pos[2] + rest_h + radius / 2.0],
+                pos=at(dx, across * (radius + ROD_GROOVE_PLAY_M), pos[2] + rest_h + radius / 2.0),
+                quat=turn,
                 rgba=[0.3, 0.3, 0.32, 1.0],
                 group=2,
             )
     body = _free_body(world, name, (pos[0], pos[1], pos[2] + rest_h + radius))
+    body.quat = turn
     geom = body.add_geom(
         type=mujoco.mjtGeom.mjGEOM_CAPSULE,
         size=[radius, length / 2.0 - radius, 0.0],
@@ -122,7 +141,7 @@ def build_rod(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, flo
         free=True,
         height_m=2 * radius,
         top_z_m=radius,
-        half_xy=(length / 2.0, 0.03),
+        half_xy=turned_half_xy(length / 2.0, 0.03, yaw_rad),
         rod_tip_site=f"{name}/tip",
     )
 

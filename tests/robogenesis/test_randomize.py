@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pytest
 
 from labsim.scene_spec import LabwareSpec, SceneSpec
-from robogenesis.randomize import AXES, BENCHES, CLUTTER_TYPES, OBJECT_MATERIALS, apply_domain, sample_domain
+from robogenesis.randomize import (
+    AXES,
+    BENCHES,
+    CLUTTER_TYPES,
+    FREE_BOX_M,
+    OBJECT_MATERIALS,
+    apply_domain,
+    sample_domain,
+)
 
 SCENE = SceneSpec(
     labware=[
@@ -15,7 +25,8 @@ SCENE = SceneSpec(
 )
 
 
-def _samples(split: str, n: int = 200):
+@cache
+def _samples(split: str, n: int = 200) -> list:
     return [sample_domain(SCENE, split, np.random.default_rng(i), {"n1": 3}) for i in range(n)]
 
 
@@ -26,7 +37,10 @@ def _features(s) -> dict[str, set]:
 
     shift = float(np.linalg.norm(np.subtract(front.pos, SCENE_CAMERA_POSES["front"][0])))
     return {
-        "placement": {round(float(np.hypot(*v)), 9) for v in s.placement.values()},
+        # per item: the infinity norm of its shift (the square regions' boundary) and its turn
+        "placement": {(name, round(float(np.max(np.abs(v))), 9)) for name, v in s.placement.items()}
+        | {(name, "yaw", round(abs(v), 9)) for name, v in s.yaw.items()}
+        | {("reset", round(float(np.max(np.abs(s.reset_joints))), 9))},
         "clutter": {(len(s.clutter), *sorted(d.type for d in s.clutter))},
         "camera": {round(shift, 9)},
         "appearance": {(a.material, round(a.hue, 9), round(a.alpha, 9)) for a in s.appearance.values()},
@@ -49,9 +63,12 @@ def test_id_and_ood_values_are_disjoint_on_every_axis() -> None:
     id_shift = max(max(_features(s)["camera"]) for s in ids)
     ood_shift = min(min(_features(s)["camera"]) for s in oods)
     assert id_shift <= ood_shift
-    assert max(max(_features(s)["placement"]) for s in ids) <= min(
-        min(_features(s)["placement"]) for s in oods
-    )
+    for name in ("beaker", "hotplate"):  # every ood shift lies outside the item's whole id square
+        id_half = max(np.max(np.abs(s.placement[name])) for s in ids)
+        assert min(np.max(np.abs(s.placement[name])) for s in oods) > id_half
+        assert max(abs(s.yaw.get(name, 0.0)) for s in ids) <= min(abs(s.yaw.get(name, 1.0)) for s in oods)
+    id_noise = max(np.max(np.abs(s.reset_joints)) for s in ids)
+    assert id_noise <= min(np.min(np.abs(s.reset_joints)) for s in oods)
     assert all(s.clutter for s in oods)  # the held-out split is never uncluttered
 
 
@@ -96,3 +113,45 @@ def test_every_drawn_arrangement_fits_on_the_bench(split: str) -> None:
         sample = sample_domain(crowded, split, np.random.default_rng(seed))
         placed = lay_out(apply_domain(crowded, sample))
         assert len(placed) == len(crowded.labware) + len(sample.clutter)
+
+
+def test_free_labware_spans_a_20_cm_square_and_devices_turn() -> None:
+    """LabUtopia's scale: the beaker's id shifts cover at least 20 x 20 cm (both signs, both axes,
+    out to near the corners), the hotplate shifts and turns a little, and the reset pose moves every
+    arm joint by up to at least 0.05 rad."""
+    ids = _samples("id")
+    shifts = np.array([s.placement["beaker"] for s in ids])
+    assert np.all(np.abs(shifts) <= FREE_BOX_M["id"][1])
+    assert np.all(shifts.min(axis=0) < -0.08) and np.all(shifts.max(axis=0) > 0.08)
+    assert FREE_BOX_M["id"][1] * 2 >= 0.20
+    assert "beaker" not in ids[0].yaw  # a round beaker looks the same at any turn
+    turns = np.array([s.yaw["hotplate"] for s in ids])
+    assert turns.min() < -0.07 and turns.max() > 0.07
+    noise = np.array([s.reset_joints for s in ids])
+    assert noise.shape == (len(ids), 7)  # franka: one offset per arm joint
+    assert np.all(np.abs(noise).max(axis=0) >= 0.05)
+
+
+def test_infeasible_draws_are_redrawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A draw the arm cannot work is never returned: with a reach check that refuses every beaker
+    shift to the robot's left, every sample has the beaker at y <= 0, and the same seed still gives
+    the same sample."""
+    from robogenesis import reach
+
+    def refuse_left(self, shifts, yaws):  # the real check, plus one refusal rule
+        return "left" if shifts["beaker"][1] > 0 else real(self, shifts, yaws)
+
+    real = reach.ReachModel.problem
+    monkeypatch.setattr(reach.ReachModel, "problem", refuse_left)
+    samples = [sample_domain(SCENE, "id", np.random.default_rng(i), {"n1": 3}) for i in range(40)]
+    assert all(s.placement["beaker"][1] <= 0 for s in samples)
+    assert samples[5] == sample_domain(SCENE, "id", np.random.default_rng(5), {"n1": 3})
+
+
+def test_reach_check_refuses_an_out_of_reach_shift() -> None:
+    """The real IK check: the beaker at its site is reachable, half a metre further out it is not."""
+    from robogenesis.reach import reach_model
+
+    model = reach_model(SCENE.model_dump_json(), "franka")
+    assert model.problem({}, {}) is None
+    assert model.problem({"beaker": (0.5, 0.0)}, {}) is not None
