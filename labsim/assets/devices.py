@@ -77,7 +77,9 @@ def _add_drawer(
         axis=[-1.0, 0.0, 0.0],
         range=[0.0, 1.6 * hx * 0.8],
         damping=2.0,
-        frictionloss=0.05,
+        # Runners hold an open drawer where it was left: with 0.05 N a Robotiq's fingertips, opening
+        # as they let go, kicked it 6 cm back in and it coasted below the opened mark.
+        frictionloss=0.6,
     )
     add_open_box(drawer, (hx * 0.9, hy * 0.9, drawer_h), 0.006, "+z", (0.7, 0.7, 0.72, 1.0))
     # The front fits inside the cabinet's walls (0.012 m thick) so the drawer slides free.
