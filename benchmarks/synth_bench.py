@@ -1,5 +1,5 @@
-"""RoboGenesis throughput: validated episodes per core-minute for each task and robot, and the wall-clock
-speed-up of a synthesis run going from 1 to 2 pool workers (same slots, same seeds).
+"""RoboGenesis throughput: validated episodes per core-hour for each task and robot (and per level),
+and the wall-clock speed-up of a synthesis run going from 1 to 2 pool workers (same slots, same seeds).
 
 Run: .venv/bin/python benchmarks/synth_bench.py [--robots franka,ur5] [--episodes 2] [PROTOCOL ...]
 With no PROTOCOL it measures the built-in level-1 and level-2 suite with the scripted experts.
@@ -24,7 +24,8 @@ def per_task(args: argparse.Namespace, protocols: list[Path]) -> None:
     from robogenesis.compose import load_compiled
     from robogenesis.rollout import SlotJob, run_slot
 
-    print(f"{'task':<28} {'robot':<7} {'accepted':>8} {'attempts':>8} {'core s':>8} {'ep/core-min':>11}")
+    print(f"{'task':<28} {'robot':<7} {'accepted':>8} {'attempts':>8} {'core s':>8} {'ep/core-h':>10}")
+    rates: dict[str, list[float]] = {}
     for path in protocols:
         for robot in args.robots:
             compiled = load_compiled(path, robot).to_json()
@@ -46,9 +47,12 @@ def per_task(args: argparse.Namespace, protocols: list[Path]) -> None:
                 accepted += result.episode is not None
                 attempts += result.attempts
             core_s = time.process_time() - cpu
-            rate = 60.0 * accepted / core_s if core_s > 0 else 0.0
+            rate = 3600.0 * accepted / core_s if core_s > 0 else 0.0
             name = f"{path.parent.name}/{path.stem}"
-            print(f"{name:<28} {robot:<7} {accepted:>8} {attempts:>8} {core_s:>8.1f} {rate:>11.2f}")
+            rates.setdefault(path.parent.name, []).append(rate)
+            print(f"{name:<28} {robot:<7} {accepted:>8} {attempts:>8} {core_s:>8.1f} {rate:>10.0f}")
+    for level, values in sorted(rates.items()):
+        print(f"{level} average: {sum(values) / len(values):.0f} validated episodes per core-hour")
 
 
 def speedup(args: argparse.Namespace, protocols: list[Path]) -> None:
