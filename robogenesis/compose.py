@@ -70,9 +70,17 @@ def load_compiled(source: str | os.PathLike[str], robot: str) -> CompiledProtoco
     return result.compiled
 
 
+def suite_root() -> Path:
+    """The LabUtopia-style suite, `examples/labutopia/`, which an installed labc carries as package data
+    (`labc_suite`, see setup.py); found the same way in a checkout, through the editable install."""
+    from importlib.resources import files
+
+    return Path(str(files("labc_suite"))) / "labutopia"
+
+
 def builtin_suite(root: Path | None = None) -> list[Path]:
     """The LabUtopia-style level-1 and level-2 examples (one `.yaml` per task)."""
-    root = root or Path(__file__).resolve().parents[1] / "examples" / "labutopia"
+    root = root or suite_root()
     paths = [p for level in SUITE_LEVELS for p in sorted((root / level).glob("*.yaml"))]
     if not paths:
         raise CompositionError(f"no built-in suite found under {root}/level1 and level2")

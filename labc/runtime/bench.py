@@ -23,12 +23,13 @@ from pydantic import BaseModel, ConfigDict
 from labc.runtime.episode import DEFAULT_RESOLUTION, EpisodeSpec, run_episode
 from labc.runtime.executor import RunOptions
 from labc.runtime.stats import wilson
+from robogenesis.compose import suite_root
 from robogenesis.randomize import Split
 
 SUITES = ("labutopia",)
 LEVELS = (1, 2, 3, 4)
 GENERALIZATION_LEVEL = 3
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "labutopia"
+EXAMPLES = suite_root()
 
 
 class BenchError(ValueError):
