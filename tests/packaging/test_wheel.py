@@ -6,6 +6,7 @@ so this builds one, installs it into a fresh venv and runs `labc bench` from an 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -29,8 +30,21 @@ NEEDED = [
 ]
 
 
+def _source_copy(dest: Path) -> Path:
+    """The files git would commit, copied, so setuptools' build/ folder never lands in the checkout."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    for name in listed:
+        if (ROOT / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    return dest
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = _source_copy(tmp_path_factory.mktemp("source"))
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [
@@ -43,7 +57,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--no-build-isolation",
             "-w",
             out,
-            ROOT,
+            source,
         ],
         check=True,
         cwd=out,
