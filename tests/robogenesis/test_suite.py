@@ -12,6 +12,24 @@ from tests.robogenesis.conftest import TINY
 
 pytestmark = pytest.mark.slow
 SUITE = builtin_suite()
+# Under the LabUtopia-scale ranges the stir expert's path at slot 0 needs a joint flip and the rod is
+# not placed back (3 attempts); issue "A bench that needs eyes", item 2. Strict, so a fix shows.
+KNOWN_BROKEN = {("stir_glassrod", "franka"): "stir path needs a joint flip; the rod is not placed back"}
+
+
+def _cases() -> list:
+    return [
+        pytest.param(
+            path,
+            robot,
+            id=f"{path.parent.name}/{path.stem}-{robot}",
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BROKEN[path.stem, robot])]
+            if (path.stem, robot) in KNOWN_BROKEN
+            else [],
+        )
+        for path in SUITE
+        for robot in ("franka", "ur5")
+    ]
 
 
 def _job(path, robot: str, experts: str, attempts: int) -> SlotJob:
@@ -28,8 +46,7 @@ def _job(path, robot: str, experts: str, attempts: int) -> SlotJob:
     )
 
 
-@pytest.mark.parametrize("robot", ["franka", "ur5"])
-@pytest.mark.parametrize("path", SUITE, ids=[f"{p.parent.name}/{p.stem}" for p in SUITE])
+@pytest.mark.parametrize(("path", "robot"), _cases())
 def test_expert_episode_validates(path, robot) -> None:
     result = run_slot(_job(path, robot, DEFAULT_EXPERTS, attempts=3))
     assert result.episode is not None, [r.model_dump() for r in result.rejections]
