@@ -30,6 +30,25 @@ def hold_protocol(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def slot_job(protocol: Path, robot: str = "franka", **overrides):
+    """One slot of `protocol` as the engine would plan it: seed 0, no cameras, 32 px, one attempt."""
+    from robogenesis.compose import load_compiled
+    from robogenesis.rollout import DEFAULT_EXPERTS, SlotJob
+
+    fields = {
+        "source": str(protocol),
+        "compiled_json": load_compiled(protocol, robot).to_json(),
+        "robot": robot,
+        "slot": 0,
+        "seed": 0,
+        "cameras": [],
+        "resolution": (32, 32),
+        "max_attempts": 1,
+        "experts": DEFAULT_EXPERTS,
+    }
+    return SlotJob(**{**fields, **overrides})
+
+
 def tiny_config(protocol: Path, out: Path, **overrides):
     from robogenesis.engine import SynthConfig
 

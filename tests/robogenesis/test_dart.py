@@ -10,24 +10,11 @@ import numpy as np
 import pytest
 
 from robogenesis.rollout import SlotJob, run_slot
-from tests.robogenesis.conftest import TINY, tiny_config
+from tests.robogenesis.conftest import TINY, slot_job, tiny_config
 
 
 def _job(protocol: Path, dart: float) -> SlotJob:
-    from robogenesis.compose import load_compiled
-
-    return SlotJob(
-        source=str(protocol),
-        compiled_json=load_compiled(protocol, "franka").to_json(),
-        robot="franka",
-        slot=0,
-        seed=4,
-        cameras=[],
-        resolution=(32, 32),
-        max_attempts=1,
-        experts=f"{TINY}:get_expert",
-        dart_sigma_rad=dart,
-    )
+    return slot_job(protocol, seed=4, experts=f"{TINY}:get_expert", dart_sigma_rad=dart)
 
 
 def test_reset_pose_is_randomized_and_recorded(hold_protocol) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from robogenesis.experts.pick import PickExpert
 from robogenesis.experts.registry import get_expert
+from tests.robogenesis.conftest import slot_job
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PICK = EXAMPLES / "labutopia" / "level1" / "pick.yaml"
@@ -39,21 +40,9 @@ def broken_experts(name: str) -> Any:
 
 
 def _slot(robot: str, experts: str, protocol: Path = PICK) -> Any:
-    from robogenesis.compose import load_compiled
-    from robogenesis.rollout import SlotJob, run_slot
+    from robogenesis.rollout import run_slot
 
-    job = SlotJob(
-        source=str(protocol),
-        compiled_json=load_compiled(protocol, robot).to_json(),
-        robot=robot,
-        slot=0,
-        seed=0,
-        cameras=[],
-        resolution=(32, 32),
-        max_attempts=1,
-        experts=experts,
-    )
-    return run_slot(job)
+    return run_slot(slot_job(protocol, robot, experts=experts))
 
 
 @pytest.mark.parametrize("robot", ["franka", "ur5"])

@@ -8,7 +8,7 @@ import pytest
 
 from robogenesis.compose import builtin_suite, episode_nodes, load_compiled
 from robogenesis.rollout import DEFAULT_EXPERTS, SlotJob, run_slot
-from tests.robogenesis.conftest import TINY
+from tests.robogenesis.conftest import TINY, slot_job
 
 pytestmark = pytest.mark.slow
 SUITE = builtin_suite()
@@ -33,17 +33,7 @@ def _cases() -> list:
 
 
 def _job(path, robot: str, experts: str, attempts: int) -> SlotJob:
-    return SlotJob(
-        source=str(path),
-        compiled_json=load_compiled(path, robot).to_json(),
-        robot=robot,
-        slot=0,
-        seed=0,
-        cameras=[],
-        resolution=(32, 32),
-        max_attempts=attempts,
-        experts=experts,
-    )
+    return slot_job(path, robot, experts=experts, max_attempts=attempts)
 
 
 @pytest.mark.parametrize(("path", "robot"), _cases())

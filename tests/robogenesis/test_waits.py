@@ -11,6 +11,7 @@ import pytest
 
 from robogenesis.experts.base import ExpertOptions
 from robogenesis.experts.registry import get_expert
+from tests.robogenesis.conftest import slot_job
 
 WAIT = """\
 labc: 1
@@ -41,20 +42,7 @@ def capped(name: str):
 
 
 def _job(path: Path, experts: str = "robogenesis.experts.registry:get_expert", cameras=()):
-    from robogenesis.compose import load_compiled
-    from robogenesis.rollout import SlotJob
-
-    return SlotJob(
-        source=str(path),
-        compiled_json=load_compiled(path, "franka").to_json(),
-        robot="franka",
-        slot=0,
-        seed=0,
-        cameras=list(cameras),
-        resolution=(32, 32),
-        max_attempts=1,
-        experts=experts,
-    )
+    return slot_job(path, experts=experts, cameras=list(cameras))
 
 
 @pytest.fixture(scope="module")
