@@ -125,7 +125,7 @@ def command(
         return  # `labc bench compare ...`: the options above are the bench's, not compare's
     from labc.atomic import write_text
     from labc.commands.serve import require_server
-    from labc.runtime.bench import BenchError, PolicySpec, run_bench
+    from labc.runtime.bench import BenchError, BenchProtocolError, PolicySpec, run_bench
     from labc.runtime.executor import RunOptions
     from labsim.robot_profile import list_profiles
 
@@ -185,6 +185,8 @@ def command(
             progress=progress,
             seed=seed,
         )
+    except BenchProtocolError as exc:
+        raise click.ClickException(str(exc)) from None  # exit 1, like `labc run` on the same protocol
     except BenchError as exc:
         raise click.UsageError(str(exc)) from None
     stem = name or policy

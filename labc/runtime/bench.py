@@ -33,7 +33,11 @@ EXAMPLES = suite_root()
 
 
 class BenchError(ValueError):
-    """The benchmark cannot start (unknown level or task, a protocol that does not compile)."""
+    """The benchmark cannot start (unknown level or task, a file that is not a protocol): exit 2."""
+
+
+class BenchProtocolError(BenchError):
+    """A task's protocol has errors for a robot: exit 1, as `labc run` and `labc compile` say it."""
 
 
 def episode_seed(suite: str, task: str, robot: str, split: str, episode: int) -> int:
@@ -174,7 +178,7 @@ def plan(
     seed: int | None = None,
 ) -> list[EpisodeJob]:
     """Compile every task for every robot first (errors surface before any episode runs)."""
-    from robogenesis.compose import CompositionError, load_compiled
+    from robogenesis.compose import CompositionError, NotAProtocolError, load_compiled
 
     compiled: dict[tuple[Path, str], str] = {}
     for cell in cells:
@@ -182,8 +186,10 @@ def plan(
             if (cell.path, robot) not in compiled:
                 try:
                     compiled[cell.path, robot] = load_compiled(cell.path, robot).to_json()
-                except CompositionError as exc:
+                except NotAProtocolError as exc:
                     raise BenchError(str(exc)) from None
+                except CompositionError as exc:
+                    raise BenchProtocolError(str(exc)) from None
     return [
         EpisodeJob(
             task=cell,

@@ -112,3 +112,21 @@ def test_expert_bench_table_matches_its_episodes_and_repeats(tmp_path, capsys):
 
     assert stable(again) == stable(report)  # fixed seeds: the same policy gives the same episodes
     assert all(e["success"] for e in episodes), [e for e in episodes if not e["success"]]
+
+
+def test_a_task_whose_protocol_has_errors_is_exit_1_and_a_non_protocol_exit_2(tmp_path):
+    """The same mistake gets the same code as `labc run`: errors in a protocol are 1, a file that is
+    not a protocol is 2; both before any episode runs."""
+    from labc.runtime.bench import BenchError, BenchProtocolError, BenchTask, PolicySpec, plan
+    from labc.runtime.executor import RunOptions
+
+    broken = tmp_path / "broken.lab"
+    broken.write_text(
+        'labc 1\nprotocol broken "A pour from a beaker never declared."\n\npour 5 mL from a into b\n'
+    )
+    missing = tmp_path / "missing.lab"
+    for path, error in [(broken, BenchProtocolError), (missing, BenchError)]:
+        cell = BenchTask(level=1, task=path.stem, path=path, split="id")
+        with pytest.raises(error) as caught:
+            plan("labutopia", [cell], ["franka"], 1, PolicySpec(name="expert"), RunOptions())
+        assert caught.type is error and path.name in str(caught.value)
