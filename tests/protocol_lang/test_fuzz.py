@@ -58,7 +58,7 @@ def test_mutated_protocols_never_crash(case, tmp_path, labc):
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(data)
     for command in (["parse", path], ["fmt", path, "--to", "lab"], ["parse", path, "--format", "json"]):
-        _run_within_limit(labc, command)
+        _assert_answers_within_limit(labc, command)
 
 
 @st.composite
@@ -84,10 +84,10 @@ def test_extreme_numbers_are_bounded_errors(case, tmp_path, labc):
     path = tmp_path / f"numbers{suffix}"
     path.write_bytes(data)
     for command in (["check", path], ["check", path, "--format", "json"]):
-        _run_within_limit(labc, command)
+        _assert_answers_within_limit(labc, command)
 
 
-def _run_within_limit(labc, command: list) -> None:
+def _assert_answers_within_limit(labc, command: list) -> None:
     start = time.perf_counter()
     result = labc(*command)
     elapsed = time.perf_counter() - start
