@@ -3,18 +3,21 @@
 The LabUtopia suite stays in `examples/` (where a reader looks for it) but ships inside the wheel as
 the `labc_suite` package, so `synthesize`, `run` and `bench` find their default suite in an installed
 labc as in a checkout. pyproject.toml cannot map a folder to another package name while also finding
-the others, hence this file.
+the others, hence this file. Data folders (robot profiles, the catalog, the suite's levels) are listed
+as namespace packages so that setuptools ships them without warning about each one.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 PACKAGES = ["protocol_lang", "skills", "compiler", "labsim", "robogenesis", "labvla", "labc"]
+SKIP = ["*__pycache__*", "*.egg-info"]
 
 setup(
-    packages=[*find_packages(include=[f"{p}*" for p in PACKAGES]), "labc_suite"],
+    packages=[
+        *find_namespace_packages(include=[f"{p}*" for p in PACKAGES], exclude=SKIP),
+        "labc_suite",
+        *(f"labc_suite.{p}" for p in find_namespace_packages("examples", exclude=SKIP)),
+    ],
     package_dir={"labc_suite": "examples"},
-    package_data={
-        "": ["*.lark", "*.yaml", "*.json", "*.j2", "*.xml", "robots/*.yaml", "catalog/*.yaml"],
-        "labc_suite": ["*.yaml", "*.lab", "labutopia/*/*.yaml", "labutopia/*/*.lab", "labutopia/*/*.md"],
-    },
+    package_data={"": ["*.lark", "*.yaml", "*.json", "*.j2", "*.xml", "*.lab", "*.md"]},
 )

@@ -160,9 +160,11 @@ def attach(
 def _implied_blanks(protocol: ast.Protocol, scan: _Scan, *, lab: bool) -> set[int]:
     """The blank lines that carry nothing: those the formatter writes anyway (before the first
     declaration and the first step, or their YAML section key) and those at the end of the file."""
-    lines = {scan.count}
-    while lines and max(lines) - 1 in scan.blank:
-        lines.add(max(lines) - 1)
+    last = scan.count
+    lines = {last}
+    while last - 1 in scan.blank:
+        last -= 1
+        lines.add(last)
     for node in (
         next(iter([*protocol.labware, *protocol.instruments]), None),
         next(iter(protocol.steps), None),

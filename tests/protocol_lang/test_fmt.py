@@ -215,3 +215,14 @@ def test_comments_of_an_empty_robots_line_are_kept(labc, tmp_path):
     assert once.code == 0 and "# about robots\n# none yet\nsteps:" in once.out
     path.write_text(once.out)
     assert labc("fmt", path, "--check").code == 0
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES[:4], ids=lambda p: p.name)
+def test_blank_lines_at_the_end_of_a_file_carry_nothing(path):
+    """Trailing blank lines are dropped by the formatter (a file ending in two of them once made the
+    comment scan loop forever: the fuzz test found it)."""
+    text = "".join(x for x in path.open() if not x.lstrip().startswith("#")).rstrip("\n")
+    plain, padded = (parse_text(text + end, f"x{path.suffix}") for end in ("\n", "\n\n\n\n"))
+    assert padded.ok, padded.diagnostics
+    same = to_lab if path.suffix == ".lab" else to_yaml
+    assert same(padded.protocol) == same(plain.protocol)
