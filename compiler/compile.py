@@ -13,6 +13,7 @@ from compiler.limits import check_limits
 from compiler.model import CompiledProtocol, ProtocolInfo
 from compiler.resolve import resolve
 from compiler.schedule import schedule
+from labdata.catalog import load_catalog
 from protocol_lang import ast
 from protocol_lang.diagnostics import Diagnostic, has_errors, sort_key
 from protocol_lang.gc_pause import paused_gc
@@ -20,7 +21,6 @@ from protocol_lang.loader import parse_file
 from protocol_lang.params import parse_overrides
 from protocol_lang.params import resolve as resolve_params
 from protocol_lang.span import Source
-from skills.catalog import load_catalog
 from skills.codes import Violation
 from skills.final_checks import final_checks
 from skills.state import DeclarationError, LabState

@@ -14,13 +14,13 @@ from typing import Any
 from compiler.limits import MAX_NODES, expansion_error
 from compiler.lowering import StatementError, lower_statement
 from compiler.model import SkillNode, StateChange
+from labdata.catalog import LabwareType
 from protocol_lang import ast
 from protocol_lang.diagnostics import Diagnostic
 from protocol_lang.formatter import statement_text
 from protocol_lang.span import Span
 from protocol_lang.units import UnitError
 from skills.base import Skill, SkillArgs, Usage
-from skills.catalog import LabwareType
 from skills.codes import Violation
 from skills.display import volume_unit
 from skills.registry import SkillParams, skill_of

@@ -9,12 +9,12 @@ outer `repeat` in microseconds instead of after three seconds of compiling.
 
 from __future__ import annotations
 
+from labdata.catalog import Catalog
 from protocol_lang import ast
 from protocol_lang.checks import slot_values
 from protocol_lang.diagnostics import Diagnostic
 from protocol_lang.span import Span
 from skills.base import volume as volume_text
-from skills.catalog import Catalog
 from skills.operations import MAX_NODES
 
 __all__ = ["MAX_NODES", "check_limits", "expansion_error", "unrolled"]

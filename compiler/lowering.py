@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from compiler.limits import expansion_error
 from compiler.resolve import check_ref
+from labdata.catalog import LabwareType
 from protocol_lang import ast
 from protocol_lang.diagnostics import Diagnostic
 from protocol_lang.wells import WellError, expand
-from skills.catalog import LabwareType
 from skills.close_door import CloseDoorParams
 from skills.close_drawer import CloseDrawerParams
 from skills.open_door import OpenDoorParams

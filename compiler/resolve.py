@@ -9,23 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from compiler.model import ResolvedObject
+from labdata.catalog import Catalog, LabwareType, UnknownType
+from labdata.deck import SITES, footprint, place_all
+from labdata.errors import LayoutError, PlacementError
+from labdata.robot_profile import list_profiles
 from protocol_lang import ast
 from protocol_lang.diagnostics import Diagnostic, did_you_mean
 from protocol_lang.span import Span
-from skills.catalog import Catalog, LabwareType, UnknownType
 from skills.state import Declaration
 
 
 def bench_sites() -> list[str]:
-    """Named bench locations; labsim owns the bench layout (a light import: no mujoco)."""
-    from labsim.layout import SITES
-
+    """Named bench locations, from the deck in labdata (the simulator places labware on the same one)."""
     return list(SITES)
 
 
 def robot_names() -> list[str]:
-    from labsim.robot_profile import list_profiles
-
     return list_profiles()
 
 
@@ -102,9 +101,6 @@ def resolve(protocol: ast.Protocol, catalog: Catalog, robot: str | None) -> Reso
 def _check_layout(out: Resolution) -> None:
     """Objects standing on the bench must fit where they are declared (E1008), as the simulator will
     place them; caught here, the error points at the declaration instead of failing a synthesis run."""
-    from labsim.errors import PlacementError, SceneError
-    from labsim.layout import footprint, place_all
-
     names = {o.name for o in out.objects}
     items = [(o.name, o.at, footprint(out.types[o.name])) for o in out.objects if o.at not in names]
     try:
@@ -117,7 +113,7 @@ def _check_layout(out: Resolution) -> None:
             out.spans.get(exc.name),
             "choose another bench location",
         )
-    except SceneError as exc:
+    except LayoutError as exc:
         out.error("E1008", str(exc), None, "declare fewer objects without a location, or give them locations")
 
 

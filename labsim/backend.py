@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from labsim.robot_profile import RobotProfile
+from labdata.robot_profile import RobotProfile
 from labsim.scene_spec import SceneSpec
 
 BACKENDS: dict[str, str] = {"mujoco": "labsim.mujoco_env:MujocoBackend"}

@@ -1,4 +1,8 @@
-"""Typed simulator errors, so callers (executor, data engine) can tell a bad scene from a blow-up."""
+"""Typed simulator errors, so callers (executor, data engine) can tell a bad scene from a blow-up.
+
+Errors about the static lab data (an unknown robot, labware that does not fit the deck) are
+`labdata.errors`; the scene builder re-raises a layout error as a `SceneError`.
+"""
 
 from __future__ import annotations
 
@@ -21,19 +25,5 @@ class SceneError(SimulationError):
     """The scene cannot be built: unknown labware, no free site, overlapping placements."""
 
 
-class UnknownRobotError(SimulationError):
-    """No robot profile with that name exists in labsim/robots/."""
-
-
 class UnknownPredicateError(SimulationError):
     """`Env.check` was asked for a predicate labsim does not define."""
-
-
-class PlacementError(SceneError):
-    """An object that does not fit where it was asked to stand: it overlaps `clash` (None: the edge)."""
-
-    def __init__(self, name: str, site: str, clash: str | None) -> None:
-        self.name = name
-        self.site = site
-        self.clash = clash
-        super().__init__(f"{name} at {site} collides with {clash or 'the bench edge'}")

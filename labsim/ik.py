@@ -10,7 +10,7 @@ import mujoco
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from labsim.robot_profile import RobotProfile
+from labdata.robot_profile import RobotProfile
 
 POS_TOL_M = 1e-3
 ROT_TOL_RAD = np.deg2rad(1.0)

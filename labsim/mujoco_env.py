@@ -363,7 +363,7 @@ class MujocoEnv:
 
     # ---- internals ----------------------------------------------------------------------------------
     def _pipette_max(self, name: str) -> float:
-        from skills.catalog import load_catalog
+        from labdata.catalog import load_catalog
 
         kind = load_catalog().get(self.asset(name).type)
         return float(kind.volume_range_ul[1]) if kind.volume_range_ul else 1000.0

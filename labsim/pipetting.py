@@ -49,7 +49,7 @@ def locate_tip(tip_end: np.ndarray, env: object) -> LiquidLocation | None:
         local = tip_end - origin
         if asset.wells is not None and not asset.tip_geoms:
             grid = asset.wells
-            if not (grid.top_z_m - grid.depth_m - 0.002 <= local[2] <= grid.top_z_m + 0.004):
+            if not (asset.top_z_m - grid.well_depth_m - 0.002 <= local[2] <= asset.top_z_m + 0.004):
                 continue
             for well in grid.names():
                 wx, wy = grid.offset(well)

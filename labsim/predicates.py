@@ -46,7 +46,7 @@ def place_goal(env: Any, p: Any) -> tuple[np.ndarray, float]:
     """(target XY, height the object's base should rest at) for a place: on a labware item or
     instrument, in a container, or at a bench spot such as `bench/stand` (where an object that
     started there rests as it started, e.g. a pipette in its stand)."""
-    from labsim.layout import BENCH_TOP_Z, SITES
+    from labdata.deck import BENCH_TOP_Z, SITES
 
     obj = env.asset(p.object)
     if "/" in p.target:

@@ -7,6 +7,7 @@ gravity compensation, as a real arm's controller would provide.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -14,13 +15,22 @@ from pathlib import Path
 import mujoco
 import numpy as np
 
-from labsim.robot_profile import RobotProfile, robosuite_assets
+from labdata.errors import UnknownRobotError
+from labdata.robot_profile import RobotProfile
 
 GRIPPER_PREFIX = "gripper/"
 ROBOT_COLLISION_RGBA = (0.62, 0.66, 0.72, 1.0)
 GRIPPER_JOINT_DAMPING = 0.1
 PAD_TORSION_M = 0.02
 GRIPPER_JOINT_ARMATURE = 0.001
+
+
+def robosuite_assets() -> Path:
+    """The robosuite wheel's MJCF/mesh folder; robosuite's Python code is never imported."""
+    spec = importlib.util.find_spec("robosuite")
+    if spec is None or not spec.submodule_search_locations:
+        raise UnknownRobotError("the robosuite wheel (labc[sim]) is not installed; robot assets come from it")
+    return Path(next(iter(spec.submodule_search_locations))) / "models" / "assets"
 
 
 def _add_position_servo(spec: mujoco.MjSpec, name: str, joint: str, kp: float, kv: float) -> None:

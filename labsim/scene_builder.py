@@ -9,11 +9,7 @@ from typing import Any
 import mujoco
 import numpy as np
 
-from labsim.assets import AssetInfo, build_labware, footprint
-from labsim.assets.shapes import turned_half_xy
-from labsim.cameras import LABWARE_GROUP
-from labsim.errors import SceneError
-from labsim.layout import (
+from labdata.deck import (
     BENCH_CENTER_XY,
     BENCH_HALF_SIZE,
     BENCH_TOP_Z,
@@ -22,8 +18,13 @@ from labsim.layout import (
     on_bench,
     place_all,
 )
+from labdata.errors import LayoutError
+from labdata.robot_profile import PHYSICS_TIMESTEP_S, RobotProfile, load_profile
+from labsim.assets import AssetInfo, build_labware, footprint
+from labsim.assets.shapes import turned_half_xy
+from labsim.cameras import LABWARE_GROUP
+from labsim.errors import SceneError
 from labsim.robot_model import build_robot_spec
-from labsim.robot_profile import PHYSICS_TIMESTEP_S, RobotProfile, load_profile
 from labsim.scene_spec import Material, SceneLook, SceneSpec
 
 ROBOT_PREFIX = "r0/"
@@ -143,7 +144,7 @@ def _add_bench(spec: mujoco.MjSpec, look: SceneLook | None = None) -> None:
 
 
 def _kinds(scene: SceneSpec) -> dict[str, Any]:
-    from skills.catalog import load_catalog
+    from labdata.catalog import load_catalog
 
     catalog = load_catalog()
     kinds = {}
@@ -162,7 +163,10 @@ def lay_out(scene: SceneSpec, kinds: dict[str, Any] | None = None) -> list[Place
     so a scene error is never the outcome of an episode's random values.
     """
     kinds = kinds or _kinds(scene)
-    nominal = place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware])
+    try:
+        nominal = place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware])
+    except LayoutError as exc:
+        raise SceneError(str(exc)) from exc
     return _shifted(nominal, scene)
 
 

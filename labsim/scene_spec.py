@@ -18,7 +18,7 @@ class LabwareSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$")
-    type: str = Field(description="Catalog type name (skills.catalog).")
+    type: str = Field(description="Catalog type name (labdata.catalog).")
     site: str | None = Field(None, description="Named bench site such as bench/left; None = auto-placed.")
     volume_ul: float = Field(0.0, ge=0.0, description="Initial liquid volume in the vessel.")
     offset_xy: tuple[float, float] = Field(
@@ -116,7 +116,7 @@ class SceneSpec(BaseModel):
         vessel total (else the fullest well) becomes the volume. An `at` that is not a bench site (an
         instrument, a place labsim does not model) leaves the item auto-placed.
         """
-        from labsim.layout import SITES
+        from labdata.deck import SITES
 
         items = []
         for entry in getattr(compiled, "objects", None) or getattr(compiled, "labware", []):

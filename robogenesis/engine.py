@@ -91,7 +91,7 @@ def plan(config: SynthConfig) -> list[SlotJob]:
 
 
 def _open_writer(root: Path, robot: str, config: SynthConfig):  # -> LeRobotV3Writer
-    from labsim.robot_profile import load_profile
+    from labdata.robot_profile import load_profile
     from robogenesis.export.lerobot_v3 import LeRobotV3Writer
 
     profile = load_profile(robot)

@@ -138,7 +138,7 @@ def _signed(rng: np.random.Generator, band: tuple[float, float]) -> float:
 
 
 def _shapes(scene: SceneSpec) -> dict[str, str]:
-    from skills.catalog import load_catalog
+    from labdata.catalog import load_catalog
 
     catalog = load_catalog()
     return {item.name: catalog.get(item.type).geometry.shape for item in scene.labware}
@@ -219,7 +219,7 @@ def _posed(
 
 def reset_offsets(robot: str, split: Split, rng: np.random.Generator) -> tuple[float, ...]:
     """The reset pose's offset from home, per arm joint, from the split's band."""
-    from labsim.robot_profile import load_profile
+    from labdata.robot_profile import load_profile
 
     return tuple(_signed(rng, RESET_JOINT_RAD[split]) for _ in range(load_profile(robot).n_arm))
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from labsim.layout import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z
+from labdata.deck import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z
 
 # Reason codes (node-level ones carry the skill: "predicate:pick").
 NAN = "nan"

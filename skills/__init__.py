@@ -1,11 +1,11 @@
-"""The lab vocabulary: catalog, symbolic lab state, atomic skills and the operations lowered to them.
+"""The lab vocabulary: symbolic lab state, atomic skills and the operations lowered to them.
 
 Import what you need from here or from the defining modules; nothing in this package imports torch,
-mujoco, the simulator or the compiler, so `labc compile` stays light (it uses `protocol_lang` only for
-well addresses, which the language defines).
+mujoco, the simulator or the compiler, so `labc compile` stays light. The catalog and well grids it
+reasons about are `labdata`'s (re-exported here for the skills' callers).
 """
 
-from skills.catalog import Catalog, LabwareType, UnknownType, load_catalog
+from labdata.catalog import Catalog, LabwareType, UnknownType, load_catalog
 from skills.codes import CODES, Violation
 from skills.execution import StepResult, run_skill
 from skills.final_checks import final_checks

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from labdata.catalog import Affordance
+from labdata.wells import WellError
 from skills.base import noun
-from skills.catalog import Affordance
 from skills.codes import Violation, violation
 from skills.state import LabState
-from skills.wells import WellError, well_index
 
 
 def known(state: LabState, *names: str) -> list[Violation]:
@@ -66,7 +66,7 @@ def well_address(state: LabState, name: str, well: str | None) -> list[Violation
     if well is None:
         return [violation("E2017", f"{name} ({kind.name}) has wells; name one, e.g. {name}.A1", subject=name)]
     try:
-        well_index(kind.wells, well)
+        kind.wells.index(well)
     except WellError as exc:
         return [violation("E2017", f"{name}: {exc}", subject=name)]
     return []

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
+from labdata.catalog import Affordance
 from skills.base import ArmArgs, Skill, Usage
-from skills.catalog import Affordance
 from skills.codes import Violation, violation
 from skills.conditions import arm_exists, arm_free, can, known
 from skills.state import LabState

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from labdata.wells import WellError
 from skills.base import ArmArgs, Skill, Usage
 from skills.codes import Violation, violation
 from skills.conditions import arm_exists, can, known, pipette_in_hand, place_phrase, reachable
 from skills.state import LabState
-from skills.wells import WellError, well_index, well_names
 
 
 class PickUpTipParams(ArmArgs):
@@ -26,7 +26,7 @@ def next_tip(state: LabState, rack: str) -> str | None:
     """The first unused tip position of `rack`, row-major, or None when the rack is empty."""
     grid = state.type_of(rack).wells
     used = state.tipracks[rack].used
-    return next((well for well in well_names(grid) if well not in used), None) if grid else None
+    return next((well for well in grid.names() if well not in used), None) if grid else None
 
 
 class PickUpTip(Skill[PickUpTipParams]):
@@ -63,7 +63,7 @@ class PickUpTip(Skill[PickUpTipParams]):
             problems.append(violation("E2008", f"{params.rack} has no tips left", subject=params.rack))
         else:
             try:
-                well_index(grid, params.well)
+                grid.index(params.well)
             except WellError as exc:
                 problems.append(violation("E2017", f"{params.rack}: {exc}", subject=params.rack))
             else:

@@ -21,11 +21,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, PlainSerializer, PrivateAttr, computed_field
 
-from skills.catalog import Catalog, LabwareType, load_catalog
+from labdata.catalog import Catalog, LabwareType, load_catalog
+from labdata.wells import WellError
 from skills.codes import Violation, violation
 from skills.display import amount
 from skills.mixture import Mixture, total
-from skills.wells import WellError, well_index
 
 AMBIENT_C = 20.0
 
@@ -273,7 +273,7 @@ def validate_declarations(declarations: list[Declaration], catalog: Catalog) -> 
                 continue
             if well is not None and kind.wells is not None:
                 try:
-                    well_index(kind.wells, well)
+                    kind.wells.index(well)
                 except WellError as exc:
                     problems.append(violation("E2017", f"{decl.name}: {exc}", subject=decl.name))
                     continue

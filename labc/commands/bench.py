@@ -127,7 +127,7 @@ def command(
     from labc.commands.serve import require_server
     from labc.runtime.bench import BenchError, BenchProtocolError, PolicySpec, run_bench
     from labc.runtime.executor import RunOptions
-    from labsim.robot_profile import list_profiles
+    from labdata.robot_profile import list_profiles
 
     ws = Workspace.resolve(workspace)
     split_list = _csv(splits)

@@ -37,7 +37,7 @@ def _holds(row: dict[str, Any]) -> str:
 
 
 def describe_labware() -> list[dict[str, Any]]:
-    from skills.catalog import load_catalog
+    from labdata.catalog import load_catalog
 
     catalog = load_catalog()
     rows = []

@@ -38,7 +38,7 @@ def check_robots(robots: list[str]) -> None:
     command compiles (where E1006 would make it a protocol error, exit 1) or simulates."""
     import difflib
 
-    from labsim.robot_profile import list_profiles
+    from labdata.robot_profile import list_profiles
 
     known = list_profiles()
     for robot in robots:

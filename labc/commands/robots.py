@@ -13,10 +13,10 @@ from labc.commands.options import workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print the profiles as JSON.")
 @workspace_option(None)
 def command(as_json: bool, workspace: Path | None) -> None:
-    """List robot profiles (labsim/robots/*.yaml): joints, gripper, control rate."""
+    """List robot profiles (labdata/robots/*.yaml): joints, gripper, control rate."""
     import json
 
-    from labsim.robot_profile import list_profiles, load_profile
+    from labdata.robot_profile import list_profiles, load_profile
 
     profiles = [load_profile(name) for name in list_profiles()]
     if as_json:

@@ -103,8 +103,9 @@ def command(
     from labc.runtime.episode import EpisodeSpec, run_episode
     from labc.runtime.executor import RunOptions
     from labc.runtime.policies import FLOORS, PolicyLoadError, load_policy
-    from labsim.errors import SceneError, UnknownRobotError
-    from labsim.robot_profile import load_profile
+    from labdata.errors import UnknownRobotError
+    from labdata.robot_profile import load_profile
+    from labsim.errors import SceneError
     from robogenesis.compose import CompositionError, NotAProtocolError, load_compiled
 
     ws = Workspace.resolve(workspace)

@@ -156,7 +156,7 @@ def command(
 
 
 def _check_choices(robots: list[str], cameras: list[str]) -> None:
-    from labsim.robot_profile import list_profiles
+    from labdata.robot_profile import list_profiles
     from labsim.scene_spec import SCENE_CAMERAS
 
     unknown = [r for r in robots if r not in list_profiles()]

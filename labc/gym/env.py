@@ -63,7 +63,7 @@ class LabEnv(gym.Env):  # type: ignore[type-arg]
         options: RunOptions | None = None,
         render_mode: str | None = None,
     ) -> None:
-        from labsim.robot_profile import load_profile
+        from labdata.robot_profile import load_profile
         from robogenesis.compose import episode_nodes, load_compiled
 
         if split not in ("id", "ood"):

@@ -97,7 +97,7 @@ def check_server(server: str, robot: str, resolution: int) -> dict[str, Any]:
 
     Raises OpenpiError before any episode runs: a server that is down, wants a camera the simulator does
     not have, or answers with the wrong shapes."""
-    from labsim.robot_profile import load_profile
+    from labdata.robot_profile import load_profile
     from labsim.scene_spec import SCENE_CAMERAS
 
     policy = OpenpiPolicy(server)

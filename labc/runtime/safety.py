@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from labsim.layout import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z
+from labdata.deck import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z
 
 # Reasons a run stops (or an action is clipped); the executor adds policy and simulator reasons.
 NAN = "nan"
@@ -35,7 +35,7 @@ HOT_HEIGHT_M = 0.03  # and reaches this far above it
 
 
 class SafetyLimits(BaseModel):
-    """Thresholds of the monitor; the defaults suit the arms in `labsim/robots` at 20 Hz."""
+    """Thresholds of the monitor; the defaults suit the arms in `labdata/robots` at 20 Hz."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     joint_margin_rad: float = Field(0.15, ge=0.0, description="past a limit by up to this: clip; more: stop")

@@ -6,11 +6,11 @@ from typing import Any
 
 import mujoco
 
+from labdata.deck import footprint
 from labsim.assets.devices import build_device
-from labsim.assets.info import AssetInfo, WellGrid
+from labsim.assets.info import AssetInfo
 from labsim.assets.racks import build_plate, build_tip_rack
 from labsim.assets.vessels import build_beaker, build_pipette, build_rod
-from labsim.layout import footprint
 
 
 def build_labware(
@@ -37,4 +37,4 @@ def build_labware(
     return build_device(world, name, kind, pos, yaw_rad)
 
 
-__all__ = ["AssetInfo", "WellGrid", "build_labware", "footprint"]
+__all__ = ["AssetInfo", "build_labware", "footprint"]

@@ -4,27 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class WellGrid(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    rows: int
-    cols: int
-    pitch_m: float
-    capacity_ul: float
-    depth_m: float
-    top_z_m: float = Field(description="Height of the well openings above the asset origin.")
-
-    def names(self) -> list[str]:
-        return [f"{chr(ord('A') + r)}{c + 1}" for r in range(self.rows) for c in range(self.cols)]
-
-    def offset(self, well: str) -> tuple[float, float]:
-        """(x, y) of a well such as 'B3' relative to the asset origin; rows run along y."""
-        row, col = ord(well[0].upper()) - ord("A"), int(well[1:]) - 1
-        if not (0 <= row < self.rows and 0 <= col < self.cols):
-            raise KeyError(f"no well {well!r} in a {self.rows}x{self.cols} grid")
-        x = (col - (self.cols - 1) / 2.0) * self.pitch_m
-        y = ((self.rows - 1) / 2.0 - row) * self.pitch_m
-        return x, y
+from labdata.wells import WellGrid
 
 
 class AssetInfo(BaseModel):
@@ -50,7 +30,9 @@ class AssetInfo(BaseModel):
     button_travel_m: float = 0.0
     handle_site: str | None = None
     platform_joint: str | None = None
-    wells: WellGrid | None = None
+    wells: WellGrid | None = Field(
+        None, description="The catalog's grid; well openings lie at `top_z_m` above the origin."
+    )
     tip_geoms: dict[str, str] = Field(default_factory=dict, description="rack well -> tip geom")
     tip_site: str | None = Field(None, description="Pipette: end of the attached tip.")
     pipette_tip_geom: str | None = None

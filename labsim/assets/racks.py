@@ -10,7 +10,7 @@ from typing import Any
 
 import mujoco
 
-from labsim.assets.info import AssetInfo, WellGrid
+from labsim.assets.info import AssetInfo
 from labsim.assets.shapes import add_box, add_cylinder, add_open_box
 from labsim.assets.vessels import kind_name
 
@@ -20,22 +20,10 @@ RACK_RGBA = (0.2, 0.45, 0.75, 1.0)
 TIP_RGBA = (0.95, 0.95, 0.85, 1.0)
 
 
-def _grid(kind: Any, height: float) -> WellGrid:
-    wells = kind.wells
-    return WellGrid(
-        rows=wells.rows,
-        cols=wells.cols,
-        pitch_m=wells.pitch_m,
-        capacity_ul=float(wells.well_capacity_ul),
-        depth_m=float(wells.well_depth_m),
-        top_z_m=height,
-    )
-
-
 def build_plate(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float, float, float]) -> AssetInfo:
     sx, sy, height = kind.geometry.outer_size_m
     body = world.add_body(name=name, pos=list(pos))
-    grid = _grid(kind, height) if kind.wells is not None else None
+    grid = kind.wells
     if grid is not None and grid.rows * grid.cols == 1:
         # Reservoir: a real open trough.
         add_open_box(body, (sx / 2, sy / 2, height / 2), 0.004, "+z", PLATE_RGBA, (0.0, 0.0, height / 2))
@@ -72,7 +60,7 @@ def build_tip_rack(world: mujoco.MjsBody, name: str, kind: Any, pos: tuple[float
     sx, sy, height = kind.geometry.outer_size_m
     body = world.add_body(name=name, pos=list(pos))
     add_box(body, (sx / 2, sy / 2, height / 2), (0.0, 0.0, height / 2), RACK_RGBA)
-    grid = _grid(kind, height)
+    grid = kind.wells
     tips: dict[str, str] = {}
     for well in grid.names():
         x, y = grid.offset(well)

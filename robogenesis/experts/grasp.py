@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from labsim.layout import BENCH_TOP_Z, ROBOT_MOUNT
+from labdata.deck import BENCH_TOP_Z, ROBOT_MOUNT
 from robogenesis.experts.base import PlanningError
 from robogenesis.experts.cache import per_env
 from robogenesis.experts.motion import Pose, rot_about
@@ -191,7 +191,7 @@ def facing(env: Any, direction: np.ndarray, fingers: np.ndarray) -> list[np.ndar
 
 
 def catalog_kind(env: Any, name: str) -> Any:
-    from skills.catalog import load_catalog
+    from labdata.catalog import load_catalog
 
     return load_catalog().get(env.asset(name).type)
 

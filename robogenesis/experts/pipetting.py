@@ -226,7 +226,7 @@ def _well_mouth(env: Any, labware: str, well: str | None) -> np.ndarray:
     if well is None:
         well = asset.wells.names()[0]
     x, y = asset.wells.offset(well)
-    return base + np.array([x, y, asset.wells.top_z_m - WELL_DIP_M])
+    return base + np.array([x, y, asset.top_z_m - WELL_DIP_M])
 
 
 class PickUpTipExpert(PipetteExpert):

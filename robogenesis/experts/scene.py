@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from labsim.layout import BENCH_TOP_Z
+from labdata.deck import BENCH_TOP_Z
 
 CLEARANCE_M = 0.05
 CORRIDOR_M = 0.12

@@ -29,7 +29,6 @@ from skills.operations.common import MAX_NODES, ExpansionError, LoweringError, O
 from skills.pick_up_tip import PickUpTipParams
 from skills.registry import SkillParams
 from skills.state import LabState
-from skills.wells import well_names
 
 TipPolicy = Literal["always", "once", "never"]
 
@@ -97,7 +96,7 @@ class _TipSupply:
         for rack in racks:
             grid = state.type_of(rack).wells
             self.free[rack] = (
-                len([w for w in well_names(grid) if w not in state.tipracks[rack].used]) if grid else 0
+                len([w for w in grid.names() if w not in state.tipracks[rack].used]) if grid else 0
             )
 
     def next_rack(self) -> str:

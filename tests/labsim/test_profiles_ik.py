@@ -3,8 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labsim.errors import UnknownRobotError
-from labsim.robot_profile import list_profiles, load_profile
+from labdata.errors import UnknownRobotError
+from labdata.robot_profile import list_profiles, load_profile
 from labsim.scene_spec import SceneSpec
 from tests.labsim.labsim_scenes import ROBOTS
 

@@ -20,9 +20,10 @@ from tests.conftest import ROOT
 
 NEEDED = [
     "protocol_lang/grammar.lark",
-    "skills/catalog/vessels.yaml",
-    "labsim/robots/franka.yaml",
-    "labsim/robots/ur5.yaml",
+    "labdata/catalog/vessels.yaml",
+    "labdata/catalog/plates.yaml",
+    "labdata/robots/franka.yaml",
+    "labdata/robots/ur5.yaml",
     "labvla/__init__.py",
     "labc_suite/labutopia/level1/press.yaml",
     "labc_suite/labutopia/level2/heat_liquid.lab",

@@ -19,7 +19,7 @@ def _job(protocol: Path, dart: float) -> SlotJob:
 
 def test_reset_pose_is_randomized_and_recorded(hold_protocol) -> None:
     """The episode starts at home plus the stored per-joint offset, not at home."""
-    from labsim.robot_profile import load_profile
+    from labdata.robot_profile import load_profile
 
     episode = run_slot(_job(hold_protocol, 0.0)).episode
     assert episode is not None
@@ -44,7 +44,7 @@ def test_dart_labels_stay_the_experts_while_the_arm_drifts(hold_protocol) -> Non
 
 
 def test_dart_perturbs_only_arm_targets_within_limits() -> None:
-    from labsim.robot_profile import load_profile
+    from labdata.robot_profile import load_profile
     from robogenesis.rollout import _Dart
 
     class _Env:

@@ -20,7 +20,6 @@ from skills.place import PlaceParams
 from skills.pour import PourParams
 from skills.press_button import PressButtonParams
 from skills.state import Declaration, LabState
-from skills.wells import well_names
 from tests.skills.conftest import run
 
 PIPETTE = PickParams(object="pipette")
@@ -59,7 +58,7 @@ def lowering(op, declarations: list[Declaration] | None = None) -> Callable[[Lab
 
 
 def exhausted(state: LabState) -> list[Violation]:
-    state.tipracks["tips"].used = set(well_names(state.type_of("tips").wells))
+    state.tipracks["tips"].used = set(state.type_of("tips").wells.names())
     return run(state, PIPETTE, TIP).violations
 
 

@@ -104,12 +104,10 @@ def test_transfer_chooses_the_pipette_that_fits(state: LabState) -> None:
 
 
 def test_transfer_moves_to_the_next_rack_when_one_runs_out(state: LabState) -> None:
-    from skills.wells import well_names
-
     state.pipettes["p20"].tips = None
     state.objects["tips_b"] = state.objects["tips"].clone()
     state.tipracks["tips_b"] = state.tipracks["tips"].clone()
-    state.tipracks["tips"].used = set(well_names(state.type_of("tips").wells)[:-1])  # one tip left
+    state.tipracks["tips"].used = set(state.type_of("tips").wells.names()[:-1])  # one tip left
     op = TransferOp(
         volume_ul=10,
         source="beaker_1",

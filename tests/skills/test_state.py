@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from skills.catalog import UnknownType
+from labdata.catalog import UnknownType
 from skills.pick import PickParams
 from skills.state import Declaration, DeclarationError, LabState
 from tests.skills.conftest import BENCH, run

@@ -1,4 +1,7 @@
-"""The bench: its size, the robot mount, and the named sites labware can be placed at.
+"""The deck: the bench's size, the robot mount, and the named sites labware can be placed at.
+
+The compiler places a protocol's labware here to report overlaps at the declaration (E1008); the
+simulator places it the same way to build the scene, so both agree on where everything stands.
 
 Coordinates are in the world frame; the robot base sits at the back edge of the bench facing +x, so
 every site lies in front of it within the reach of the shortest arm (UR5e, about 0.85 m).
@@ -6,11 +9,10 @@ every site lies in front of it within the reach of the shortest arm (UR5e, about
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict
 
-from labsim.errors import PlacementError, SceneError
+from labdata.catalog import LabwareType
+from labdata.errors import LayoutError, PlacementError
 
 BENCH_TOP_Z = 0.75
 BENCH_CENTER_XY = (0.5, 0.0)
@@ -43,7 +45,7 @@ AUTO_ORDER_LARGE = ["bench/back", "bench/left", "bench/right", "bench/center"]
 CLEARANCE_M = 0.01
 
 
-def footprint(kind: Any) -> tuple[float, float]:
+def footprint(kind: LabwareType) -> tuple[float, float]:
     """Half extents (x, y) on the bench, including stands, rests and handles."""
     sx, sy, _ = kind.geometry.outer_size_m
     shape = kind.geometry.shape
@@ -83,7 +85,7 @@ def on_bench(x: float, y: float, half_x: float, half_y: float) -> bool:
 def place_all(items: list[tuple[str, str | None, tuple[float, float]]]) -> list[Placement]:
     """Place (name, requested site or None, footprint half sizes) items; explicit sites first.
 
-    Raises SceneError for unknown sites, overlaps between explicit placements, or no free site left.
+    Raises LayoutError for unknown sites, overlaps between explicit placements, or no free site left.
     """
     placed: list[Placement] = []
 
@@ -96,7 +98,7 @@ def place_all(items: list[tuple[str, str | None, tuple[float, float]]]) -> list[
     for name, site, (hx, hy) in explicit:
         assert site is not None
         if site not in SITES:
-            raise SceneError(f"{name}: unknown bench site {site!r}; known: {', '.join(SITES)}")
+            raise LayoutError(f"{name}: unknown bench site {site!r}; known: {', '.join(SITES)}")
         x, y = SITES[site]
         candidate = Placement(name=name, site=site, x=x, y=y, half_x=hx, half_y=hy)
         if not fits(candidate):
@@ -112,6 +114,6 @@ def place_all(items: list[tuple[str, str | None, tuple[float, float]]]) -> list[
                 placed.append(candidate)
                 break
         else:
-            raise SceneError(f"{name}: no free bench site fits a {2 * hx:.2f} x {2 * hy:.2f} m footprint")
+            raise LayoutError(f"{name}: no free bench site fits a {2 * hx:.2f} x {2 * hy:.2f} m footprint")
     order_of = {name: i for i, (name, _, _) in enumerate(items)}
     return sorted(placed, key=lambda p: order_of[p.name])

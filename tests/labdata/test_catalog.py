@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from skills.catalog import UnknownType, load_catalog, parse_catalog
+from labdata.catalog import UnknownType, load_catalog, parse_catalog
 
 REQUIRED = [
     "beaker_50ml", "beaker_100ml", "beaker_250ml", "beaker_500ml", "flask_100ml", "flask_250ml",

@@ -1,6 +1,6 @@
 """The labware and instrument catalog: what each declared type *is*, as validated data.
 
-The catalog is data (`skills/catalog/*.yaml`) so that adding a beaker size is an edit to a file, not
+The catalog is data (`labdata/catalog/*.yaml`) so that adding a beaker size is an edit to a file, not
 to code. Three readers depend on it: symbolic execution (capacities, affordances, wells, pipette
 ranges, heater maxima), the simulator (geometry hints it turns into MuJoCo assets) and the compiler
 (type names and "did you mean" suggestions). Units are fixed: microlitres, metres, Celsius.
@@ -15,6 +15,8 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
+
+from labdata.wells import WellGrid
 
 Affordance = Literal[
     "graspable",
@@ -80,19 +82,6 @@ class Geometry(_Frozen):
     )
     handle: Handle | None = None
     button_m: Vec3 | None = Field(default=None, description="button position relative to the device origin")
-
-
-class WellGrid(_Frozen):
-    """A rectangular grid of wells (plates, reservoirs) or tip positions (tipracks)."""
-
-    rows: PositiveInt
-    cols: PositiveInt
-    pitch_m: PositiveFloat
-    well_capacity_ul: PositiveFloat
-    dead_volume_ul: float = Field(
-        ge=0, description="volume a pipette tip cannot reach (a too-shallow source)"
-    )
-    well_depth_m: PositiveFloat
 
 
 class LabwareType(_Frozen):
@@ -219,8 +208,8 @@ def parse_catalog(documents: dict[str, str]) -> Catalog:
 
 @functools.cache
 def load_catalog() -> Catalog:
-    """The catalog shipped in `skills/catalog/`, parsed once per process."""
-    folder = resources.files("skills").joinpath("catalog")
+    """The catalog shipped in `labdata/catalog/`, parsed once per process."""
+    folder = resources.files("labdata").joinpath("catalog")
     documents = {
         entry.name: entry.read_text("utf-8") for entry in folder.iterdir() if entry.name.endswith(".yaml")
     }

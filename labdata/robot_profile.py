@@ -1,20 +1,20 @@
-"""Robot profiles: one YAML data file per embodiment in `labsim/robots/`, validated here.
+"""Robot profiles: one YAML data file per embodiment in `labdata/robots/`, validated here.
 
 A profile says where the arm and gripper MJCF live (inside the robosuite wheel's asset folder), which
 joints form the arm, their limits and home pose, how the gripper maps a command in [0, 1] to actuator
-targets, the control frequency and the wrist camera. Adding a robot is adding a YAML file.
+targets, the control frequency and the wrist camera. Adding a robot is adding a YAML file. The
+simulator turns a profile into a MuJoCo model (`labsim.robot_model`); the compiler only needs the names.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from functools import cache
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from labsim.errors import UnknownRobotError
+from labdata.errors import UnknownRobotError
 
 PROFILE_DIR = Path(__file__).parent / "robots"
 PHYSICS_TIMESTEP_S = 0.002
@@ -111,14 +111,6 @@ class RobotProfile(BaseModel):
     def action_names(self) -> list[str]:
         """Action layout: absolute arm joint targets (rad), then gripper command (0 open, 1 closed)."""
         return [*(f"{j}.target" for j in self.arm_joints), "gripper_command"]
-
-
-def robosuite_assets() -> Path:
-    """The robosuite wheel's MJCF/mesh folder; robosuite's Python code is never imported."""
-    spec = importlib.util.find_spec("robosuite")
-    if spec is None or not spec.submodule_search_locations:
-        raise UnknownRobotError("the robosuite wheel (labc[sim]) is not installed; robot assets come from it")
-    return Path(next(iter(spec.submodule_search_locations))) / "models" / "assets"
 
 
 def list_profiles() -> list[str]:
