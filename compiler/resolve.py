@@ -111,10 +111,18 @@ def _check_layout(out: Resolution) -> None:
             "E1008",
             f"`{exc.name}` does not fit at {exc.site}: {where}",
             out.spans.get(exc.name),
-            "choose another bench location",
+            _free_hint(exc.free),
         )
     except LayoutError as exc:
         out.error("E1008", str(exc), None, "declare fewer objects without a location, or give them locations")
+
+
+def _free_hint(free: list[str]) -> str:
+    """Name the free sites that fit, the grid and device sites first; `labc deck` shows the map."""
+    if not free:
+        return "no bench site is free for it; `labc deck` shows the map"
+    shown = ", ".join(free[:6]) + (f" and {len(free) - 6} more" if len(free) > 6 else "")
+    return f"free sites that fit it: {shown} (`labc deck` shows the map)"
 
 
 def _contents(

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "view": ("view", "Render a scene from every camera into a PNG."),
     "skills": ("skills", "List the atomic skills and operations with signatures and examples."),
     "labware": ("labware", "List the labware and instrument types protocols can declare."),
+    "deck": ("deck", "Print the bench map (slots, device sites) and what a protocol puts where."),
     "synthesize": ("synthesize", "Synthesize validated demonstrations into LeRobot v3.0 datasets."),
     "run": ("run", "Run a protocol with a policy in simulation, node by node (expert or LabVLA)."),
     "bench": ("bench", "Benchmark a policy on the LabUtopia-style suite (success rates, Wilson 95% CIs)."),

@@ -20,10 +20,12 @@ class LayoutError(LabDataError):
 
 
 class PlacementError(LayoutError):
-    """An object that does not fit where it was asked to stand: it overlaps `clash` (None: the edge)."""
+    """An object that does not fit where it was asked to stand: it overlaps `clash` (None: the edge);
+    `free` names the sites where it would fit."""
 
-    def __init__(self, name: str, site: str, clash: str | None) -> None:
+    def __init__(self, name: str, site: str, clash: str | None, free: list[str] | None = None) -> None:
         self.name = name
         self.site = site
         self.clash = clash
+        self.free = free or []
         super().__init__(f"{name} at {site} collides with {clash or 'the bench edge'}")

@@ -50,8 +50,8 @@ class WellGrid(BaseModel):
         return expand(WellRange(start=start, end=end), self.rows, self.cols)
 
     def offset(self, well: str) -> tuple[float, float]:
-        """(x, y) of a well relative to the labware's centre, in metres; columns run along x, rows
-        along -y (row A at the back, as a plate stands in front of the robot)."""
+        """(x, y) of a well relative to the labware's centre, in metres: columns run along x (column 1
+        nearest the robot), rows along -y (row A on the robot's left)."""
         index = self.index(well)
         row, col = divmod(index, self.cols)
         x = (col - (self.cols - 1) / 2.0) * self.pitch_m

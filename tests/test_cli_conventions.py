@@ -9,7 +9,7 @@ from labc.cli import COMMANDS
 from tests.conftest import EXAMPLES
 
 # Commands that neither read nor write a workspace, and say so in --help.
-NO_WORKSPACE = {"check", "fmt", "parse", "schema", "skills", "robots", "labware"}
+NO_WORKSPACE = {"check", "fmt", "parse", "schema", "skills", "robots", "labware", "deck"}
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -29,6 +29,7 @@ def test_every_command_takes_workspace(name, labc, tmp_path) -> None:
         ("check", EXAMPLES / "pipette_protocol.lab"),
         ("parse", EXAMPLES / "pipette_protocol.lab"),
         ("fmt", EXAMPLES / "pipette_protocol.lab", "--to", "yaml"),
+        ("deck", EXAMPLES / "first_plate.lab"),
     ],
     ids=lambda a: a[0],
 )

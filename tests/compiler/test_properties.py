@@ -14,15 +14,15 @@ from protocol_lang import parse_text
 BENCH = """labc 1
 protocol generated
 labware tips: tiprack_200ul at bench/slot1
-labware tips_big: tiprack_1000ul at bench/slot8
+labware tips_big: tiprack_1000ul at bench/side_left
 labware res: reservoir_12 at bench/slot2 { A1: 15 mL water, A2: 15 mL dye, A3: 15 mL buffer }
-labware plate: plate_96 at bench/slot5
+labware plate: plate_96 at bench/slot9
 labware b1: beaker_250ml at bench/center { 100 mL water }
 labware b2: beaker_250ml at bench/left { 100 mL ethanol }
 labware b3: beaker_250ml at bench/slot3 { 50 mL buffer }
 labware rod: glass_rod at bench/rack
 instrument p200: pipette_p200 at bench/slot4 using tips
-instrument p1000: pipette_p1000 at bench/slot7 using tips_big
+instrument p1000: pipette_p1000 at bench/corner_right using tips_big
 instrument hotplate: hotplate at bench/right
 instrument box: drying_box at bench/back
 """

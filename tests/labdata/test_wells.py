@@ -55,7 +55,7 @@ def test_two_letter_rows_index_and_place_like_the_language() -> None:
         PLATE_1536.offset("AG1")
 
 
-def test_offsets_centre_the_grid_with_row_a_at_the_back() -> None:
+def test_offsets_centre_the_grid_with_row_a_on_the_left() -> None:
     x, y = PLATE.offset("A1")
     assert (x, y) == pytest.approx((-5.5 * PLATE.pitch_m, 3.5 * PLATE.pitch_m))
     assert PLATE.offset("H12") == pytest.approx((5.5 * PLATE.pitch_m, -3.5 * PLATE.pitch_m))

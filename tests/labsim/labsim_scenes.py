@@ -12,7 +12,7 @@ BENCH = SceneSpec(
         LabwareSpec(name="b2", type="beaker_100ml", site="bench/slot3"),
         LabwareSpec(name="hp", type="hotplate", site="bench/right"),
         LabwareSpec(name="box", type="drying_box", site="bench/back"),
-        LabwareSpec(name="rod", type="glass_rod", site="bench/slot8"),
+        LabwareSpec(name="rod", type="glass_rod", site="bench/side_left"),
         LabwareSpec(name="rack", type="tiprack_200ul", site="bench/rack"),
         LabwareSpec(name="pip", type="pipette_p200", site="bench/slot2"),
     ],
