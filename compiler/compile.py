@@ -9,6 +9,7 @@ from pathlib import Path
 import compiler.codes  # noqa: F401  (registers the E1xxx/E2xxx codes with the diagnostics table)
 from compiler.dag import build_dag, edges_of
 from compiler.execute import Executor
+from compiler.free_hand import Deck
 from compiler.limits import check_limits
 from compiler.model import CompiledProtocol, ProtocolInfo
 from compiler.resolve import resolve
@@ -61,7 +62,7 @@ def _compile(
         diagnostics += [_at_subject(v, res.spans, protocol) for v in exc.violations]
         return None, _sorted(diagnostics)
     initial = state.copy()
-    run = Executor(state, res.types, arms, res.spans).run(protocol.steps)
+    run = Executor(state, res.types, arms, res.spans, Deck(res.placements, res.types)).run(protocol.steps)
     diagnostics += run.diagnostics
     if has_errors(diagnostics):
         return None, _sorted(diagnostics)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from compiler.free_hand import Deck, with_free_hand
 from compiler.limits import MAX_NODES, expansion_error
 from compiler.lowering import StatementError, lower_statement
 from compiler.model import SkillNode, StateChange
@@ -53,9 +54,15 @@ class Execution:
 
 class Executor:
     def __init__(
-        self, state: LabState, types: dict[str, LabwareType], arms: int, spans: dict[str, Span | None]
+        self,
+        state: LabState,
+        types: dict[str, LabwareType],
+        arms: int,
+        spans: dict[str, Span | None],
+        deck: Deck | None = None,
     ) -> None:
         self.state = state
+        self.deck = deck or Deck([], types)
         self.types = types
         self.arms = arms
         self.decl_spans = spans
@@ -125,9 +132,11 @@ class Executor:
         text = statement_text(statement)
         refused = False
         with volume_unit(_volume_unit(statement)):
-            for params in lowered:
-                if not self._step(params, statement, text, branch, into, report=not refused):
-                    refused = True
+            for lowered_params in lowered:
+                # Steps are wrapped as they come: whether the hand is full depends on the steps before.
+                for params in with_free_hand(lowered_params, self.state, self.deck):
+                    if not self._step(params, statement, text, branch, into, report=not refused):
+                        refused = True
 
     def _step(
         self, params: SkillParams, statement: ast.Statement, text: str, branch: str, into: Seq, report: bool

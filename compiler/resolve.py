@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from compiler.model import ResolvedObject
 from labdata.catalog import Catalog, LabwareType, UnknownType
-from labdata.deck import SITES, footprint, place_all
+from labdata.deck import SITES, Placement, footprint, place_all
 from labdata.errors import LayoutError, PlacementError
 from labdata.robot_profile import list_profiles
 from protocol_lang import ast
@@ -34,6 +34,7 @@ class Resolution:
     objects: list[ResolvedObject] = field(default_factory=list)
     types: dict[str, LabwareType] = field(default_factory=dict)
     spans: dict[str, Span | None] = field(default_factory=dict)
+    placements: list[Placement] = field(default_factory=list)  # the bench top before the first step
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
@@ -104,7 +105,7 @@ def _check_layout(out: Resolution) -> None:
     names = {o.name for o in out.objects}
     items = [(o.name, o.at, footprint(out.types[o.name])) for o in out.objects if o.at not in names]
     try:
-        place_all(items)
+        out.placements = place_all(items)
     except PlacementError as exc:
         where = f"it overlaps `{exc.clash}`" if exc.clash else "it reaches past the edge of the bench"
         out.error(

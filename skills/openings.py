@@ -1,8 +1,9 @@
 """The shared behaviour of open_door, close_door, open_drawer and close_drawer.
 
-A lid (the centrifuge's) is a door for these skills: same motion, same state bit. Opening needs a
-free gripper because the arm grasps the handle; closing is a push and may be done while holding
-something (that is how `take X out of D` closes the door behind it).
+A lid (the centrifuge's) is a door for these skills: same motion, same state bit. Opening and closing
+both need a free gripper, because the arm grasps the handle either way (a held beaker would be dropped);
+the compiler sets down what the arm holds first (`compiler.free_hand`), which is how `take X out of D`
+closes the door behind it.
 """
 
 from __future__ import annotations
@@ -51,8 +52,7 @@ class Opening(Skill[OpeningArgs]):
                     "E2018", f"the {self.part} of {params.device} is already {already}", subject=params.device
                 )
             )
-        if self.opens:
-            problems += arm_free(state, params.arm, f"grasp the {self.part} handle of {params.device}")
+        problems += arm_free(state, params.arm, f"grasp the {self.part} handle of {params.device}")
         return problems
 
     def effect(self, state: LabState, params: OpeningArgs) -> None:

@@ -1,7 +1,8 @@
 """put X into D: open D (door, lid or drawer) if closed, place X in, and close D again.
 
 The door is opened before X is picked up because opening needs a free gripper; an X already held
-when the statement starts therefore fails at open_door (E2005), which is the honest diagnosis.
+when the statement starts is set down at a free bench site for the opening and picked up again
+(`compiler.free_hand`).
 """
 
 from __future__ import annotations

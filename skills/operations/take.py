@@ -1,5 +1,7 @@
-"""take X out of D [to Y]: open D if closed, pick X, close D again (a push, so X may stay in hand),
-then place X at Y when one is given."""
+"""take X out of D [to Y]: open D if closed, pick X, place X at Y when one is given, close D again.
+
+Closing needs the hand free: with no Y the compiler sets X down at a free bench site for it and picks X
+up again (`compiler.free_hand`), so X is in hand after the statement."""
 
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ class TakeOp(OpArgs):
 
 def lower_take(op: TakeOp, state: LabState) -> list[SkillParams]:
     open_steps, close_steps = opening_steps(state, op.device, op.arm)
-    steps: list[SkillParams] = [*open_steps, PickParams(object=op.object, arm=op.arm), *close_steps]
+    steps: list[SkillParams] = [*open_steps, PickParams(object=op.object, arm=op.arm)]
     if op.target is not None:
         relation = op.relation or default_relation(state, op.target)
         steps.append(PlaceParams(object=op.object, target=op.target, relation=relation, arm=op.arm))
-    return steps
+    return steps + close_steps

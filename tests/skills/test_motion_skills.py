@@ -94,9 +94,14 @@ def test_open_and_close(state: LabState, opener, closer, device: str, flag: str)
     assert getattr(state.devices[device], flag) is False
 
 
-def test_opening_needs_a_free_gripper_but_closing_does_not(state: LabState) -> None:
+def test_working_a_handle_needs_a_free_gripper(state: LabState) -> None:
+    """Opening and closing both grasp the handle: a held beaker would be dropped (the compiler sets it
+    down first, tests/compiler/test_free_hand.py)."""
     run(state, OpenDoorParams(device="oven"), PickParams(object="beaker_1"))
+    assert codes(run(state, CloseDoorParams(device="oven"))) == ["E2005"]
+    run(state, PlaceParams(object="beaker_1", target="bench/slot9", relation="at"))
     assert run(state, CloseDoorParams(device="oven")).applied
+    run(state, PickParams(object="beaker_1"))
     assert codes(run(state, OpenDoorParams(device="oven"))) == ["E2005"]
     assert codes(run(state, OpenDrawerParams(device="oven"))) == ["E2010"]
     assert codes(run(state, OpenDoorParams(device="cabinet"))) == ["E2010"]

@@ -221,7 +221,7 @@ def test_put_and_take(state: LabState) -> None:
     ]
     assert state.closed_enclosure("beaker_2") == "cabinet"
     names = execute(state, TakeOp(object="beaker_2", device="cabinet", target="bench/center"))
-    assert names == ["open_drawer", "pick", "close_drawer", "place"]
+    assert names == ["open_drawer", "pick", "place", "close_drawer"]
     assert state.objects["beaker_2"].location == "bench/center"
     assert execute(state, PutOp(object="tube_1", device="centrifuge")) == [
         "open_door",
@@ -229,8 +229,10 @@ def test_put_and_take(state: LabState) -> None:
         "place",
         "close_door",
     ]
-    assert execute(state, TakeOp(object="tube_1", device="centrifuge")) == ["open_door", "pick", "close_door"]
-    assert state.arms[0].holding == "tube_1"
+    # With nothing to put it on, the tube is still in hand at the door: the compiler sets it down for
+    # the closing (tests/compiler/test_free_hand.py); the lowering alone leaves that to it.
+    steps = lower(TakeOp(object="tube_1", device="centrifuge"), state)
+    assert [s.skill for s in steps] == ["open_door", "pick", "close_door"]
 
 
 def test_put_with_the_object_already_in_hand_fails_at_the_door(state: LabState) -> None:
