@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from labc.runtime.episode import DEFAULT_RESOLUTION, EpisodeSpec, run_episode
 from labc.runtime.executor import RunOptions
@@ -88,6 +88,7 @@ class EpisodeRecord(BaseModel):
     success: bool
     stop_reason: str
     failed_node: str | None = None
+    failed_skill: str | None = Field(None, description="the skill of the node the episode stopped at")
     detail: str = ""
     safe_stop: bool
     nodes_done: int
@@ -134,6 +135,37 @@ class BenchReport(BaseModel):
             f"per task, robot and split{'' if self.seed is None else f' (seeds from {self.seed})'}; "
             f"{len(self.episodes)} episodes in {self.wall_s:.0f} s"
         )
+        stops = self.where_it_stops()
+        if stops:
+            lines += ["", stops]
+        return "\n".join(lines)
+
+    def where_it_stops(self) -> str:
+        """Per task and robot: how far the failed episodes got through the DAG (nodes done of all) and
+        at which skill and why they stopped, most frequent first. On a long workflow this is the answer
+        to "where does the policy fail", which a success rate alone does not give."""
+        groups: dict[tuple[int, str, str], list[EpisodeRecord]] = {}
+        for e in self.episodes:
+            if not e.success:
+                groups.setdefault((e.level, e.task, e.robot), []).append(e)
+        if not groups:
+            return ""
+        lines = [
+            "Where failed episodes stopped:",
+            "",
+            "| level | task | robot | failed | nodes done (mean of all) | stopped at (skill: reason x episodes) |",
+            "|---|---|---|---|---|---|",
+        ]
+        for (level, task, robot), failed in sorted(groups.items()):
+            counts: dict[str, int] = {}
+            for e in failed:
+                key = f"{e.failed_skill or '-'}: {e.stop_reason}"
+                counts[key] = counts.get(key, 0) + 1
+            where = ", ".join(f"{k} x{n}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            done = sum(e.nodes_done for e in failed) / len(failed)
+            lines.append(
+                f"| {level} | {task} | {robot} | {len(failed)} | {done:.1f} of {failed[0].nodes} | {where} |"
+            )
         return "\n".join(lines)
 
 
@@ -271,6 +303,7 @@ def run_job(job: EpisodeJob) -> EpisodeRecord:
         success=result.completed,
         stop_reason=result.stop_reason,
         failed_node=failed.id if failed else None,
+        failed_skill=failed.skill if failed else None,
         detail=failed.detail if failed else "",
         safe_stop=result.safe_stop,
         nodes_done=sum(n.success for n in result.nodes),

@@ -130,3 +130,32 @@ def test_a_task_whose_protocol_has_errors_is_exit_1_and_a_non_protocol_exit_2(tm
         with pytest.raises(error) as caught:
             plan("labutopia", [cell], ["franka"], 1, PolicySpec(name="expert"), RunOptions())
         assert caught.type is error and path.name in str(caught.value)
+
+
+def test_the_report_says_where_failed_episodes_stopped():
+    """A long workflow's bench answers where the policy fails: per task and robot, how far the failed
+    episodes got and at which skill, most frequent first."""
+    from labc.runtime.bench import BenchReport, EpisodeRecord, PolicySpec, summarize
+
+    def record(episode: int, success: bool, skill: str | None, reason: str, done: int) -> EpisodeRecord:
+        return EpisodeRecord(
+            level=4, task="device_operation", robot="franka", split="id", episode=episode, seed=episode,
+            success=success, stop_reason=reason, failed_node=None if success else "n0004",
+            failed_skill=skill, safe_stop=False, nodes_done=done, nodes=13, sim_s=1.0, wall_s=1.0,
+        )  # fmt: skip
+
+    records = [
+        record(0, False, "close_door", "timeout", 3),
+        record(1, False, "place", "workspace", 2),
+        record(2, False, "close_door", "timeout", 4),
+        record(3, True, None, "ok", 13),
+    ]
+    report = BenchReport(
+        suite="labutopia", policy=PolicySpec(name="expert"), robots=["franka"], splits=["id"], levels=[4],
+        episodes_per_task=4, rows=summarize(records), episodes=records, wall_s=4.0,
+    )  # fmt: skip
+    table = report.markdown()
+    row = "| 4 | device_operation | franka | 3 | 3.0 of 13 | close_door: timeout x2, place: workspace x1 |"
+    assert row in table, table
+    everything_passed = report.model_copy(update={"episodes": records[3:]})
+    assert "Where failed episodes stopped" not in everything_passed.markdown()
