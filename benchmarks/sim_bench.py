@@ -1,4 +1,5 @@
-"""labsim speed: physics steps/s, ms per frame per camera in both render modes, and the real-time
+"""labsim speed: physics steps/s, ms per frame per camera in both render modes, what the room around
+the bench costs (the bare bench against the lab room, fast mode, interleaved), and the real-time
 factor of a 20 s episode with three cameras at 10 Hz (target: >= 2x real time on one core).
 
 Run: .venv/bin/python benchmarks/sim_bench.py [--robot franka] [--resolution 128]
@@ -60,6 +61,7 @@ def main() -> None:
             )
         rig.close()
     env.close()
+    room_cost(labware, res, args.robot, cams)
 
     episode = SceneSpec(labware=labware, resolution=res, cameras=cams, render_mode="fast")
     env = get_backend().build(episode, args.robot)
@@ -82,6 +84,37 @@ def main() -> None:
         f"-> real-time factor {args.episode_s / wall:.2f}x (target >= 2x)"
     )
     env.close()
+
+
+def room_cost(labware: list, res: tuple[int, int], robot: str, cams: list[str], reps: int = 30) -> None:
+    """ms per three-camera frame, fast mode, with the bare bench and with the room, interleaved so
+    that load on the machine hits both alike."""
+    import numpy as np
+
+    from labsim.backend import get_backend
+    from labsim.cameras import CameraRig
+    from labsim.scene_spec import Room, SceneLook, SceneSpec
+
+    rigs = {}
+    for name, room in (("bare bench", Room(bare=True)), ("lab room", Room())):
+        scene = SceneSpec(labware=labware, resolution=res, cameras=[], look=SceneLook(room=room))
+        env = get_backend().build(scene, robot)
+        env.reset(0)
+        rigs[name] = (env, CameraRig(env.model, res, "fast"))
+        rigs[name][1].render(env.data, cams)
+    times: dict[str, list[float]] = {name: [] for name in rigs}
+    for _ in range(reps):
+        for name, (env, rig) in rigs.items():
+            start = time.perf_counter()
+            rig.render(env.data, cams)
+            times[name].append(1000 * (time.perf_counter() - start))
+    bare, room = (float(np.median(times[n])) for n in rigs)
+    print(
+        f"room: {bare:.1f} ms (bare bench) -> {room:.1f} ms (lab room) per 3-camera fast frame, x{room / bare:.2f}"
+    )
+    for env, rig in rigs.values():
+        rig.close()
+        env.close()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from labdata.deck import (
 from labdata.errors import LayoutError
 from labdata.robot_profile import PHYSICS_TIMESTEP_S, RobotProfile, load_profile
 from labsim.assets import AssetInfo, build_labware, footprint
+from labsim.assets.room import add_room
 from labsim.assets.shapes import turned_half_xy
 from labsim.cameras import LABWARE_GROUP
 from labsim.errors import SceneError
@@ -87,13 +88,7 @@ def _dress_labware(spec: mujoco.MjSpec, body: str, look: Material) -> None:
 def _add_bench(spec: mujoco.MjSpec, look: SceneLook | None = None) -> None:
     look = look or SceneLook()
     world = spec.worldbody
-    world.add_geom(
-        name="floor",
-        type=mujoco.mjtGeom.mjGEOM_PLANE,
-        size=[3.0, 3.0, 0.05],
-        rgba=[0.55, 0.55, 0.52, 1],
-        group=2,
-    )
+    add_room(spec, look.room)
     cx, cy = BENCH_CENTER_XY
     hx, hy = BENCH_HALF_SIZE
     thick = 0.03

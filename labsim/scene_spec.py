@@ -47,6 +47,25 @@ class Material(BaseModel):
     reflectance: float = Field(0.0, ge=0.0, le=1.0)
 
 
+class Room(BaseModel):
+    """The room around the bench (labsim.assets.room): what the scene cameras see behind it. Visual
+    only; the randomizer varies it on the appearance and clutter axes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    wall_rgba: Rgba = (0.9, 0.89, 0.84, 1.0)
+    floor_rgba: Rgba = (0.62, 0.63, 0.6, 1.0)
+    cabinet_rgba: Rgba = (0.86, 0.86, 0.84, 1.0)
+    sky_rgba: Rgba = (0.75, 0.86, 0.95, 1.0)
+    window_y: float = Field(0.0, ge=-1.0, le=1.0, description="Where along the far wall the window is (m).")
+    bottles: int = Field(4, ge=1, le=12, description="Reagent bottles (and boxes) per wall shelf.")
+    bottle_seed: int = Field(0, ge=0, description="Which bottles (sizes and glass colours).")
+    bare: bool = Field(
+        False,
+        description="Only a plain floor: the scene of episodes recorded before the room existed, so their"
+        " replays render as recorded.",
+    )
+
+
 class CameraPose(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     pos: Vec3
@@ -65,6 +84,7 @@ class SceneLook(BaseModel):
     light_diffuse: Vec3 | None = Field(None, description="Key light colour and intensity.")
     light_offset: Vec3 = Field((0.0, 0.0, 0.0), description="Shift of the key light's position (m).")
     cameras: dict[str, CameraPose] = Field(default_factory=dict, description="Scene camera pose overrides.")
+    room: Room = Field(default_factory=Room)
 
 
 class SceneSpec(BaseModel):

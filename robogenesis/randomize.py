@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from labsim.scene_spec import CameraPose, LabwareSpec, Material, SceneLook, SceneSpec
+from labsim.scene_spec import CameraPose, LabwareSpec, Material, Room, SceneLook, SceneSpec
 
 Split = Literal["id", "ood"]
 AXES = ("placement", "clutter", "camera", "appearance", "lighting", "bench")
@@ -66,6 +66,18 @@ BENCHES: dict[str, dict[str, tuple[tuple[float, float, float, float], float, flo
         "dark_wood": ((0.36, 0.22, 0.12, 1.0), 0.1, 0.2, 0.0),
     },
 }
+# The room behind the bench (labsim.assets.room): wall paint, floor and where the window is along the
+# far wall on the appearance axis, shelf bottles on the clutter axis.
+WALLS: dict[str, dict[str, tuple[float, float, float]]] = {
+    "id": {"warm_white": (0.9, 0.89, 0.84), "pale_grey": (0.8, 0.81, 0.82), "cream": (0.93, 0.88, 0.76)},
+    "ood": {"pale_green": (0.74, 0.85, 0.76), "pale_blue": (0.74, 0.8, 0.9), "taupe": (0.66, 0.6, 0.5)},
+}
+FLOORS: dict[str, dict[str, tuple[float, float, float]]] = {
+    "id": {"grey_tile": (0.62, 0.63, 0.6), "sand_tile": (0.7, 0.66, 0.58)},
+    "ood": {"blue_vinyl": (0.45, 0.55, 0.65), "dark_tile": (0.3, 0.3, 0.32)},
+}
+SHELF_BOTTLES: dict[str, tuple[int, int]] = {"id": (3, 5), "ood": (6, 8)}
+WINDOW_Y_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.4), "ood": (0.4, 0.8)}  # |y|
 
 
 class Distractor(BaseModel):
@@ -88,6 +100,15 @@ class Lighting(BaseModel):
     offset: tuple[float, float, float]
 
 
+class RoomSample(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    wall: str
+    floor: str
+    window_y: float
+    bottles: int
+    bottle_seed: int
+
+
 class DomainSample(BaseModel):
     """Every value drawn for one episode, per axis, plus the per-node paraphrase choice."""
 
@@ -106,6 +127,7 @@ class DomainSample(BaseModel):
     phrasing: dict[str, int] = Field(
         default_factory=dict, description="node id -> 0 for the instruction, k for paraphrase k"
     )
+    room: RoomSample | None = Field(None, description="None in samples recorded before the room existed")
 
 
 def _band(rng: np.random.Generator, band: tuple[float, float]) -> float:
@@ -260,17 +282,46 @@ def sample_domain(
     benches = sorted(BENCHES[split])
     bench = benches[int(rng.integers(len(benches)))]
     phrasing = {node: int(rng.integers(count)) for node, count in sorted((phrase_counts or {}).items())}
+    reset_joints = reset_offsets(scene.robots[0], split, rng)
+    room = _room(split, rng)  # drawn last: the values above stay what they were before the room existed
     return DomainSample(
         split=split,
         placement=placement,
         yaw=yaw,
-        reset_joints=reset_offsets(scene.robots[0], split, rng),
+        reset_joints=reset_joints,
         clutter=clutter,
         cameras=cameras,
         appearance=appearance,
         lighting=lighting,
         bench=bench,
         phrasing=phrasing,
+        room=room,
+    )
+
+
+def _room(split: Split, rng: np.random.Generator) -> RoomSample:
+    walls, floors = sorted(WALLS[split]), sorted(FLOORS[split])
+    lo, hi = SHELF_BOTTLES[split]
+    return RoomSample(
+        wall=walls[int(rng.integers(len(walls)))],
+        floor=floors[int(rng.integers(len(floors)))],
+        window_y=_signed(rng, WINDOW_Y_M[split]),
+        bottles=int(rng.integers(lo, hi + 1)),
+        bottle_seed=int(rng.integers(2**31)),
+    )
+
+
+def _room_look(sample: RoomSample | None) -> Room:
+    if sample is None:  # recorded before the room existed: replay renders the scene it recorded
+        return Room(bare=True)
+    wall = WALLS[_split_of(WALLS, sample.wall)][sample.wall]
+    floor = FLOORS[_split_of(FLOORS, sample.floor)][sample.floor]
+    return Room(
+        wall_rgba=(*wall, 1.0),
+        floor_rgba=(*floor, 1.0),
+        window_y=sample.window_y,
+        bottles=sample.bottles,
+        bottle_seed=sample.bottle_seed,
     )
 
 
@@ -306,6 +357,7 @@ def apply_domain(scene: SceneSpec, sample: DomainSample) -> SceneSpec:
         light_diffuse=diffuse,
         light_offset=light.offset,
         cameras=sample.cameras,
+        room=_room_look(sample.room),
     )
     return SceneSpec(**{**dict(scene), "labware": labware, "look": look})
 

@@ -41,9 +41,10 @@ def _features(s) -> dict[str, set]:
         "placement": {(name, round(float(np.max(np.abs(v))), 9)) for name, v in s.placement.items()}
         | {(name, "yaw", round(abs(v), 9)) for name, v in s.yaw.items()}
         | {("reset", round(float(np.max(np.abs(s.reset_joints))), 9))},
-        "clutter": {(len(s.clutter), *sorted(d.type for d in s.clutter))},
+        "clutter": {(len(s.clutter), *sorted(d.type for d in s.clutter)), ("bottles", s.room.bottles)},
         "camera": {round(shift, 9)},
-        "appearance": {(a.material, round(a.hue, 9), round(a.alpha, 9)) for a in s.appearance.values()},
+        "appearance": {(a.material, round(a.hue, 9), round(a.alpha, 9)) for a in s.appearance.values()}
+        | {("wall", s.room.wall), ("floor", s.room.floor), ("window", round(abs(s.room.window_y), 9))},
         "lighting": {round(s.lighting.intensity, 9)},
         "bench": {s.bench},
     }
@@ -155,3 +156,40 @@ def test_reach_check_refuses_an_out_of_reach_shift() -> None:
     model = reach_model(SCENE.model_dump_json(), "franka")
     assert model.problem({}, {}) is None
     assert model.problem({"beaker": (0.5, 0.0)}, {}) is not None
+
+
+def test_the_room_is_drawn_last_so_earlier_values_keep_their_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding the room must not move any episode's scene: every value drawn before it is the same
+    whether or not the room is drawn (recorded episodes and pinned regression seeds stay valid)."""
+    import robogenesis.randomize as randomize
+
+    with_room = sample_domain(SCENE, "id", np.random.default_rng(7), {"n1": 3})
+    monkeypatch.setattr(randomize, "_room", lambda split, rng: None)
+    without = sample_domain(SCENE, "id", np.random.default_rng(7), {"n1": 3})
+    assert with_room.room is not None and without.room is None
+    assert with_room.model_copy(update={"room": None}) == without
+
+
+def test_a_sample_recorded_before_the_room_replays_without_it() -> None:
+    from labsim.scene_spec import Room
+
+    old = _samples("id")[0].model_dump(mode="json")
+    del old["room"]
+    scene = apply_domain(SCENE, type(_samples("id")[0]).model_validate(old))
+    assert scene.look.room == Room(bare=True)
+    drawn = apply_domain(SCENE, _samples("ood")[0])
+    assert drawn.look.room != Room() and drawn.look.room.bottles >= 6
+
+
+def test_the_room_is_seen_never_touched() -> None:
+    """Walls, shelves, bottles and the hood have no contacts: physics and the experts see no room."""
+    import mujoco
+
+    from labsim.scene_builder import compile_scene
+
+    model, _ = compile_scene(apply_domain(SCENE, _samples("id")[0]), "franka")
+    room = [g for g in range(model.ngeom) if model.geom_bodyid[g] == 0 and model.geom_contype[g] == 0]
+    solid = [mujoco.mj_id2name(model, mujoco.mjtObj.mjOBJ_GEOM, g) for g in range(model.ngeom)
+             if model.geom_bodyid[g] == 0 and model.geom_contype[g] != 0]  # fmt: skip
+    assert len(room) >= 30
+    assert set(solid) <= {"floor", "bench_top", None}, solid  # None: the robot's pedestal plate
