@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 
 from labdata.catalog import LabwareType
-from labdata.deck import DECK, SITES, Placement, footprint, free_sites
+from labdata.deck import DECK, SITES, SPOTS, Placement, footprint, free_sites
 from skills.pick import PickParams
 from skills.place import PlaceParams
 from skills.registry import SkillParams
@@ -47,8 +47,8 @@ class Deck:
                 continue
             if obj.location is None and name in self.initial:
                 out.append(self.initial[name])
-            elif obj.location in SITES and name in self.types:
-                x, y = SITES[obj.location]
+            elif obj.location in SPOTS and name in self.types:
+                x, y = SPOTS[obj.location]
                 hx, hy = footprint(self.types[name])
                 out.append(Placement(name=name, site=obj.location, x=x, y=y, half_x=hx, half_y=hy))
         return out + [self._sweep(p) for p in out if self._opens(p.name)]

@@ -96,6 +96,14 @@ def resolve(protocol: ast.Protocol, catalog: Catalog, robot: str | None) -> Reso
             )
         )
     _check_layout(out)
+    # Labware declared without `at` stands where the simulator will put it (the same place_all): the
+    # symbolic state knows that spot, so an object borrowed for a step (the pipette, a shaken flask)
+    # has somewhere to go back to.
+    site = {p.name: p.site for p in out.placements}
+    out.declarations = [
+        d.model_copy(update={"location": site[d.name]}) if d.location is None and d.name in site else d
+        for d in out.declarations
+    ]
     return out
 
 

@@ -99,9 +99,12 @@ _FIRST_LAYOUT_SPOTS = [
     (0.40, 0.36),
 ]
 AUTO_SMALL: list[tuple[str, tuple[float, float]]] = [
-    *((f"auto/{i}", xy) for i, xy in enumerate(_FIRST_LAYOUT_SPOTS, start=1)),
+    *((f"bench/spot{i}", xy) for i, xy in enumerate(_FIRST_LAYOUT_SPOTS, start=1)),
     *((n, SITES[n]) for n in ("bench/stand", "bench/center")),
 ]
+# Every spot an object can stand at: the named sites a protocol may write, and the first layout's
+# spots that only automatic placement uses (a borrowed object goes back to where it stood).
+SPOTS: dict[str, tuple[float, float]] = {**SITES, **dict(AUTO_SMALL)}
 AUTO_LARGE: list[tuple[str, tuple[float, float]]] = [
     (n, SITES[n]) for n in ("bench/back", "bench/left", "bench/right", "bench/center")
 ]

@@ -46,13 +46,13 @@ def place_goal(env: Any, p: Any) -> tuple[np.ndarray, float]:
     """(target XY, height the object's base should rest at) for a place: on a labware item or
     instrument, in a container, or at a bench spot such as `bench/stand` (where an object that
     started there rests as it started, e.g. a pipette in its stand)."""
-    from labdata.deck import BENCH_TOP_Z, SITES
+    from labdata.deck import BENCH_TOP_Z, SPOTS
 
     obj = env.asset(p.object)
     if "/" in p.target:
-        if p.target not in SITES:
-            raise SceneError(f"unknown bench spot {p.target!r}; known: {', '.join(SITES)}")
-        xy = np.asarray(SITES[p.target], float)
+        if p.target not in SPOTS:
+            raise SceneError(f"unknown bench spot {p.target!r}; known: {', '.join(SPOTS)}")
+        xy = np.asarray(SPOTS[p.target], float)
         start = env.initial_pos(obj.name)
         rest_z = float(start[2]) if np.hypot(*(start[:2] - xy)) <= PLACE_XY_M else BENCH_TOP_Z
         return xy, rest_z

@@ -113,3 +113,30 @@ def test_deck_reports_bad_input_without_a_traceback(labc, tmp_path) -> None:
     broken.write_text(FULL_BENCH.format(**{**EXPLICIT, "plate": "bench/slot1"}))
     result = labc("deck", broken)
     assert result.code == 1 and "E1008" in result.err
+
+
+@pytest.mark.parametrize(
+    ("declaration", "step", "borrowed"),
+    [
+        ("labware flask: flask_250ml { 50 mL water }", "shake flask for 5 s", "flask"),
+        (
+            "labware tips: tiprack_200ul at bench/slot1\nlabware res: reservoir_12 at bench/slot2 { A1: 10 mL water }\n"
+            "labware plate: plate_96 at bench/slot3\ninstrument pipette: pipette_p200 using tips",
+            "transfer 50 uL from res.A1 to plate.A1",
+            "pipette",
+        ),
+    ],
+)
+def test_a_borrowed_object_declared_without_a_place_goes_back_where_it_stood(
+    tmp_path: Path, declaration: str, step: str, borrowed: str
+) -> None:
+    """Labware without `at` stands where automatic placement puts it (the simulator's own place_all);
+    a step that borrows it puts it back there. It used to crash `labc check` (exit 3)."""
+    from labdata.deck import SPOTS
+
+    result = _compile(f"labc 1\nprotocol p\n{declaration}\n{step}\n", tmp_path)
+    assert result.compiled is not None, [(d.code, d.message) for d in result.diagnostics]
+    back = result.compiled.nodes[-1]
+    assert back.skill == "place" and back.args.object == borrowed
+    assert back.args.target in SPOTS
+    assert result.compiled.final_state.objects[borrowed].location == back.args.target
