@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import torch
 
+from labinfra.atomic import write_text
 from labvla.backbone import build_backbone, image_geometry
 from labvla.config import LabVLAConfig
 from labvla.data.samples import SampleBuilder
@@ -114,11 +115,7 @@ def _follow_umask(folder: Path) -> None:
 
 def mark_latest(root: Path, folder: Path) -> None:
     """Point `root/latest` at `folder` (stored relative to `root`)."""
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f".latest.{uuid.uuid4().hex[:12]}"
-    with open(tmp, "x") as handle:  # created here, so the umask applies (mkstemp would force 0600)
-        handle.write(os.path.relpath(folder, root))
-    os.replace(tmp, root / LATEST)
+    write_text(root / LATEST, os.path.relpath(folder, root))
 
 
 def resolve_checkpoint(path: str | Path) -> Path:

@@ -20,6 +20,8 @@ from typing import Literal
 import torch
 from pydantic import BaseModel
 
+from labinfra.atomic import write_text
+from labinfra.lerobot import ACTION_KEY, IMAGE_PREFIX, STATE_KEY
 from labvla.backbone import build_backbone, image_geometry
 from labvla.checkpoint import (
     BEST,
@@ -98,8 +100,8 @@ def _dist() -> tuple[int, int]:
 def _embodiments(datasets: list[LeRobotDataset]) -> list[Embodiment]:
     found: dict[str, Embodiment] = {}
     for ds in datasets:
-        s = ds.info["features"]["observation.state"]["shape"][0]
-        a = ds.info["features"]["action"]["shape"][0]
+        s = ds.info["features"][STATE_KEY]["shape"][0]
+        a = ds.info["features"][ACTION_KEY]["shape"][0]
         for robot in ds.robots:
             emb = Embodiment(name=robot, state_dim=s, action_dim=a)
             if found.setdefault(robot, emb) != emb:
@@ -335,7 +337,7 @@ def _resolution(datasets: list[LeRobotDataset]) -> int | None:
     """The training images' size (square renders), for a bench to render at the same size."""
     for ds in datasets:
         for key, feat in ds.info["features"].items():
-            if key.startswith("observation.images.") and feat.get("shape"):
+            if key.startswith(IMAGE_PREFIX) and feat.get("shape"):
                 return int(feat["shape"][0])
     return None
 
@@ -353,9 +355,7 @@ def _write_split(path: Path, datasets: list[LeRobotDataset], train_eps: dict, va
         str(ds.root): {"train": sorted(train_eps[d]), "validation": sorted(val_eps[d])}
         for d, ds in enumerate(datasets)
     }
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(split, indent=2))
-    os.replace(tmp, path)
+    write_text(path, json.dumps(split, indent=2))
 
 
 def _truncate_log(path: Path, step: int) -> None:

@@ -111,9 +111,11 @@ def _open_writer(root: Path, robot: str, config: SynthConfig):  # -> LeRobotV3Wr
 def _committed_keys(writer) -> set[str]:
     import json
 
+    from labinfra.lerobot import PROVENANCE_COLUMN
+
     keys = set()
     for row in writer.episodes:
-        provenance = json.loads(row.get("labc/provenance") or "{}")
+        provenance = json.loads(row.get(PROVENANCE_COLUMN) or "{}")
         if "key" in provenance:
             keys.add(provenance["key"])
     return keys
@@ -121,7 +123,7 @@ def _committed_keys(writer) -> set[str]:
 
 def synthesize(config: SynthConfig, stream: TextIO | None = None, quiet: bool = False) -> SynthReport:
     """Run the whole synthesis; returns the report (also written to `out/report.json`)."""
-    from labc.atomic import write_text
+    from labinfra.atomic import write_text
 
     stream = stream or sys.stderr
     try:

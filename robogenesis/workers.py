@@ -7,15 +7,17 @@ earlier slot is still running. A worker that dies is a `WorkerCrashed`, never a 
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
+from labinfra.pool import WorkerCrashed, pool_map, spawn_pool, windowed
 from robogenesis.rollout import SlotJob, SlotResult, run_slot
 
+__all__ = ["Backend", "InlineBackend", "PoolBackend", "RayBackend", "WorkerCrashed", "make_backend"]
 
-class WorkerCrashed(RuntimeError):
-    """A worker process (pool or Ray) died while running a slot."""
+
+def _describe(job: SlotJob) -> str:
+    return f"{job.robot} slot {job.slot} of {job.source}"
 
 
 class Backend(Protocol):
@@ -40,37 +42,14 @@ class InlineBackend:
 
 
 class PoolBackend:
-    """A local process pool; processes are spawned, not forked, so no GL or MuJoCo state is shared."""
+    """A local process pool (labinfra.pool: spawned processes, a bounded window, results as they finish)."""
 
     def __init__(self, workers: int) -> None:
-        from concurrent.futures import ProcessPoolExecutor
-
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = spawn_pool(workers)
 
     def run(self, jobs: Iterable[SlotJob]) -> Iterator[SlotResult]:
-        from concurrent.futures import FIRST_COMPLETED, wait
-        from concurrent.futures.process import BrokenProcessPool
-
-        pending: dict[Any, SlotJob] = {}
-        queue = iter(jobs)
-        window = 2 * self.workers
-        while True:
-            for job in queue:
-                pending[self._pool.submit(run_slot, job)] = job
-                if len(pending) >= window:
-                    break
-            if not pending:
-                return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = pending.pop(future)
-                try:
-                    yield future.result()
-                except BrokenProcessPool as exc:
-                    raise WorkerCrashed(
-                        f"a worker process died while running {job.robot} slot {job.slot} of {job.source}"
-                    ) from exc
+        return pool_map(self._pool, run_slot, jobs, _describe, ordered=False, window=2 * self.workers)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -95,24 +74,15 @@ class RayBackend:
 
     def run(self, jobs: Iterable[SlotJob]) -> Iterator[SlotResult]:
         ray = self._ray
-        pending: dict[Any, SlotJob] = {}
-        queue = iter(jobs)
-        window = 2 * self.workers
-        while True:
-            for job in queue:
-                pending[self._task.remote(job)] = job
-                if len(pending) >= window:
-                    break
-            if not pending:
-                return
-            done, _ = ray.wait(list(pending), num_returns=1)
-            job = pending.pop(done[0])
+
+        def finished(refs: list[Any]) -> list[Any]:
+            return ray.wait(refs, num_returns=1)[0]
+
+        for job, ref in windowed(jobs, self._task.remote, finished, 2 * self.workers):
             try:
-                yield ray.get(done[0])
+                yield ray.get(ref)
             except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError) as exc:
-                raise WorkerCrashed(
-                    f"a Ray worker died while running {job.robot} slot {job.slot} of {job.source}"
-                ) from exc
+                raise WorkerCrashed(f"a Ray worker died while running {_describe(job)}") from exc
 
     def close(self) -> None:
         if self._started:

@@ -43,8 +43,8 @@ def assert_tree_modes(root: Path, mask: int) -> None:
 
 @pytest.mark.parametrize("umask", [0o022, 0o007], indirect=True)
 def test_compiled_json_and_atomic_writes_follow_the_umask(umask: int, tmp_path: Path) -> None:
-    from labc.atomic import write_text
     from labc.cli import main
+    from labinfra.atomic import write_text
 
     ws = tmp_path / "ws"
     assert (

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -20,6 +19,8 @@ import time
 from pathlib import Path
 
 from pick_press import source_commit  # this folder is on sys.path when run as a script
+
+from labinfra.atomic import write_text
 
 ROOT = Path(__file__).resolve().parents[2]
 MARK = "<!-- expert-suite -->"
@@ -78,9 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     block = "\n".join(section)
     pattern = re.compile(re.escape(MARK) + ".*?" + re.escape(MARK), re.S)
     text = pattern.sub(lambda _: block, text) if MARK in text else text.rstrip() + "\n\n" + block + "\n"
-    tmp = page.with_name(f".{page.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, page)
+    write_text(page, text)
     print(f"results: {page}")
     return 0
 

@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labinfra.atomic import write_text
+
 ROOT = Path(__file__).resolve().parents[2]
 LEVEL1 = Path("examples/labutopia/level1")
 VARIANTS = ("labvla", "no_stage1", "no_ki", "fast_only")
@@ -293,9 +295,7 @@ def write_results(recipe: Recipe, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         page = with_kept_block(page, path.read_text())
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(page)
-    os.replace(tmp, path)
+    write_text(path, page)
 
 
 def with_kept_block(page: str, previous: str) -> str:

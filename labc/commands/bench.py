@@ -123,11 +123,12 @@ def command(
     """Benchmark a policy on the LabUtopia-style suite (or: bench compare A.json B.json ...)."""
     if click.get_current_context().invoked_subcommand is not None:
         return  # `labc bench compare ...`: the options above are the bench's, not compare's
-    from labc.atomic import write_text
     from labc.commands.serve import require_server
     from labc.runtime.bench import BenchError, BenchProtocolError, PolicySpec, run_bench
     from labc.runtime.executor import RunOptions
     from labdata.robot_profile import list_profiles
+    from labinfra.atomic import write_text
+    from labinfra.pool import WorkerCrashed
 
     ws = Workspace.resolve(workspace)
     split_list = _csv(splits)
@@ -189,6 +190,8 @@ def command(
         raise click.ClickException(str(exc)) from None  # exit 1, like `labc run` on the same protocol
     except BenchError as exc:
         raise click.UsageError(str(exc)) from None
+    except WorkerCrashed as exc:
+        raise click.ClickException(str(exc)) from None
     stem = name or policy
     write_text(out / f"{stem}.json", report.model_dump_json(indent=2) + "\n")
     write_text(out / f"{stem}.md", report.markdown() + "\n")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from labc import atomic
 from labc.commands.options import check_robots, workspace_option
 from labc.protocol_io import check_path, format_option, report, set_option
 from labc.workspace import Workspace
+from labinfra import atomic
 
 
 @click.command("compile")

@@ -120,8 +120,8 @@ def command(protocol: Path | None, robot: str | None, png: Path | None, workspac
         title = protocol.name
     click.echo(text_map(bench, stacked))
     if png is not None:
-        from labc.atomic import write_bytes
         from labc.deck_png import draw_deck
+        from labinfra.atomic import write_bytes
 
         write_bytes(png, draw_deck(bench, title))
         click.echo(f"wrote {png}", err=True)

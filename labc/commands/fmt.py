@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from labc import atomic
 from labc.commands.options import workspace_option
 from labc.protocol_io import format_option, load_protocol, protocol_argument, report
+from labinfra import atomic
 from protocol_lang.formatter import to_lab, to_yaml
 from protocol_lang.loader import surface_of
 

@@ -98,13 +98,13 @@ def command(
     workspace: Path | None,
 ) -> None:
     """Run PROTOCOL... (default: the level-1 suite) with a policy; report each node's outcome."""
-    from labc.atomic import write_text
     from labc.commands.serve import require_server
     from labc.runtime.episode import EpisodeSpec, run_episode
     from labc.runtime.executor import RunOptions
     from labc.runtime.policies import FLOORS, PolicyLoadError, load_policy
     from labdata.errors import UnknownRobotError
     from labdata.robot_profile import load_profile
+    from labinfra.atomic import write_text
     from labsim.errors import SceneError
     from robogenesis.compose import CompositionError, NotAProtocolError, load_compiled
 

@@ -21,7 +21,8 @@ def _csv(value: str) -> list[str]:
 
 
 def _replay(root: Path, episode: int) -> None:
-    from robogenesis.replay import ReplayError, replay
+    from labc.runtime.replay_check import replay
+    from robogenesis.replay import ReplayError
 
     try:
         result = replay(root, episode)

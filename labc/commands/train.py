@@ -13,15 +13,9 @@ import click
 
 from labc.commands.options import InputError, workspace_option
 from labc.workspace import Workspace, announce_default
+from labinfra.lerobot import dataset_roots
 
 STAGE_DIRS = {"fast": "stage1", "flow": "stage2"}
-
-
-def _datasets(root: Path) -> list[Path]:
-    """`root` itself if it is a dataset, else its sub-folders that are."""
-    if (root / "meta/info.json").exists():
-        return [root]
-    return sorted(p.parent.parent for p in root.glob("*/meta/info.json"))
 
 
 def _say_where_training_starts(stage: str, out: Path, init: Path | None, resume: bool, stage1: Path) -> None:
@@ -113,7 +107,7 @@ def command(
     if not roots:
         roots = [ws.data]
         announce_default("data", ws.data)
-    datasets = [d for r in roots for d in _datasets(r)]
+    datasets = [d for r in roots for d in dataset_roots(r)]
     if not datasets:
         raise click.UsageError(
             f"no LeRobot v3.0 dataset under {', '.join(map(str, roots))} (run `labc synthesize`)"

@@ -86,8 +86,8 @@ def command(
     import numpy as np
     from PIL import Image
 
-    from labc.atomic import write_bytes
     from labc.workspace import Workspace, announce_default
+    from labinfra.atomic import write_bytes
     from labsim.backend import get_backend
     from labsim.errors import SimulationError
 

@@ -38,9 +38,9 @@ from labc.runtime.executor import (
     stopped,
 )
 from labc.runtime.results import OK, TIMEOUT
+from labinfra.lerobot import IMAGE_PREFIX, STATE_KEY
 
-IMAGE_KEY = "observation.images.{}"
-STATE_KEY = "observation.state"
+IMAGE_KEY = IMAGE_PREFIX + "{}"
 TASK_KEY = "task"
 MAX_SEED = 2**31 - 1
 STATE_MARGIN = 0.5  # rad beyond the limits that an observed state may still reach

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-IMAGE_PREFIX = "observation.images."
-STATE_KEY = "observation.state"
+from labinfra.lerobot import IMAGE_PREFIX, STATE_KEY, image_key
+
 PROMPT_KEY = "prompt"  # openpi's name for the instruction
 TASK_KEY = "task"  # LeRobot's name for it, accepted as well
 ROBOT_KEY = "robot"
@@ -16,10 +16,6 @@ ACTIONS_KEY = "actions"
 
 class ProtocolError(ValueError):
     """A message that does not follow the layout (wrong keys, shapes or types)."""
-
-
-def image_key(camera: str) -> str:
-    return f"{IMAGE_PREFIX}{camera}"
 
 
 def cameras_of(metadata: dict[str, Any]) -> list[str]:

@@ -382,12 +382,14 @@ def _execute(jobs: list[EpisodeJob], workers: int) -> Iterable[EpisodeRecord]:
     if workers <= 1:
         yield from map(run_job, jobs)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from labinfra.pool import pool_map, spawn_pool
 
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        yield from pool.map(run_job, jobs)
+    with spawn_pool(workers) as pool:
+        yield from pool_map(pool, run_job, jobs, _describe, ordered=True, window=2 * workers)
+
+
+def _describe(job: EpisodeJob) -> str:
+    return f"{job.task.task} ({job.task.split}) episode {job.episode} on {job.robot}"
 
 
 __all__ = [

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from labc.runtime.executor import EpisodeContext
 from labc.runtime.policies import PolicyLoadError
+from labinfra import lerobot
 
 NEAREST_CHUNK = 16  # LabVLA's tiny preset predicts chunks of this length
 
@@ -48,13 +49,13 @@ class Demo(BaseModel):
 def dataset_roots(root: Path) -> list[Path]:
     """`root` itself when it is a LeRobot dataset, else its dataset subfolders (one per robot, as
     `labc synthesize` writes them)."""
-    if (root / "meta" / "info.json").is_file():
-        return [root]
     if not root.is_dir():
         raise PolicyLoadError(f"--data {root}: no such folder")
-    found = sorted(p.parent.parent for p in root.glob("*/meta/info.json"))
+    found = lerobot.dataset_roots(root)
     if not found:
-        raise PolicyLoadError(f"--data {root}: not a LeRobot dataset and holds none (no */meta/info.json)")
+        raise PolicyLoadError(
+            f"--data {root}: not a LeRobot dataset and holds none (no */{lerobot.INFO_PATH})"
+        )
     return found
 
 
@@ -97,7 +98,7 @@ def _demos(index: int, data: Any) -> list[Demo]:
     """The dataset's episodes that carry labc provenance (protocol name), with their node segments."""
     out = []
     for row in data.episodes:
-        provenance = json.loads(row.get("labc/provenance") or "{}")
+        provenance = json.loads(row.get(lerobot.PROVENANCE_COLUMN) or "{}")
         if "protocol" not in provenance:
             continue
         start, end = int(row["dataset_from_index"]), int(row["dataset_to_index"])
@@ -110,8 +111,8 @@ def _demos(index: int, data: Any) -> list[Demo]:
                 dataset=index,
                 episode=int(row["episode_index"]),
                 protocol=provenance["protocol"],
-                robot=str(row.get("labc/robot") or data.robot[start]),
-                seed=int(row.get("labc/seed", -1)),
+                robot=str(row.get(lerobot.ROBOT_COLUMN) or data.robot[start]),
+                seed=int(row.get(lerobot.SEED_COLUMN, -1)),
                 segments=segments,
             )
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +42,10 @@ class VideoRecorder:
             raise ValueError("no frames were recorded")
         import av
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        from labc.atomic import temporary_name
+        from labinfra.atomic import replace_atomically
 
-        tmp = temporary_name(path, ".mp4")  # created by the encoder, so the umask applies
-        height, width = self.frames[0].shape[:2]
-        try:
+        def encode(tmp: Path) -> None:  # the encoder creates the file, so the umask applies
+            height, width = self.frames[0].shape[:2]
             with av.open(tmp, "w", format="mp4") as out:
                 stream = out.add_stream(VIDEO_CODEC, rate=round(self.fps))
                 stream.height, stream.width = height - height % 2, width - width % 2
@@ -59,10 +56,8 @@ class VideoRecorder:
                     frame.pts = i
                     out.mux(stream.encode(frame))
                 out.mux(stream.encode())
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+
+        replace_atomically(path, encode, ".mp4")
         return path
 
 

@@ -14,6 +14,19 @@ from typing import Any
 
 import numpy as np
 
+from labinfra.lerobot import (
+    ACTION_KEY,
+    CODEBASE_VERSION,
+    EPISODES_PATH,
+    IMAGE_PREFIX,
+    INFO_PATH,
+    STATE_KEY,
+    STATS_PATH,
+    TASKS_PATH,
+    WAIT_KEY,
+    image_key,
+)
+
 
 class LeRobotDataset:
     """Frames, action chunks and decoded images of one dataset; tables are held in memory as arrays."""
@@ -23,22 +36,20 @@ class LeRobotDataset:
         import pyarrow.parquet as pq
 
         self.root = Path(root)
-        info_path = self.root / "meta/info.json"
+        info_path = self.root / INFO_PATH
         if not info_path.exists():
-            raise FileNotFoundError(f"{self.root} is not a LeRobot dataset (no meta/info.json)")
+            raise FileNotFoundError(f"{self.root} is not a LeRobot dataset (no {INFO_PATH})")
         self.info: dict[str, Any] = json.loads(info_path.read_text())
-        if self.info.get("codebase_version") != "v3.0":
+        if self.info.get("codebase_version") != CODEBASE_VERSION:
             raise ValueError(f"{self.root}: codebase_version {self.info.get('codebase_version')}, need v3.0")
-        self.stats: dict[str, Any] = json.loads((self.root / "meta/stats.json").read_text())
+        self.stats: dict[str, Any] = json.loads((self.root / STATS_PATH).read_text())
         self.fps: int = int(self.info["fps"])
-        self.episodes: list[dict[str, Any]] = pq.read_table(
-            self.root / "meta/episodes/chunk-000/file-000.parquet"
-        ).to_pylist()
-        self.tasks: list[str] = _read_tasks(self.root / "meta/tasks.parquet")
+        self.episodes: list[dict[str, Any]] = pq.read_table(self.root / EPISODES_PATH).to_pylist()
+        self.tasks: list[str] = _read_tasks(self.root / TASKS_PATH)
         self.cameras: list[str] = [
-            k.removeprefix("observation.images.")
+            k.removeprefix(IMAGE_PREFIX)
             for k, v in self.info["features"].items()
-            if k.startswith("observation.images.") and v["dtype"] == "video"
+            if k.startswith(IMAGE_PREFIX) and v["dtype"] == "video"
         ]
         files = sorted({(e["data/chunk_index"], e["data/file_index"]) for e in self.episodes})
         path = self.info["data_path"]
@@ -47,8 +58,8 @@ class LeRobotDataset:
         total = self.episodes[-1]["dataset_to_index"] if self.episodes else 0
         if data is not None:
             data = data.filter(pa.compute.less(data["index"], total)).sort_by("index")
-        self.state = np.stack(data["observation.state"].to_numpy(zero_copy_only=False)).astype(np.float32)
-        self.action = np.stack(data["action"].to_numpy(zero_copy_only=False)).astype(np.float32)
+        self.state = np.stack(data[STATE_KEY].to_numpy(zero_copy_only=False)).astype(np.float32)
+        self.action = np.stack(data[ACTION_KEY].to_numpy(zero_copy_only=False)).astype(np.float32)
         self.episode_index = data["episode_index"].to_numpy()
         self.frame_index = data["frame_index"].to_numpy()
         self.task_index = data["task_index"].to_numpy()
@@ -57,7 +68,7 @@ class LeRobotDataset:
         # Seconds fast-forwarded after each frame (an idle wait); absent in datasets from before waits.
         names = data.column_names
         self.wait_s = (
-            data["wait_s"].to_numpy().astype(np.float32) if "wait_s" in names else np.zeros(len(self.state))
+            data[WAIT_KEY].to_numpy().astype(np.float32) if WAIT_KEY in names else np.zeros(len(self.state))
         )
         self._waits = np.flatnonzero(self.wait_s > 0)
         # Entries are (camera, episode) pairs: room for `cache_episodes` whole episodes, every camera.
@@ -79,13 +90,13 @@ class LeRobotDataset:
             raise IndexError(f"frame {index} of a dataset with {n} frames")
         index %= n
         frame: dict[str, Any] = {
-            f"observation.images.{camera}": image.transpose(2, 0, 1).astype(np.float32) / 255.0
+            image_key(camera): image.transpose(2, 0, 1).astype(np.float32) / 255.0
             for camera, image in self.images(index).items()
         }
         frame.update(
             {
-                "observation.state": self.state[index],
-                "action": self.action[index],
+                STATE_KEY: self.state[index],
+                ACTION_KEY: self.action[index],
                 "timestamp": np.float32(self.frame_index[index] / self.fps),
                 "frame_index": int(self.frame_index[index]),
                 "episode_index": int(self.episode_index[index]),
@@ -93,7 +104,7 @@ class LeRobotDataset:
                 "task_index": int(self.task_index[index]),
                 "task": self.task(index),
                 "node_id": self.node_id[index],
-                "wait_s": np.float32(self.wait_s[index]),
+                WAIT_KEY: np.float32(self.wait_s[index]),
                 "robot": self.robot[index],
             }
         )
@@ -137,7 +148,7 @@ class LeRobotDataset:
 
         e = self.episodes[episode]
         # LeRobot keys videos by feature name; datasets from labc before that fix used the bare camera.
-        vkey = f"observation.images.{key}"
+        vkey = image_key(key)
         if f"videos/{vkey}/chunk_index" not in e:
             vkey = key
         path = self.root / self.info["video_path"].format(

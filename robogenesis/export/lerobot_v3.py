@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,15 +24,30 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-CODEBASE_VERSION = "v3.0"
-DATA_PATH = "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet"
-VIDEO_PATH = "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4"
-EPISODES_PATH = "meta/episodes/chunk-000/file-000.parquet"
+from labinfra.atomic import replace_atomically
+from labinfra.lerobot import (
+    ACTION_KEY,
+    CODEBASE_VERSION,
+    DATA_PATH,
+    EPISODES_PATH,
+    IMAGE_PREFIX,
+    INFO_PATH,
+    PROTOCOL_HASH_COLUMN,
+    PROVENANCE_COLUMN,
+    RANDOMIZATION_COLUMN,
+    ROBOT_COLUMN,
+    SEED_COLUMN,
+    STATE_KEY,
+    STATS_PATH,
+    TASKS_PATH,
+    VIDEO_PATH,
+    WAIT_KEY,
+    image_key,
+)
+
 QUANTILES = {"q01": 0.01, "q10": 0.10, "q50": 0.50, "q90": 0.90, "q99": 0.99}
-IMAGE_PREFIX = "observation.images."
 VIDEO_CODEC = "libx264"
 VIDEO_OPTIONS = {"crf": "12", "bf": "0", "preset": "veryfast"}
-WAIT_KEY = "wait_s"
 
 
 class EpisodeRecord(BaseModel):
@@ -91,29 +105,14 @@ def with_wait_column(table: Any) -> Any:
     return table.append_column(WAIT_KEY, pa.array(np.zeros(table.num_rows, np.float32)))
 
 
-def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Let `write` fill a temporary file next to `path`, then rename it over `path`.
-
-    The temporary name is not pre-created (mkstemp would make it 0600): the writer creates it, so the
-    dataset's files get the user's umask and are readable on a shared machine."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _write_json(path: Path, obj: object) -> None:
-    _replace_atomically(path, lambda p: p.write_text(json.dumps(obj, indent=2)))
+    replace_atomically(path, lambda p: p.write_text(json.dumps(obj, indent=2)))
 
 
 def _write_parquet(path: Path, table: Any) -> None:
     import pyarrow.parquet as pq
 
-    _replace_atomically(path, lambda p: pq.write_table(table, p))
+    replace_atomically(path, lambda p: pq.write_table(table, p))
 
 
 def episodes_table(rows: Sequence[dict[str, Any]]) -> Any:
@@ -126,11 +125,6 @@ def episodes_table(rows: Sequence[dict[str, Any]]) -> Any:
 
     keys = list(dict.fromkeys(k for r in rows for k in r))
     return pa.Table.from_pydict({k: [r.get(k) for r in rows] for k in keys})
-
-
-def video_key(camera: str) -> str:
-    """LeRobot names a camera's video folder and episode columns by its feature key, not the bare camera."""
-    return IMAGE_PREFIX + camera
 
 
 def tasks_table(tasks: Sequence[str]) -> Any:
@@ -251,13 +245,13 @@ class LeRobotV3Writer:
     def _load_committed(self) -> None:
         import pyarrow.parquet as pq
 
-        info_path = self.root / "meta/info.json"
+        info_path = self.root / INFO_PATH
         if info_path.exists():
             info = json.loads(info_path.read_text())
             feats = info["features"]
             if info.get("codebase_version") != CODEBASE_VERSION:
                 raise ValueError(f"{self.root}: codebase_version {info.get('codebase_version')}, need v3.0")
-            if feats["observation.state"]["shape"] != [len(self.state_names)] or feats["action"]["shape"] != [
+            if feats[STATE_KEY]["shape"] != [len(self.state_names)] or feats[ACTION_KEY]["shape"] != [
                 len(self.action_names)
             ]:
                 raise ValueError(f"{self.root}: state/action sizes differ from the existing dataset")
@@ -266,7 +260,7 @@ class LeRobotV3Writer:
         if episodes_path.exists():
             self._episodes = pq.read_table(episodes_path).to_pylist()
             self._migrate_video_keys(episodes_path)
-        tasks_path = self.root / "meta/tasks.parquet"
+        tasks_path = self.root / TASKS_PATH
         tasks_indexed = True
         if tasks_path.exists():
             table = pq.read_table(tasks_path)
@@ -287,7 +281,7 @@ class LeRobotV3Writer:
     def _check_cameras(self, feats: dict[str, Any]) -> None:
         """Appending with other cameras (or image sizes) than the dataset has would leave episodes without
         some videos, or videos the reader cannot index: refuse, saying what the dataset has."""
-        prefix = "observation.images."
+        prefix = IMAGE_PREFIX
         have = {
             k.removeprefix(prefix): tuple(v["shape"][:2]) for k, v in feats.items() if k.startswith(prefix)
         }
@@ -311,10 +305,10 @@ class LeRobotV3Writer:
         """
 
         for cam in self.cameras:
-            old, new = self.root / "videos" / cam, self.root / "videos" / video_key(cam)
+            old, new = self.root / "videos" / cam, self.root / "videos" / image_key(cam)
             if old.is_dir() and not new.exists():
                 os.replace(old, new)
-        renames = {f"videos/{cam}/": f"videos/{video_key(cam)}/" for cam in self.cameras}
+        renames = {f"videos/{cam}/": f"videos/{image_key(cam)}/" for cam in self.cameras}
         if not any(k.startswith(tuple(renames)) for e in self._episodes for k in e):
             return
         self._episodes = [
@@ -371,8 +365,8 @@ class LeRobotV3Writer:
         row.update(self._append_data(episode, index))
         n = len(episode.state)
         stats: dict[str, dict[str, list]] = {
-            "observation.state": feature_stats(episode.state),
-            "action": feature_stats(episode.action),
+            STATE_KEY: feature_stats(episode.state),
+            ACTION_KEY: feature_stats(episode.action),
             "timestamp": feature_stats((np.arange(n, dtype=np.float32) / self.fps)[:, None]),
             "frame_index": feature_stats(np.arange(n)[:, None]),
             "episode_index": feature_stats(np.full((n, 1), index)),
@@ -381,21 +375,21 @@ class LeRobotV3Writer:
             WAIT_KEY: feature_stats(wait_column(episode)[:, None]),
         }
         for key in self.cameras:
-            row.update(self._append_video(video_key(key), episode.images[key]))
+            row.update(self._append_video(image_key(key), episode.images[key]))
             hist = np.stack(
                 [np.bincount(episode.images[key][..., c].ravel(), minlength=256) for c in range(3)]
             )
             row[f"labc/image_hist/{key}"] = hist.ravel().tolist()
-            stats[video_key(key)] = histogram_stats(hist, n)
+            stats[image_key(key)] = histogram_stats(hist, n)
         row.update({f"stats/{feat}/{name}": v for feat, st in stats.items() for name, v in st.items()})
         row.update({"meta/episodes/chunk_index": 0, "meta/episodes/file_index": 0})
         row.update(
             {
-                "labc/seed": int(episode.seed),
-                "labc/robot": episode.robot,
-                "labc/protocol_hash": episode.protocol_hash,
-                "labc/randomization": json.dumps(episode.randomization, sort_keys=True),
-                "labc/provenance": json.dumps(episode.provenance, sort_keys=True),
+                SEED_COLUMN: int(episode.seed),
+                ROBOT_COLUMN: episode.robot,
+                PROTOCOL_HASH_COLUMN: episode.protocol_hash,
+                RANDOMIZATION_COLUMN: json.dumps(episode.randomization, sort_keys=True),
+                PROVENANCE_COLUMN: json.dumps(episode.provenance, sort_keys=True),
                 # What the frames skipped: the episode lasted length / fps + wait_s simulated seconds.
                 "labc/wait_s": float(wait_column(episode).sum()),
                 "labc/wait_frames": int(np.count_nonzero(wait_column(episode))),
@@ -446,10 +440,8 @@ class LeRobotV3Writer:
         s, a = len(self.state_names), len(self.action_names)
         table = pa.table(
             {
-                "observation.state": pa.FixedSizeListArray.from_arrays(
-                    ep.state.astype(np.float32).ravel(), s
-                ),
-                "action": pa.FixedSizeListArray.from_arrays(ep.action.astype(np.float32).ravel(), a),
+                STATE_KEY: pa.FixedSizeListArray.from_arrays(ep.state.astype(np.float32).ravel(), s),
+                ACTION_KEY: pa.FixedSizeListArray.from_arrays(ep.action.astype(np.float32).ravel(), a),
                 "timestamp": pa.array(np.arange(n, dtype=np.float32) / self.fps),
                 "frame_index": pa.array(np.arange(n, dtype=np.int64)),
                 "episode_index": pa.array(np.full(n, index, dtype=np.int64)),
@@ -498,7 +490,7 @@ class LeRobotV3Writer:
                     chunk, file, offset = chunk, file + 1, 0.0
                     path, cont = path_of(chunk, file), False
             if cont:
-                _replace_atomically(path, lambda p: self._splice(path, seg, offset, p))
+                replace_atomically(path, lambda p: self._splice(path, seg, offset, p))
             else:
                 os.replace(seg, path)
         finally:
@@ -554,12 +546,12 @@ class LeRobotV3Writer:
         _write_parquet(self.root / EPISODES_PATH, episodes_table(self._episodes))
 
     def _write_tasks(self) -> None:
-        _write_parquet(self.root / "meta/tasks.parquet", tasks_table(self._tasks))
+        _write_parquet(self.root / TASKS_PATH, tasks_table(self._tasks))
 
     def _write_meta(self) -> None:
         self._write_tasks()
-        _write_json(self.root / "meta/stats.json", self._stats())
-        _write_json(self.root / "meta/info.json", self._info())
+        _write_json(self.root / STATS_PATH, self._stats())
+        _write_json(self.root / INFO_PATH, self._info())
 
     def _stats(self) -> dict[str, Any]:
         import pyarrow as pa
@@ -573,19 +565,19 @@ class LeRobotV3Writer:
         data = pa.concat_tables(tables)
         data = data.filter(pa.compute.less(data["index"], self.total_frames))
         stats: dict[str, Any] = {}
-        for name in ["observation.state", "action"]:
+        for name in [STATE_KEY, ACTION_KEY]:
             stats[name] = feature_stats(np.stack(data[name].to_numpy(zero_copy_only=False)))
         for name in ["timestamp", "frame_index", "episode_index", "index", "task_index", WAIT_KEY]:
             stats[name] = feature_stats(data[name].to_numpy()[:, None])
         for key in self.cameras:
             hist = sum(np.asarray(e[f"labc/image_hist/{key}"]).reshape(3, 256) for e in self._episodes)
-            stats[f"observation.images.{key}"] = histogram_stats(hist, self.total_frames)
+            stats[image_key(key)] = histogram_stats(hist, self.total_frames)
         return stats
 
     def _info(self) -> dict[str, Any]:
         features: dict[str, Any] = {}
         for key, (h, w) in self.cameras.items():
-            features[f"observation.images.{key}"] = {
+            features[image_key(key)] = {
                 "dtype": "video",
                 "shape": [h, w, 3],
                 "names": ["height", "width", "channels"],
@@ -600,12 +592,12 @@ class LeRobotV3Writer:
                     "has_audio": False,
                 },
             }
-        features["observation.state"] = {
+        features[STATE_KEY] = {
             "dtype": "float32",
             "shape": [len(self.state_names)],
             "names": self.state_names,
         }
-        features["action"] = {
+        features[ACTION_KEY] = {
             "dtype": "float32",
             "shape": [len(self.action_names)],
             "names": self.action_names,

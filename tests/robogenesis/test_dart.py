@@ -65,9 +65,9 @@ def test_dart_perturbs_only_arm_targets_within_limits() -> None:
 def test_dart_episode_replays_bit_identical(hold_protocol, tmp_path) -> None:
     import pyarrow.parquet as pq
 
+    from labc.runtime.replay_check import replay
+    from labinfra.lerobot import EPISODES_PATH
     from robogenesis.engine import synthesize
-    from robogenesis.export.lerobot_v3 import EPISODES_PATH
-    from robogenesis.replay import replay
 
     out = tmp_path / "dart"
     synthesize(tiny_config(hold_protocol, out, episodes=1, dart_sigma_rad=0.05), quiet=True)

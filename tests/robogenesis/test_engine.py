@@ -15,10 +15,11 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
+from labc.runtime.replay_check import replay
+from labinfra.lerobot import EPISODES_PATH
 from labvla.data.lerobot import LeRobotDataset
 from robogenesis.engine import REPORT_NAME, SynthesisError, synthesize
-from robogenesis.export.lerobot_v3 import EPISODES_PATH
-from robogenesis.replay import regenerate, replay
+from robogenesis.replay import regenerate
 from tests.robogenesis.conftest import TINY, tiny_config
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -130,7 +130,7 @@ def test_the_dataset_marks_the_wait_and_chunks_stop_there(waits, tmp_path) -> No
     np.testing.assert_array_equal(chunk, ds.action[[0, 1, 1, 1]])
     assert ds.action_chunk(2, 4)[1].tolist() == [False, False, True, True]
     # The wait regenerates exactly (the skipped seconds included) from the stored seed.
-    from robogenesis.replay import replay
+    from labc.runtime.replay_check import replay
 
     again = replay(root, 0)
     assert again.identical, again.mismatches
