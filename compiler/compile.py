@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import compiler.codes  # noqa: F401  (registers the E1xxx/E2xxx codes with the diagnostics table)
 from compiler.dag import build_dag, edges_of
 from compiler.execute import Executor
 from compiler.free_hand import Deck

@@ -62,6 +62,9 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: click's usage errors exit 2; anything unexpected is reported, not dumped."""
+    from labsim.gl import prefer_headless
+
+    prefer_headless()  # commands that simulate render offscreen; workers they spawn inherit this
     try:
         result = cli.main(args=argv, prog_name="labc", standalone_mode=False)
     except click.exceptions.Exit as exc:

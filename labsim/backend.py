@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from labdata.robot_profile import RobotProfile
+from labsim.gl import prefer_headless
 from labsim.scene_spec import SceneSpec
 
 BACKENDS: dict[str, str] = {"mujoco": "labsim.mujoco_env:MujocoBackend"}
@@ -80,4 +81,5 @@ def get_backend(name: str = "mujoco") -> Backend:
         module_name, cls_name = BACKENDS[name].split(":")
     except KeyError:
         raise ValueError(f"unknown simulator backend {name!r}; known: {', '.join(BACKENDS)}") from None
+    prefer_headless()  # before the backend imports its engine, which reads MUJOCO_GL once
     return getattr(importlib.import_module(module_name), cls_name)()

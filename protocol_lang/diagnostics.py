@@ -1,7 +1,7 @@
 """Diagnostics: what labc says about a protocol, rendered like a modern compiler or as JSON.
 
-Every code is listed in CODES with a title, so `labc check --explain`-style tooling, the docs and
-the tests (one fixture per code) all read from one table. Families: E00xx reading files, E01xx
+Every code has a title: the language's own are in CODES here, and `compiler.codes.all_codes()` joins
+them with the compiler's and the skills' into the one table that the docs and the tests read. Families: E00xx reading files, E01xx
 syntax, E02xx YAML structure, E03xx names and parameters, E04xx quantities, counts and wells (all
 owned by protocol_lang); E1xxx name resolution and structure (compiler); E2xxx/W2xxx symbolic
 execution (skills).
@@ -46,15 +46,6 @@ CODES: dict[str, str] = {
     "E0407": "quantity beyond the limit of its kind",
     "E0408": "count above the maximum",
 }
-
-
-def register_codes(codes: dict[str, str]) -> None:
-    """Packages above protocol_lang (compiler, skills) add their codes to the one table."""
-    for code, title in codes.items():
-        existing = CODES.get(code)
-        if existing is not None and existing != title:
-            raise ValueError(f"diagnostic code {code} registered twice: {existing!r} vs {title!r}")
-        CODES[code] = title
 
 
 class Diagnostic(BaseModel):

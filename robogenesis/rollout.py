@@ -123,6 +123,9 @@ def draw_sample(job: SlotJob, seed: int) -> DomainSample:
 
 def run_slot(job: SlotJob) -> SlotResult:
     """Attempts in order until one validates or `max_attempts` are spent."""
+    from labsim.gl import prefer_headless
+
+    prefer_headless()  # a worker process (a Ray node's included) may not have come through labc's CLI
     started = time.perf_counter()
     compiled = _compiled(job.compiled_json)
     rejections: list[Rejection] = []

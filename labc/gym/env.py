@@ -64,8 +64,10 @@ class LabEnv(gym.Env):  # type: ignore[type-arg]
         render_mode: str | None = None,
     ) -> None:
         from labdata.robot_profile import load_profile
+        from labsim.gl import prefer_headless
         from robogenesis.compose import episode_nodes, load_compiled
 
+        prefer_headless()  # before anything below imports mujoco; a user's MUJOCO_GL wins
         if split not in ("id", "ood"):
             raise ValueError(f"split must be 'id' or 'ood', got {split!r}")
         if render_mode not in (None, "rgb_array"):

@@ -113,3 +113,16 @@ def test_several_errors_in_one_run(tmp_path):
         ("E1003", STEP_LINE + 1),
         ("E2005", STEP_LINE + 3),
     ]
+
+
+def test_all_codes_joins_the_three_owners_and_refuses_a_code_owned_twice(monkeypatch) -> None:
+    from compiler import codes
+    from protocol_lang.diagnostics import CODES as LANGUAGE_CODES
+    from skills.codes import CODES as SKILL_CODES
+
+    table = codes.all_codes()
+    assert set(table) == set(LANGUAGE_CODES) | set(COMPILER_CODES) | set(SKILL_CODES)
+    assert table["E1001"] == COMPILER_CODES["E1001"] and table["E0101"] == LANGUAGE_CODES["E0101"]
+    monkeypatch.setitem(codes.COMPILER_CODES, "E0101", "another title")
+    with pytest.raises(ValueError, match="E0101 defined twice"):
+        codes.all_codes()
