@@ -9,7 +9,17 @@ as namespace packages so that setuptools ships them without warning about each o
 
 from setuptools import find_namespace_packages, setup
 
-PACKAGES = ["labinfra", "protocol_lang", "labdata", "skills", "compiler", "labsim", "robogenesis", "labvla", "labc"]
+PACKAGES = [
+    "labinfra",
+    "protocol_lang",
+    "labdata",
+    "skills",
+    "compiler",
+    "labsim",
+    "robogenesis",
+    "labvla",
+    "labc",
+]
 SKIP = ["*__pycache__*", "*.egg-info"]
 
 setup(

@@ -7,7 +7,7 @@ same two protocols and register itself in `BACKENDS`, with no change to callers.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -47,6 +47,8 @@ class Observation:
 class Env(Protocol):
     robot: RobotProfile
     ik: Any
+    # Facts a caller measures once per environment and keeps with it (robogenesis.experts.cache).
+    facts: dict[Hashable, Any]
 
     def reset(self, seed: int) -> Observation: ...
 

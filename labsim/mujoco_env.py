@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import mujoco
@@ -70,6 +70,8 @@ class MujocoEnv:
         self._light0 = self.model.light_diffuse.copy()
         self._lo, self._hi = self.ik.lo, self.ik.hi
         self.trackers = Trackers()
+        # What controllers measure once per scene (gripper geometry, collision geom sets), freed with it.
+        self.facts: dict[Hashable, Any] = {}
         self._holds: dict[str, tuple[Any, Any, float]] = {}
         self._rest_q = self._rest_index()
         self.reset(0)

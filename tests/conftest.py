@@ -41,6 +41,18 @@ def labc(capsys):
     return run
 
 
+@pytest.fixture
+def use_experts():
+    """`use_experts("module:function")`: labc's commands run in this process use those experts instead
+    of the scripted ones until the test ends (tests/helpers/experts.py)."""
+    from contextlib import ExitStack
+
+    from tests.helpers.experts import scripted_replaced_by
+
+    with ExitStack() as stack:
+        yield lambda spec: stack.enter_context(scripted_replaced_by(spec))
+
+
 def example_pairs() -> list[tuple[Path, Path]]:
     """Every example that exists in both surfaces, as (yaml, lab)."""
     pairs = []

@@ -90,12 +90,6 @@ def _levels(value: str) -> list[int]:
     help="Output folder (default: workspace runs/bench).",
 )
 @click.option("--name", help="Result file stem (default: the policy name).")
-@click.option(
-    "--experts",
-    default="robogenesis.experts.registry:get_expert",
-    show_default=True,
-    help="MODULE:FUNCTION giving the expert for an expert name.",
-)
 @click.option("--quiet", is_flag=True, help="No per-episode progress lines.")
 @workspace_option("reads checkpoints/, writes runs/bench/")
 def command(
@@ -116,7 +110,6 @@ def command(
     workers: int,
     out: Path | None,
     name: str | None,
-    experts: str,
     quiet: bool,
     workspace: Path | None,
 ) -> None:
@@ -153,7 +146,6 @@ def command(
     spec = PolicySpec(
         name=policy,
         checkpoint=checkpoint,
-        experts=experts if policy == "expert" else None,
         mode=mode,
         server=server,
         data=data,

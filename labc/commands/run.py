@@ -72,12 +72,6 @@ def level1_suite() -> list[Path]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for JSON results (default: workspace runs/run).",
 )
-@click.option(
-    "--experts",
-    default="robogenesis.experts.registry:get_expert",
-    show_default=True,
-    help="MODULE:FUNCTION giving the expert for an expert name.",
-)
 @workspace_option("reads checkpoints/, writes results and videos to runs/run/")
 def command(
     protocols: tuple[Path, ...],
@@ -94,7 +88,6 @@ def command(
     resolution: int,
     as_json: bool,
     out: Path | None,
-    experts: str,
     workspace: Path | None,
 ) -> None:
     """Run PROTOCOL... (default: the level-1 suite) with a policy; report each node's outcome."""
@@ -137,7 +130,6 @@ def command(
             checkpoint=checkpoint,
             checkpoints_root=ws.checkpoints,
             seed=seed,
-            experts=experts,
             server=server,
             data=data,
         )

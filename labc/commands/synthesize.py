@@ -54,12 +54,6 @@ def _replay(root: Path, episode: int) -> None:
 @click.option("--resolution", type=click.IntRange(min=16), default=128, show_default=True)
 @click.option("--max-attempts", type=click.IntRange(min=1), default=3, show_default=True)
 @click.option(
-    "--experts",
-    default="robogenesis.experts.registry:get_expert",
-    show_default=True,
-    help="MODULE:FUNCTION giving the expert for an expert name.",
-)
-@click.option(
     "--dart",
     "dart_sigma",
     type=click.FloatRange(min=0.0, max=0.2),
@@ -89,7 +83,6 @@ def command(
     cameras: str,
     resolution: int,
     max_attempts: int,
-    experts: str,
     dart_sigma: float,
     replay: tuple[Path, int] | None,
     quiet: bool,
@@ -127,7 +120,6 @@ def command(
             cameras=_csv(cameras),
             resolution=resolution,
             max_attempts=max_attempts,
-            experts=experts,
             progress=not quiet,
             dart_sigma_rad=dart_sigma,
         )

@@ -1,19 +1,17 @@
-"""Facts measured once per environment (gripper geometry, the arm's collision geoms) and forgotten
-with it. Keyed by the environment object itself: an `id()` of a freed model can come back for the
-next scene and hand it another scene's geom ids."""
+"""Facts measured once per environment (gripper geometry, the arm's collision geoms), kept in the
+environment's own `facts` so they live and die with it: a cache keyed by `id(env)` could hand a new scene
+a freed one's geom ids, and a module-level table would outlive every environment it describes."""
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-_FACTS: weakref.WeakKeyDictionary[Any, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
 
 
 def per_env(env: Any, key: Hashable, compute: Callable[[], T]) -> T:
-    facts = _FACTS.setdefault(env, {})
+    facts: dict[Hashable, Any] = env.facts
     if key not in facts:
         facts[key] = compute()
     return facts[key]

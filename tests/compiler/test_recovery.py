@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compiler import compile_file
-from tests.compiler.test_codes import BENCH, STEP_LINE
+from tests.helpers.protocols import BENCH, STEP_LINE
 
 
 def _codes(tmp_path, steps: str) -> list[tuple[str, int, str]]:

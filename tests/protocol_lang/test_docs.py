@@ -240,6 +240,6 @@ def test_python_blocks_run(block, tmp_path, monkeypatch, capsys):
 
 def test_only_lerobots_own_api_is_exempt():
     """LeRobot's reader (not installed here) and openpi's client (it needs a server running; the
-    exchange itself is tested in tests/ecosystem/test_openpi.py)."""
+    exchange itself is tested in tests/labc/test_openpi.py)."""
     exempt = [b.id for b in PYTHON if b.text.startswith(NOT_RUN)]
     assert len(exempt) == 2 and len(PYTHON) >= 3

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.compiler.test_codes import BENCH
 from tests.conftest import EXAMPLES
+from tests.helpers.protocols import BENCH
 
 SEEDS = sorted(p for p in EXAMPLES.rglob("*") if p.suffix in (".yaml", ".lab"))
 # Generous for a 2-core machine shared with other jobs; a bounded compile of an example takes < 1 s.

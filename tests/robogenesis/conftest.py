@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import TINY
+
 os.environ.setdefault("MUJOCO_GL", "egl")
 
 HOLD_PROTOCOL = """\
@@ -20,7 +22,6 @@ steps:
   - wait 1 s
   - wait 0.5 s
 """
-TINY = "tests.robogenesis.tiny_experts"
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from robogenesis.rollout import SlotJob, run_slot
-from tests.robogenesis.conftest import TINY, slot_job, tiny_config
+from tests.helpers import TINY
+from tests.robogenesis.conftest import slot_job, tiny_config
 
 
 def _job(protocol: Path, dart: float) -> SlotJob:

@@ -18,9 +18,10 @@ import pytest
 from labc.runtime.replay_check import replay
 from labinfra.lerobot import EPISODES_PATH
 from labvla.data.lerobot import LeRobotDataset
-from robogenesis.engine import REPORT_NAME, SynthesisError, synthesize
+from robogenesis.engine import REPORT_NAME, SynthesisError, SynthesisInputError, synthesize
 from robogenesis.replay import regenerate
-from tests.robogenesis.conftest import TINY, tiny_config
+from tests.helpers import TINY
+from tests.robogenesis.conftest import tiny_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,9 +120,10 @@ def test_ray_gives_the_same_episodes(reference_run, hold_protocol, tmp_path) -> 
 
 @pytest.mark.slow  # worker processes (pool, Ray, a killed CLI) each import the simulator
 def test_resume_after_kill_mid_run(reference_run, hold_protocol, tmp_path) -> None:
-    args = [sys.executable, "-m", "labc.cli", "synthesize", str(hold_protocol), "--robots", "franka"]
+    args = [sys.executable, "-m", "tests.helpers.experts", f"{TINY}:get_expert"]  # labc, tiny experts
+    args += ["synthesize", str(hold_protocol), "--robots", "franka"]
     args += ["--episodes", "3", "--out", str(tmp_path), "--workers", "0", "--cameras", "front,wrist"]
-    args += ["--resolution", "32", "--max-attempts", "2", "--experts", f"{TINY}:get_expert", "--quiet"]
+    args += ["--resolution", "32", "--max-attempts", "2", "--quiet"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     committed = tmp_path / "franka" / EPISODES_PATH
@@ -159,14 +161,11 @@ def test_broken_expert_is_rejected_with_its_reason(hold_protocol, tmp_path, faul
     assert not (tmp_path / "franka" / EPISODES_PATH).exists()
 
 
-def test_crashed_worker_is_a_clear_error(hold_protocol, tmp_path, labc) -> None:
-    result = labc(
-        "synthesize", hold_protocol, "--robots", "franka", "--episodes", "1", "--out", tmp_path,
-        "--workers", "1", "--cameras", "front", "--resolution", "32", "--experts", f"{TINY}:broken_crash",
-    )  # fmt: skip
-    assert result.code == 1
-    assert "worker process died" in result.err and "rerun the same command to resume" in result.err
-    assert "Traceback" not in result.err
+def test_crashed_worker_is_a_clear_error(hold_protocol, tmp_path) -> None:
+    # In a spawned worker: the experts travel with the job, so the engine is called with them.
+    config = tiny_config(hold_protocol, tmp_path, episodes=1, workers=1, experts=f"{TINY}:broken_crash")
+    with pytest.raises(SynthesisError, match=r"worker process died.*rerun the same command to resume"):
+        synthesize(config, quiet=True)
 
 
 def test_full_disk_keeps_a_consistent_dataset_and_resumes(
@@ -201,9 +200,9 @@ def test_cli_errors_are_one_line(labc, hold_protocol, tmp_path) -> None:
     assert robot.code == 2 and "unknown robot 'r2d2'" in robot.err
     bad = tmp_path / "bad.yaml"
     bad.write_text("labc: 1\nprotocol: x\nsteps:\n  - pick ghost\n")
-    broken = labc("synthesize", bad, "--out", tmp_path, "--experts", f"{TINY}:get_expert")
+    broken = labc("synthesize", bad, "--out", tmp_path)
     assert broken.code == 1 and "does not compile" in broken.err
-    experts = labc("synthesize", hold_protocol, "--out", tmp_path, "--experts", "no.such:thing")
-    assert experts.code == 2 and "cannot load the experts" in experts.err  # a bad --experts value
-    for result in (missing, robot, broken, experts):
+    for result in (missing, robot, broken):
         assert "Traceback" not in result.err
+    with pytest.raises(SynthesisInputError, match=r"cannot load the experts 'no\.such:thing'"):
+        synthesize(tiny_config(hold_protocol, tmp_path, experts="no.such:thing"), quiet=True)

@@ -14,6 +14,7 @@ from robogenesis.experts.base import ExpertOptions, PlanningError
 from robogenesis.experts.motion import interpolate_rot, min_jerk, rot_about, rot_between
 from robogenesis.experts.registry import EXPERTS, get_expert
 from skills.registry import SKILL_PARAMS_ADAPTER, SKILLS
+from tests.helpers.known_broken import KNOWN_BROKEN
 
 BEAKER = LabwareSpec(name="beaker", type="beaker_250ml", site="bench/center", volume_ul=100000)
 SCENES: dict[str, tuple[list[LabwareSpec], list[dict[str, Any]]]] = {
@@ -56,7 +57,6 @@ SCENES: dict[str, tuple[list[LabwareSpec], list[dict[str, Any]]]] = {
         ],
     ),
 }
-KNOWN_BROKEN: dict[tuple[str, str], str] = {}  # (robot, task) -> why; strict xfails, also in tests/runtime
 PIPETTING = SceneSpec(
     labware=[
         LabwareSpec(name="tips", type="tiprack_200ul", site="bench/rack"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.robogenesis.conftest import TINY
+from tests.helpers import CAPPED, TINY
 
 WAIT = """\
 labc: 1
@@ -17,7 +17,6 @@ labware:
 steps:
   - wait 30 min
 """
-CAPPED = "tests.robogenesis.test_waits:capped"  # the real experts; a wait holds 5 s at most
 
 
 def _args(protocol: Path, out: Path, *extra: str) -> list:
@@ -25,11 +24,12 @@ def _args(protocol: Path, out: Path, *extra: str) -> list:
             "--resolution", "32", "--out", out, *extra]  # fmt: skip
 
 
-def test_a_slot_that_cannot_succeed_fails_the_run(labc, tmp_path) -> None:
+def test_a_slot_that_cannot_succeed_fails_the_run(labc, use_experts, tmp_path) -> None:
     protocol = tmp_path / "incubation.yaml"
     protocol.write_text(WAIT)
     out = tmp_path / "out"
-    result = labc(*_args(protocol, out, "--episodes", "1", "--max-attempts", "2", "--experts", CAPPED))
+    use_experts(CAPPED)
+    result = labc(*_args(protocol, out, "--episodes", "1", "--max-attempts", "2"))
     assert result.code == 1, result.out + result.err
     assert "Traceback" not in result.err
     # Names the protocol, the slot, the node and the reason, per attempt.
@@ -44,11 +44,13 @@ def test_a_slot_that_cannot_succeed_fails_the_run(labc, tmp_path) -> None:
     assert [(f["protocol"], f["slot"]) for f in report["failed"]] == [("long_incubation", 0)]
 
 
-def test_only_written_datasets_are_named(labc, hold_protocol, tmp_path) -> None:
+def test_only_written_datasets_are_named(labc, use_experts, hold_protocol, tmp_path) -> None:
     out = tmp_path / "out"
-    good = labc(*_args(hold_protocol, out, "--episodes", "1", "--experts", f"{TINY}:get_expert"))
+    use_experts(f"{TINY}:get_expert")
+    good = labc(*_args(hold_protocol, out, "--episodes", "1"))
     assert good.code == 0 and f"-> {out / 'franka'}" in good.out and "FAILED" not in good.out
-    args = _args(hold_protocol, out, "--episodes", "1", "--experts", f"{TINY}:broken_planning")
+    use_experts(f"{TINY}:broken_planning")
+    args = _args(hold_protocol, out, "--episodes", "1")
     bad = labc(*[("ur5" if a == "franka" else a) for a in args])
     assert bad.code == 1 and "hold_still" in bad.out and "planning:wait at node n0001" in bad.out
     assert not (out / "ur5").exists() and str(out / "ur5") not in bad.out + bad.err

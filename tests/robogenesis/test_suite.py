@@ -8,7 +8,8 @@ import pytest
 
 from robogenesis.compose import builtin_suite, episode_nodes, load_compiled
 from robogenesis.rollout import DEFAULT_EXPERTS, SlotJob, run_slot
-from tests.robogenesis.conftest import TINY, slot_job
+from tests.helpers import TINY
+from tests.robogenesis.conftest import slot_job
 
 pytestmark = pytest.mark.slow
 SUITE = builtin_suite()

@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from robogenesis.experts.base import ExpertOptions
-from robogenesis.experts.registry import get_expert
+from tests.helpers import CAPPED
 from tests.robogenesis.conftest import slot_job
 
 WAIT = """\
@@ -33,12 +32,6 @@ instrument hotplate: hotplate at bench/right
 
 heat beaker on hotplate to 80 C for {duration}
 """
-HERE = "tests.robogenesis.test_waits"
-
-
-def capped(name: str):
-    """The real experts, except a wait holds for at most 5 s of its duration (a real option)."""
-    return get_expert(name, ExpertOptions(max_wait_s=5.0))
 
 
 def _job(path: Path, experts: str = "robogenesis.experts.registry:get_expert", cameras=()):
@@ -99,7 +92,7 @@ def test_a_cut_short_wait_still_fails_its_predicate(waits) -> None:
     is rejected on the predicate, whatever was skipped."""
     from robogenesis.rollout import run_slot
 
-    result = run_slot(_job(waits["long"], experts=f"{HERE}:capped"))
+    result = run_slot(_job(waits["long"], experts=CAPPED))
     assert result.episode is None
     assert [(r.reason, r.node_id) for r in result.rejections] == [("predicate:wait", "n0001")]
 

@@ -10,7 +10,7 @@ import labc.gym
 from labc.gym import LabEnv, env_name, suite_ids
 from labc.runtime.policies import ExpertPolicy
 from labc.runtime.results import OK, TIMEOUT
-from tests.ecosystem.conftest import EXAMPLES
+from tests.labc.conftest import EXAMPLES
 
 PRESS = EXAMPLES / "level1" / "press.yaml"
 

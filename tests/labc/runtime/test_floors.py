@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from labc.cli import main
-from tests.runtime.conftest import EXAMPLES
+from tests.labc.runtime.conftest import EXAMPLES
 
 PICK = str(EXAMPLES / "level1" / "pick.yaml")
 PRESS = str(EXAMPLES / "level1" / "press.yaml")

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from labc.cli import main
-from tests.ecosystem.conftest import EXAMPLES
+from tests.labc.conftest import EXAMPLES
 
 PRESS = EXAMPLES / "level1" / "press.yaml"
 CAMERAS = {"front": (32, 32), "wrist": (32, 32)}

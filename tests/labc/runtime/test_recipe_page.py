@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import runpy
 
-from tests.runtime.conftest import ROOT
+from tests.labc.runtime.conftest import ROOT
 
 RECIPE = runpy.run_path(str(ROOT / "examples" / "recipes" / "pick_press.py"))
 MARK = RECIPE["KEPT_MARKER"]

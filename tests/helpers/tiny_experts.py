@@ -1,6 +1,7 @@
 """Test experts for the engine's plumbing: a working one for `wait` nodes and deliberately broken ones.
 
-Each module-level function maps an expert name to an expert (the `--experts MODULE:FUNCTION` contract);
+Each module-level function maps an expert name to an expert (a `module:function` expert set, see
+tests/helpers/experts.py);
 the real scripted experts live in `robogenesis.experts`. `Hold` starts the wait clock, then sways the
 arm slightly (seeded by the rng it is handed) for the node's duration, so frames differ per seed.
 """

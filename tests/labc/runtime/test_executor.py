@@ -7,7 +7,7 @@ import pytest
 
 from labc.runtime.episode import EpisodeSpec, run_episode
 from labc.runtime.executor import RunOptions, node_budget
-from tests.runtime import policies
+from tests.labc.runtime import policies
 
 WAITS = """\
 labc: 1

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.runtime.conftest import ROOT
+from tests.labc.runtime.conftest import ROOT
 
 RECIPE = ROOT / "examples" / "recipes" / "pick_press.py"
 

@@ -9,7 +9,7 @@ import pytest
 
 os.environ.setdefault("MUJOCO_GL", "egl")
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples" / "labutopia"
 
 

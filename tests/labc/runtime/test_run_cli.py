@@ -7,8 +7,9 @@ import json
 import pytest
 
 from labc.cli import main
-from tests.robogenesis.test_experts import KNOWN_BROKEN  # one list of known expert failures
-from tests.runtime.conftest import EXAMPLES
+from tests.helpers import BAD
+from tests.helpers.known_broken import KNOWN_BROKEN
+from tests.labc.runtime.conftest import EXAMPLES
 
 LEVEL1 = sorted(p.stem for p in (EXAMPLES / "level1").glob("*.yaml"))
 CASES = [
@@ -40,7 +41,8 @@ def test_expert_completes_level1_example(robot, task, tmp_path, capsys):
     assert not [e for e in result["safety"] if e["outcome"] == "stopped"]
 
 
-def test_failing_policy_gives_a_reason_and_exit_1(tmp_path, capsys):
+def test_failing_policy_gives_a_reason_and_exit_1(tmp_path, capsys, use_experts):
+    use_experts(BAD)
     code = main(
         [
             "run",
@@ -48,8 +50,6 @@ def test_failing_policy_gives_a_reason_and_exit_1(tmp_path, capsys):
             "--robot",
             "franka",
             "--json",
-            "--experts",
-            "tests.runtime.bad_experts:get_expert",
             "--workspace",
             str(tmp_path),
         ]
@@ -62,7 +62,8 @@ def test_failing_policy_gives_a_reason_and_exit_1(tmp_path, capsys):
     assert result["nodes"][0]["steps"] == 1  # the one action before the failure went out
 
 
-def test_video_carries_the_instruction(tmp_path, capsys):
+def test_video_carries_the_instruction(tmp_path, capsys, use_experts):
+    use_experts(BAD)
     import av
     import numpy as np
 
@@ -79,8 +80,6 @@ def test_video_carries_the_instruction(tmp_path, capsys):
             str(video),
             "--resolution",
             "64",
-            "--experts",
-            "tests.runtime.bad_experts:get_expert",
             "--workspace",
             str(tmp_path),
         ]

@@ -7,6 +7,7 @@ import pytest
 
 from labc.cli import COMMANDS
 from tests.conftest import EXAMPLES
+from tests.helpers import BAD
 
 # Commands that neither read nor write a workspace, and say so in --help.
 NO_WORKSPACE = {"check", "fmt", "parse", "schema", "skills", "robots", "labware", "deck"}
@@ -58,8 +59,9 @@ def test_one_video_path_for_several_protocols_is_a_usage_error(labc, tmp_path) -
     assert result.code == 2 and "give --video alone" in result.err
 
 
-def test_video_without_a_path_lands_in_the_workspace(labc, tmp_path) -> None:
+def test_video_without_a_path_lands_in_the_workspace(labc, use_experts, tmp_path) -> None:
     ws = tmp_path / "ws"
+    use_experts(BAD)
     result = labc(
         "run",
         EXAMPLES / "labutopia/level1/pick.yaml",
@@ -70,8 +72,6 @@ def test_video_without_a_path_lands_in_the_workspace(labc, tmp_path) -> None:
         "0",
         "--resolution",
         "32",
-        "--experts",
-        "tests.runtime.bad_experts:get_expert",
         "--workspace",
         ws,
     )
