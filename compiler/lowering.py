@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from compiler.limits import expansion_error
 from compiler.resolve import check_ref
-from labdata.catalog import LabwareType
+from labdata.catalog import Affordance, LabwareType
 from protocol_lang import ast
 from protocol_lang.diagnostics import Diagnostic
 from protocol_lang.wells import WellError, expand
@@ -190,7 +190,7 @@ def _part_error(ref: ast.Ref, verb: str, what: str) -> StatementError:
     )
 
 
-def _need(ref: ast.Ref, types: dict[str, LabwareType], affordance: str, missing: str) -> None:
+def _need(ref: ast.Ref, types: dict[str, LabwareType], affordance: Affordance, missing: str) -> None:
     kind = types[ref.name]
     if not kind.has(affordance):
         raise StatementError(

@@ -17,7 +17,7 @@ from protocol_lang.span import Span
 from skills.registry import SkillParams
 from skills.state import LabState
 
-SCHEMA = "labc.compiled/1"
+SCHEMA: Literal["labc.compiled/1"] = "labc.compiled/1"
 
 EdgeReason = Literal["data", "resource", "order"]
 

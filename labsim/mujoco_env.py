@@ -420,6 +420,7 @@ class MujocoEnv:
     def _update_pipettes(self, dt: float) -> None:
         for name, state in self._pipettes.items():
             asset = self.info.assets[name]
+            assert asset.tip_site is not None  # every pipette asset has one
             nozzle = self.site_pos(f"{name}/nozzle")
             tip_end = self.site_pos(asset.tip_site)
             if state.tip_from is None:
@@ -437,7 +438,7 @@ class MujocoEnv:
                 # One transfer per dip, and a dip lasts until the tip comes up out of the well: a tip
                 # that slides a millimetre past a well's edge while it dwells (a pipette wobbling in
                 # the fingers) has not been taken out and put back in, so it must not transfer again.
-                lab, well = state.dipped
+                lab = state.dipped[0]
                 out = tip_end[2] > self.body_pos(lab)[2] + self.info.assets[lab].top_z_m + DIP_CLEAR_M
                 if out or (where is not None and (where.labware, where.well) != state.dipped):
                     state.dipped, state.dwell_s = None, 0.0
@@ -489,7 +490,8 @@ class MujocoEnv:
     def tips_left(self, rack: str) -> list[str]:
         """Rack positions still holding a tip, row-major (the order `skills` hands tips out)."""
         remaining = self._tips.get(rack, set())
-        return [w for w in self.info.assets[rack].wells.names() if w in remaining] if remaining else []
+        grid = self.info.assets[rack].wells
+        return [w for w in grid.names() if w in remaining] if remaining and grid is not None else []
 
     def _try_eject(self, name: str, state: PipetteState, tip_end: np.ndarray) -> None:
         for rack, remaining in self._tips.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from lark import Token, Transformer, Tree, v_args
 
@@ -59,7 +60,10 @@ class AstBuilder(Transformer):
         return self.origin.span(meta.line, meta.column, meta.end_line, meta.end_column)
 
     def _tspan(self, token: Token) -> Span:
-        return self.origin.span(token.line, token.column, token.end_line, token.end_column)
+        # lark types positions optional (for tokens made by hand); the parser's tokens always carry them
+        line, column, end_line, end_column = token.line, token.column, token.end_line, token.end_column
+        assert line is not None and column is not None and end_line is not None and end_column is not None
+        return self.origin.span(line, column, end_line, end_column)
 
     def _error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code=code, message=message, span=span, hint=hint))
@@ -340,7 +344,8 @@ def _unquote(text: str) -> str:
     return body.replace('\\"', '"').replace("\\\\", "\\")
 
 
-def build(tree: Tree, origin: Origin) -> tuple[object, list[Diagnostic]]:
+def build(tree: Tree, origin: Origin) -> tuple[Any, list[Diagnostic]]:
+    """The AST of `tree`: a node, or a list of items for a whole file (what depends on the start rule)."""
     builder = AstBuilder(origin)
     result = builder.transform(tree)
     return result, builder.diagnostics

@@ -97,8 +97,9 @@ LIMIT_HINT: dict[units.Dimension, str] = {
 def check_names(protocol: ast.Protocol) -> list[Diagnostic]:
     """Labware and instruments share one namespace; parameters have their own."""
     out: list[Diagnostic] = []
-    seen: dict[str, ast.Node] = {}
-    for decl in [*protocol.labware, *protocol.instruments]:
+    seen: dict[str, ast.LabwareDecl | ast.InstrumentDecl] = {}
+    decls: list[ast.LabwareDecl | ast.InstrumentDecl] = [*protocol.labware, *protocol.instruments]
+    for decl in decls:
         if decl.name in seen:
             first = seen[decl.name].span
             where = f" (first declared at {first})" if first else ""

@@ -42,12 +42,12 @@ def parse_lab(text: str, file: str) -> tuple[ast.Protocol | None, list[Diagnosti
         return None, diagnostics
     items, found = build(tree, origin)
     diagnostics.extend(found)
-    protocol, found = _assemble(items, file)  # type: ignore[arg-type]
+    protocol, found = _assemble(items, file)
     diagnostics.extend(found)
     if protocol is not None:
         header = {
             _HEADER_LINES[item[0]]: item[2]
-            for item in items  # type: ignore[union-attr]
+            for item in items
             if isinstance(item, tuple) and item[0] in _HEADER_LINES
         }
         protocol = attach(protocol, text, "lab", header)
@@ -132,7 +132,7 @@ def _assemble(items: list, file: str) -> tuple[ast.Protocol | None, list[Diagnos
         (name, description), _ = header["protocol"]  # type: ignore[misc]
     robots = header.get("robots", ([], None))[0]
     protocol = ast.Protocol(
-        version=version, name=name, description=description, robots=robots,  # type: ignore[arg-type]
+        version=version, name=name, description=description, robots=robots,
         params=params, labware=labware, instruments=instruments, steps=steps,
         surface="lab", file=file, span=start,
     )  # fmt: skip

@@ -27,7 +27,7 @@ def parse_value(text: str, origin: Origin) -> tuple[ast.Quantity | ast.Count | N
     except UnexpectedInput as exc:
         return None, [to_diagnostic(exc, text, origin)]
     value, diagnostics = build(tree, origin)
-    return value, diagnostics  # type: ignore[return-value]
+    return value, diagnostics
 
 
 def parse_overrides(pairs: list[str]) -> tuple[dict[str, ast.Quantity | ast.Count], list[Diagnostic]]:

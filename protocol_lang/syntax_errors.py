@@ -7,6 +7,8 @@ the span at the offending token.
 
 from __future__ import annotations
 
+from typing import cast
+
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from protocol_lang.build import Origin
@@ -100,8 +102,10 @@ def to_diagnostic(exc: UnexpectedInput, text: str, origin: Origin) -> Diagnostic
             hint=hint,
         )
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
-        after_number = _previous_char(text, exc.pos_in_stream).isdigit()
+        # lark declares the offset None on the base class; UnexpectedCharacters always sets it
+        pos = cast(int, exc.pos_in_stream)
+        char = text[pos] if pos < len(text) else ""
+        after_number = _previous_char(text, pos).isdigit()
         expected = describe_expected(set(exc.allowed or ()), after_number)
         span = origin.span(exc.line, exc.column, exc.line, exc.column + 1)
         shown = repr(char)[1:-1] if not char.isprintable() else char
@@ -109,9 +113,7 @@ def to_diagnostic(exc: UnexpectedInput, text: str, origin: Origin) -> Diagnostic
             code="E0102",
             message=f"unexpected character `{shown}`: expected {expected}",
             span=span,
-            hint=name_hint(_word_at(text, exc.pos_in_stream))
-            if not char.isascii() and char.isalnum()
-            else None,
+            hint=name_hint(_word_at(text, pos)) if not char.isascii() and char.isalnum() else None,
         )
     # End of input: either UnexpectedEOF or an UnexpectedToken whose token is $END.
     expected_set = set(getattr(exc, "expected", ()) or ())

@@ -181,7 +181,8 @@ class _YamlReader:
         """Parse a scalar's text with the grammar, with spans into the YAML file."""
         text = node.value
         mark = node.start_mark
-        column = mark.column + 1 + (1 if node.style in ("'", '"') else 0)
+        quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')  # callers pass scalars
+        column = mark.column + 1 + (1 if quoted else 0)
         origin = Origin(file=self.file, line=mark.line + 1, column=column)
         try:
             tree = parser().parse(text, start=start)

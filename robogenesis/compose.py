@@ -61,9 +61,8 @@ def load_compiled(source: str | os.PathLike[str], robot: str) -> CompiledProtoco
 
     result = compile_file(path, robot=robot)
     if result.compiled is None:
-        errors = [d for d in result.diagnostics if getattr(d, "severity", "error") == "error"]
-        first = errors[0] if errors else (result.diagnostics[0] if result.diagnostics else "unknown error")
-        message = getattr(first, "message", str(first))
+        shown = [d for d in result.diagnostics if d.severity == "error"] or result.diagnostics
+        message = shown[0].message if shown else "unknown error"
         raise CompositionError(f"{path}: does not compile for {robot}: {message}")
     if not result.compiled.nodes:
         raise CompositionError(f"{path}: the protocol has no steps to demonstrate")

@@ -32,7 +32,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder: never let LeRobo
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-IMAGE_PREFIX = "observation.images."
+from labinfra.lerobot import IMAGE_PREFIX  # from the checkout, put on the path above
 
 
 class Checker:

@@ -93,7 +93,8 @@ def example_calls() -> dict[str, tuple[SkillParams, LabState]]:
     """Each skill's first call in EXAMPLE_SEQUENCE, with the state just before it."""
     from skills.execution import run_skill
 
-    state, calls = example_state(), {}
+    state = example_state()
+    calls: dict[str, tuple[SkillParams, LabState]] = {}
     for params in EXAMPLE_SEQUENCE:
         calls.setdefault(params.skill, (params, state.copy()))
         run_skill(state, params)

@@ -66,7 +66,7 @@ class Opening(Skill[OpeningArgs]):
         return Usage(objects=frozenset({params.device}))
 
     def context(self, params: OpeningArgs, state: LabState) -> dict[str, Any]:
-        part = self.part
+        part: str = self.part  # a door-kind device may have a lid instead
         if part == "door" and params.device in state.objects:
             kind = state.type_of(params.device)
             part = "lid" if kind.has("has_lid") and not kind.has("has_door") else "door"

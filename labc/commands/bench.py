@@ -154,7 +154,7 @@ def command(
         out = ws.runs / "bench"
         announce_default("output folder", out)
 
-    def progress(record, i: int, n: int) -> None:  # type: ignore[no-untyped-def]
+    def progress(record, i: int, n: int) -> None:
         if not quiet:
             outcome = "ok" if record.success else f"{record.stop_reason} at {record.failed_node}"
             click.echo(

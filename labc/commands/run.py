@@ -157,7 +157,7 @@ def command(
         if video == VIDEO_IN_WORKSPACE:
             video_path = folder / f"{stem}.mp4"
             announce_default("video", video_path)
-        spec = EpisodeSpec(robot=robot, seed=seed, split=split, resolution=resolution, video=video_path)  # type: ignore[arg-type]
+        spec = EpisodeSpec(robot=robot, seed=seed, split=split, resolution=resolution, video=video_path)
         try:
             result = run_episode(compiled, agent, spec, options, progress=_progress(compiled, robot))
         except SceneError as exc:

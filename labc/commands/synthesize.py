@@ -113,7 +113,7 @@ def command(
             robots=_csv(robots),
             episodes=episodes,
             out=out,
-            split=split,  # type: ignore[arg-type]
+            split=split,
             seed=seed,
             workers=(os.cpu_count() or 1) if workers is None else workers,
             ray_address=ray_address,

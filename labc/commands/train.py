@@ -136,8 +136,8 @@ def command(
     opts = TrainOptions(
         data=datasets,
         out=out,
-        stage=stage,  # type: ignore[arg-type]
-        preset=preset,  # type: ignore[arg-type]
+        stage=stage,
+        preset=preset,
         backbone_path=str(backbone_path) if backbone_path else None,
         init=init,
         resume=resume,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,7 +20,7 @@ def _scene_from_file(path: Path, robot: str, resolution: int, mode: str):
 
     from labsim.scene_spec import SceneSpec
 
-    options = {"robot": robot, "resolution": (resolution, resolution), "render_mode": mode}
+    options: dict[str, Any] = {"robot": robot, "resolution": (resolution, resolution), "render_mode": mode}
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".lab" or (
         path.suffix in (".yaml", ".yml") and text.lstrip().startswith(("labc", "#"))

@@ -46,7 +46,7 @@ MAX_SEED = 2**31 - 1
 STATE_MARGIN = 0.5  # rad beyond the limits that an observed state may still reach
 
 
-class LabEnv(gym.Env):  # type: ignore[type-arg]
+class LabEnv(gym.Env):
     """A protocol (a `.yaml`/`.lab` file or a compiled `.json`) on one robot, in the randomized scene of
     each reset's seed (RoboGenesis's composition and the `split`'s randomization, as `labc run`)."""
 
@@ -131,7 +131,7 @@ class LabEnv(gym.Env):  # type: ignore[type-arg]
         super().reset(seed=seed)
         episode_seed = int(self.np_random.integers(0, MAX_SEED)) if seed is None else int(seed)
         self.close()
-        spec = EpisodeSpec(robot=self.robot, seed=episode_seed, split=self.split, resolution=self.resolution)  # type: ignore[arg-type]
+        spec = EpisodeSpec(robot=self.robot, seed=episode_seed, split=self.split, resolution=self.resolution)
         self.sim = build_env(self.compiled, spec, self.cameras)
         self.seed = episode_seed
         self._reset_state()
@@ -171,7 +171,7 @@ class LabEnv(gym.Env):  # type: ignore[type-arg]
         terminated = self.stop_reason is not None and not truncated
         return self._last, reward, terminated, truncated, self._info()
 
-    def render(self) -> np.ndarray | None:  # type: ignore[override]
+    def render(self) -> np.ndarray | None:
         if self.render_mode != "rgb_array" or self._last is None:
             return None
         return np.array(self._last[IMAGE_KEY.format(self.cameras[0])])

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -243,7 +244,7 @@ def plan(
 def _policy(spec: PolicySpec) -> object:
     from labc.runtime.policies import load_policy
 
-    kwargs = {"experts": spec.experts} if spec.experts else {}
+    kwargs: dict[str, Any] = {"experts": spec.experts} if spec.experts else {}
     return load_policy(
         spec.name, checkpoint=spec.checkpoint, mode=spec.mode, server=spec.server, data=spec.data, **kwargs
     )
@@ -324,7 +325,7 @@ def summarize(records: list[EpisodeRecord]) -> list[TaskRow]:
             TaskRow(
                 level=level,
                 task=task,
-                split=split,  # type: ignore[arg-type]
+                split=split,
                 episodes=n,
                 successes=k,
                 rate=k / n,

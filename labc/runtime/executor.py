@@ -23,6 +23,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -282,7 +283,7 @@ class Executor:
             if done:
                 return self._hold(node, budget - sent)
             obs = self.obs
-            chunk = self.call(lambda obs=obs: policy.act(obs))
+            chunk = self.call(partial(policy.act, obs))
             if len(chunk) == 0:
                 done = True
                 if predicate_holds(env, node):

@@ -48,6 +48,7 @@ class VideoRecorder:
             height, width = self.frames[0].shape[:2]
             with av.open(tmp, "w", format="mp4") as out:
                 stream = out.add_stream(VIDEO_CODEC, rate=round(self.fps))
+                assert isinstance(stream, av.VideoStream)  # a video codec gives a video stream
                 stream.height, stream.width = height - height % 2, width - width % 2
                 stream.pix_fmt = "yuv420p"
                 for i, img in enumerate(self.frames):

@@ -64,7 +64,7 @@ class PourExpert(Expert):
         wanted = self._wanted(src, params)
         done: list[np.ndarray] = []
         path = iter([q for chunk in chunks for q in chunk])
-        q, last, since_flow, held = next(path, None), 0, 0, 0
+        q, last, since_flow, held_steps = next(path, None), 0, 0, 0
         history = [0] * RATE_WINDOW_STEPS
         while q is not None:
             poured = self._poured(env, src)
@@ -76,8 +76,8 @@ class PourExpert(Expert):
                 break
             since_flow = 0 if poured > last else since_flow + 1
             last = poured
-            if poured and since_flow < FLOW_PAUSE_STEPS and held < MAX_HOLD_STEPS:
-                held += 1  # it is flowing: keep this tilt rather than release the whole pile
+            if poured and since_flow < FLOW_PAUSE_STEPS and held_steps < MAX_HOLD_STEPS:
+                held_steps += 1  # it is flowing: keep this tilt rather than release the whole pile
                 yield from arm.follow([done[-1] if done else q])
                 continue
             yield from arm.follow([q])

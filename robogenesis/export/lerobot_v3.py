@@ -19,7 +19,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -507,6 +507,7 @@ class LeRobotV3Writer:
 
         with av.open(str(path), "w", format="mp4") as out:
             stream = out.add_stream(VIDEO_CODEC, rate=self.fps, options=VIDEO_OPTIONS)
+            assert isinstance(stream, av.VideoStream)  # a video codec gives a video stream
             stream.height, stream.width = frames.shape[1:3]
             stream.pix_fmt = "yuv420p"
             for i, img in enumerate(frames):
@@ -529,11 +530,14 @@ class LeRobotV3Writer:
             dst = out.add_stream_from_template(src)
             for container, shift, limit in [(old, 0.0, offset_s), (seg, offset_s, None)]:
                 stream = container.streams.video[0]
-                ticks = round(shift / stream.time_base)
+                time_base = stream.time_base
+                assert time_base is not None  # every stream of an mp4 has one
+                ticks = round(shift / time_base)
                 for packet in container.demux(stream):
                     if packet.dts is None:
                         continue
-                    if limit is not None and packet.pts * stream.time_base >= limit - 1e-9:
+                    assert packet.pts is not None  # the encoder stamps every packet it writes
+                    if limit is not None and packet.pts * time_base >= limit - 1e-9:
                         continue  # packets of an episode that was never committed
                     packet.pts += ticks
                     packet.dts += ticks
@@ -570,7 +574,10 @@ class LeRobotV3Writer:
         for name in ["timestamp", "frame_index", "episode_index", "index", "task_index", WAIT_KEY]:
             stats[name] = feature_stats(data[name].to_numpy()[:, None])
         for key in self.cameras:
-            hist = sum(np.asarray(e[f"labc/image_hist/{key}"]).reshape(3, 256) for e in self._episodes)
+            hist = cast(
+                np.ndarray,
+                sum(np.asarray(e[f"labc/image_hist/{key}"]).reshape(3, 256) for e in self._episodes),
+            )
             stats[image_key(key)] = histogram_stats(hist, self.total_frames)
         return stats
 

@@ -48,8 +48,7 @@ class TransferOp(OpArgs):
 
 def choose_pipette(state: LabState, volume_ul: float) -> str:
     """The declared pipette for `volume_ul` (see the module docstring); E2025 when none is declared."""
-    ranges = {name: state.type_of(name).volume_range_ul for name in state.pipettes}
-    ranges = {name: r for name, r in ranges.items() if r is not None}
+    ranges = {name: r for name in state.pipettes if (r := state.type_of(name).volume_range_ul) is not None}
     if not ranges:
         raise LoweringError(
             violation("E2025", f"no pipette is declared for a transfer of {amount(volume_ul)}")
