@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import ROOT
 
 NEEDED = [
+    "labinfra/atomic.py",
     "protocol_lang/grammar.lark",
     "labdata/catalog/vessels.yaml",
     "labdata/catalog/plates.yaml",
