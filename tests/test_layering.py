@@ -23,8 +23,6 @@ RANK = {package: rank for rank, layer in enumerate(LAYERS) for package in layer}
 
 # (importer, imported) -> why it is still there. Remove an entry with the import it excuses.
 KNOWN: dict[tuple[str, str], str] = {
-    ("labsim", "skills"): "the catalog lives in skills/ (scene building reads labware geometry and wells); "
-    "it moves to the lab data layer (issue 16, item 2)",
     (
         "robogenesis",
         "compiler",

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-CLEAN = ["labinfra", "protocol_lang", "skills", "compiler", "labsim", "labc"]
+CLEAN = ["labinfra", "protocol_lang", "labdata", "skills", "compiler", "labsim", "labc"]
 
 
 @pytest.mark.slow  # 20-60 s of CPU (torch's stubs are large), less with a warm .mypy_cache
