@@ -10,24 +10,16 @@ import ast
 from collections import defaultdict
 
 from tests.conftest import ROOT
+from tests.helpers.layers import LAYERS
 
-LAYERS: list[set[str]] = [
-    {"labinfra"},  # stdlib-only plumbing: atomic writes, the job pool, LeRobot names
-    {"protocol_lang"},
-    {"labdata"},  # the lab's static facts (catalog, deck, robot profiles, wells)
-    {"labsim", "skills"},
-    {"robogenesis", "labvla", "compiler"},
-    {"labc"},
-]
 RANK = {package: rank for rank, layer in enumerate(LAYERS) for package in layer}
 
 # (importer, imported) -> why it is still there. Remove an entry with the import it excuses.
 KNOWN: dict[tuple[str, str], str] = {
-    (
-        "robogenesis",
-        "compiler",
-    ): "robogenesis compiles protocol files itself (compose.load_compiled) and reads "
-    "CompiledProtocol from compiler.model; the contract belongs below both, or compiling in labc",
+    ("robogenesis", "compiler"): (
+        "robogenesis compiles protocol files itself (compose.load_compiled) and reads CompiledProtocol "
+        "from compiler.model; the contract belongs below both, or the compiling in labc"
+    ),
 }
 
 

@@ -8,19 +8,10 @@ import ast
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.helpers.layers import LAYERS
 
 TESTS = ROOT / "tests"
-PACKAGES = {
-    "labinfra",
-    "protocol_lang",
-    "labdata",
-    "skills",
-    "compiler",
-    "labsim",
-    "robogenesis",
-    "labvla",
-    "labc",
-}
+PACKAGES = set().union(*LAYERS)
 OTHER_FOLDERS = {"helpers", "packaging"}  # shared helpers; the built wheel
 
 
