@@ -57,6 +57,7 @@ class LabVLAConfig(BaseModel):
     expert: ExpertConfig = Field(default_factory=ExpertConfig)
     insulation: bool = True
     flow_weight: float = 10.0
+    flow_samples: int = 1  # (noise, time) draws per frame in the flow loss (the expert runs on each)
     flow_steps: int = 10
     # Scale of the noise the flow integration starts from at inference. 0 starts from the noise's mean,
     # a deterministic chunk: the tiny model's velocity field leaves much of a random start in the chunk
@@ -97,6 +98,7 @@ def preset_config(name: str, *, backbone_path: str | None = None) -> LabVLAConfi
             chunk=16,
             image_size=64,
             ema_decay=0.995,
+            flow_samples=4,
             expert=ExpertConfig(layers=4, heads=4, head_dim=32, condition_state=True, vision=VisionConfig()),
         )
     if name == "qwen3-vl-4b":

@@ -117,14 +117,20 @@ class LabVLA(nn.Module):
     def flow_loss(self, hidden: torch.Tensor, batch: Batch, generator: torch.Generator) -> torch.Tensor:
         assert self.expert is not None
         ctx = hidden.detach() if self.config.insulation else hidden
-        actions = batch.actions
+        seen = self.expert.see(batch.images, generator if self.training else None)
+        # `flow_samples` (noise, time) draws per frame: the backbone and the cameras run once, the
+        # expert on every draw, which lowers the variance of the flow gradient for little compute.
+        k = self.config.flow_samples
+        rep = (lambda x: x.repeat_interleave(k, dim=0)) if k > 1 else (lambda x: x)
+        actions, embodiment = rep(batch.actions), rep(batch.embodiment)
+        if seen is not None:
+            seen = (rep(seen[0]), rep(seen[1]))
         b = actions.shape[0]
         t = sample_flow_time(b, generator).to(actions.device, actions.dtype)
         noise = torch.randn(actions.shape, generator=generator).to(actions.device, actions.dtype)
-        x_t = (t[:, None, None] * noise + (1 - t[:, None, None]) * actions) * self.real_dims(batch.embodiment)
-        seen = self.expert.see(batch.images, generator if self.training else None)
-        v = self.expert(x_t, t, batch.state, batch.embodiment, ctx, batch.prefix_mask, seen)
-        mask = batch.action_mask.to(v.dtype)
+        x_t = (t[:, None, None] * noise + (1 - t[:, None, None]) * actions) * self.real_dims(embodiment)
+        v = self.expert(x_t, t, rep(batch.state), embodiment, rep(ctx), rep(batch.prefix_mask), seen)
+        mask = rep(batch.action_mask).to(v.dtype)
         return (((v.float() - (noise - actions).float()) ** 2) * mask).sum() / mask.sum().clamp(min=1)
 
     @torch.no_grad()
