@@ -105,7 +105,9 @@ def analytic_flops(model, prompt_tokens: int, image_patches: int, images: int, s
     return float(flops)
 
 
-def build_4b():
+def build_4b(device: str = "meta", text_layers: int | None = None, vision_depth: int | None = None):
+    """The qwen3-vl-4b preset with random weights (stage 2, one franka embodiment) on `device`; the
+    meta device holds no weights. Fewer layers only for a smoke run of a script on a CPU."""
     from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration
 
     from labvla.config import preset_config
@@ -115,8 +117,16 @@ def build_4b():
     config = preset_config("qwen3-vl-4b")
     config.stage = "flow"
     config.embodiments = [Embodiment(name="franka", state_dim=8, action_dim=8)]
-    with torch.device("meta"):
-        backbone = Qwen3VLForConditionalGeneration(Qwen3VLConfig(**QWEN3_VL_4B))
+    arch = {**QWEN3_VL_4B, "text_config": dict(QWEN3_VL_4B["text_config"])}
+    arch["vision_config"] = dict(QWEN3_VL_4B["vision_config"])
+    if text_layers is not None:
+        arch["text_config"]["num_hidden_layers"] = text_layers
+        config.expert.layers = min(config.expert.layers, 2 * text_layers)
+    if vision_depth is not None:
+        arch["vision_config"]["depth"] = vision_depth
+        arch["vision_config"]["deepstack_visual_indexes"] = list(range(min(3, vision_depth)))
+    with torch.device(device):
+        backbone = Qwen3VLForConditionalGeneration(Qwen3VLConfig(**arch))
         backbone.resize_token_embeddings(151936 + config.fast_vocab, mean_resizing=False)
         model = LabVLA(config, backbone)
     return model
