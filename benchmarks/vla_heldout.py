@@ -7,7 +7,7 @@ the lowest validation loss), and measures on the same evenly spaced held-out fra
   whose normalized state is closest, its relative chunk replayed from the current state.
 Errors are mean |a - b| (L1) and mean (a - b)^2 (MSE) over real action dimensions, in normalized units.
 
-    .venv/bin/python benchmarks/vla_heldout.py labc-out/checkpoints/stage2 [--frames 256]
+    .venv/bin/python benchmarks/vla_heldout.py labc-out/checkpoints/stage2 [--frames 256] [--per-task]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--checkpoint", type=Path, help="default: RUN/best, else RUN's latest")
     p.add_argument("--frames", type=int, default=256)
     p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--per-task", action="store_true", help="also both errors per instruction")
     a = p.parse_args(argv)
     torch.set_num_threads(1)
 
@@ -58,11 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         return robot, int(ds.task_index[i]), rs.state.normalize(ds.state[i][: emb.state_dim]), rel
 
     train = [normalized(train_index, k) for k in range(len(train_index))]
-    results = {}
-    for per_task in (False, True):
+    held = {k: normalized(val_index, k) for k in validator.picks}
+
+    def nearest_errors(picks: list[int], per_task: bool) -> dict[str, float]:
         l1, se, n = 0.0, 0.0, 0
-        for k in validator.picks:
-            robot, task, state, truth = normalized(val_index, k)
+        for k in picks:
+            robot, task, state, truth = held[k]
             pool = [t for t in train if t[0] == robot and (not per_task or t[1] == task)]
             states = np.stack([t[2] for t in pool])
             nearest = pool[int(np.argmin(((states - state) ** 2).sum(1)))][3]
@@ -70,8 +72,27 @@ def main(argv: list[str] | None = None) -> int:
             l1 += float(np.abs(err).sum())
             se += float((err**2).sum())
             n += err.size
-        key = "nn_robot_task" if per_task else "nn_robot"
-        results[key] = {"chunk_l1": l1 / n, "chunk_mse": se / n}
+        return {"chunk_l1": l1 / n, "chunk_mse": se / n}
+
+    results = {
+        key: nearest_errors(validator.picks, key == "nn_robot_task") for key in ("nn_robot", "nn_robot_task")
+    }
+    if a.per_task:  # the same frames grouped by instruction: which tasks the model or the lookup finds hard
+        by_task: dict[str, list[int]] = {}
+        for k in validator.picks:
+            d, i = val_index.entries[k]
+            by_task.setdefault(val_index.datasets[d].task(i), []).append(k)
+        per_task = {}
+        for task, picks in sorted(by_task.items()):
+            sub = Validator(val_index, loaded.builder(), a.frames, a.batch)
+            sub.picks = picks
+            model_task = sub.evaluate(loaded.model, torch.device("cpu"))["val_chunk_mse"]
+            per_task[task] = {
+                "frames": len(picks),
+                "model_chunk_mse": model_task,
+                "nn_robot_chunk_mse": nearest_errors(picks, False)["chunk_mse"],
+            }
+        results["per_task"] = per_task
     report = {
         "checkpoint": str(folder),
         "held_out_frames": len(validator),
