@@ -117,10 +117,11 @@ class MujocoEnv:
         self._guard()
         self.data.time = 0.0
         self._start_pos = {n: self.body_pos(n).copy() for n in self.info.assets}
-        self._start_site = {
-            a.handle_site: self.site_pos(a.handle_site).copy()
+        self._start_site = {  # handles (articulation travel) and rod tips (the rod's lie on its rest)
+            site: self.site_pos(site).copy()
             for a in self.info.assets.values()
-            if a.handle_site
+            for site in (a.handle_site, a.rod_tip_site)
+            if site
         }
         self._start_particles = {
             n: self.particles_inside(a.particles, n) for n, a in self.info.assets.items() if a.particles

@@ -42,6 +42,12 @@ def pick(env: Any, p: Any) -> bool:
     return bool(env.body_pos(p.object)[2] - env.initial_pos(p.object)[2] > PICK_LIFT_M)
 
 
+def _scene_site(env: Any, name: str) -> str | None:
+    """The bench site the scene placed `name` at (None when auto-placed or unknown)."""
+    scene = getattr(getattr(env, "info", None), "scene", None)
+    return next((i.site for i in scene.labware if i.name == name), None) if scene is not None else None
+
+
 def place_goal(env: Any, p: Any) -> tuple[np.ndarray, float]:
     """(target XY, height the object's base should rest at) for a place: on a labware item or
     instrument, in a container, or at a bench spot such as `bench/stand` (where an object that
@@ -52,8 +58,12 @@ def place_goal(env: Any, p: Any) -> tuple[np.ndarray, float]:
     if "/" in p.target:
         if p.target not in SPOTS:
             raise SceneError(f"unknown bench spot {p.target!r}; known: {', '.join(SPOTS)}")
-        xy = np.asarray(SPOTS[p.target], float)
         start = env.initial_pos(obj.name)
+        if _scene_site(env, obj.name) == p.target:
+            # Back where the scene put it: onto its own rest, which placement randomization moved
+            # with it (10-14 cm off the nominal spot on ood scenes), not onto the bare nominal spot.
+            return start[:2].copy(), float(start[2])
+        xy = np.asarray(SPOTS[p.target], float)
         rest_z = float(start[2]) if np.hypot(*(start[:2] - xy)) <= PLACE_XY_M else BENCH_TOP_Z
         return xy, rest_z
     target = env.asset(p.target)

@@ -81,14 +81,23 @@ class ReachModel:
         return None
 
     def _reaches(self, pos: np.ndarray, rots: list[np.ndarray] | None) -> bool:
-        from robogenesis.experts.motion import TRACK_TOL_DEG, TRACK_TOL_M, Pose
+        """Position only for a handle or button; for a top-down grasp, in some orientation and in
+        a branch where the arm touches neither the bench nor itself (the experts' own check: a Panda
+        can put its hand right beside its base only by folding its wrist onto it)."""
+        from robogenesis.experts.base import ExpertOptions, PlanningError
+        from robogenesis.experts.motion import TRACK_TOL_DEG, TRACK_TOL_M, Arm, Pose
 
         home = np.asarray(self.env.robot.home, float)
-        for rot in rots or [None]:
-            quat = None if rot is None else Pose(pos, rot).quat()
-            result = self.env.ik.solve(pos, quat, q_init=home, restarts=IK_RESTARTS)
-            if result.pos_error_m <= TRACK_TOL_M and result.rot_error_deg <= TRACK_TOL_DEG:
-                return True
+        if rots is None:
+            result = self.env.ik.solve(pos, None, q_init=home, restarts=IK_RESTARTS)
+            return result.pos_error_m <= TRACK_TOL_M and result.rot_error_deg <= TRACK_TOL_DEG
+        arm = Arm(self.env, ExpertOptions(), np.random.default_rng(0))
+        for rot in rots:
+            try:
+                arm.solve(Pose(pos, rot), seed=home, restarts=IK_RESTARTS)
+            except PlanningError:
+                continue
+            return True
         return False
 
 

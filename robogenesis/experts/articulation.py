@@ -16,7 +16,7 @@ import numpy as np
 
 from robogenesis.experts.base import Expert, PlanningError
 from robogenesis.experts.grasp import UP, facing, pad_depth
-from robogenesis.experts.motion import Arm, Pose, rot_about
+from robogenesis.experts.motion import Arm, Pose, rot_about, rot_angle
 from robogenesis.experts.scene import travel_height
 
 OPEN_TRAVELS_M = (0.18, 0.16)  # the predicate wants more than 0.13 m of handle travel; most first
@@ -131,9 +131,14 @@ class ArticulationExpert(Expert):
         """Grasp pose, pull and retreat, planned whole before moving. Reaching straight in is tried
         first, then pitched down (an arm near its base reaches a high handle better from above)."""
         reasons = []
+        now = arm.planned().rot
         for near, theta_goal, pitch in itertools.product((True, False), goals, PITCHES_RAD):
             approach = inward * np.cos(pitch) - UP * np.sin(pitch)
-            for rot in facing(arm.env, approach, fingers):
+            # The hand as it is held first: the other way round turns the wrist half a turn on the
+            # way, and beside a handle just let go of, the swinging fingers knock it (a UR5 closing
+            # the drawer it had opened pushed it 4 cm out, then missed the bar).
+            rots = sorted(facing(arm.env, approach, fingers), key=lambda r: rot_angle(now.T @ r))
+            for rot in rots:
                 grasp = Pose(grasp_pos + approach * depth, rot)
 
                 def along(s: float, grasp: Pose = grasp, theta_goal: float = theta_goal) -> Pose:

@@ -29,7 +29,7 @@ def blocked(env: Any, qs: list[np.ndarray], ignore: tuple[str, ...] = (), held: 
         return None
     picks = [*qs[::CHECK_EVERY], qs[-1]]
     robot, scene = per_env(env, "clearance_geoms", lambda: _geoms(env))
-    pairs = per_env(env, "clearance_self_pairs", lambda: _self_pairs(env, robot))
+    pairs = self_pairs(env)
     model, data = env.model, env.ik.data
     skip = {g for g in scene if _owner(env, g) in ignore}
     others = [g for g in scene if g not in skip]
@@ -95,11 +95,22 @@ def _geoms(env: Any) -> tuple[list[int], list[int]]:
     return robot, scene
 
 
-def _self_pairs(env: Any, robot: list[int]) -> list[tuple[int, int]]:
-    """Robot geom pairs that may not touch: different bodies, neither the other's parent, not both in
-    the gripper (its linkage overlaps by design), and apart at the home pose."""
-    model = env.model
-    gripper = f"{env.info.prefix}gripper/"
+def self_pairs(env: Any) -> list[tuple[int, int]]:
+    """Robot geom pairs that may not touch (the base's included: a Panda's link 5 folds onto it
+    beside the base): different bodies, neither the other's parent, not both in the gripper (its
+    linkage overlaps by design), and apart at the home pose."""
+    return per_env(env, "clearance_self_pairs", lambda: _self_pairs(env))
+
+
+def _self_pairs(env: Any) -> list[tuple[int, int]]:
+    model, prefix = env.model, env.info.prefix
+    robot = [
+        g
+        for g in range(model.ngeom)
+        if (model.geom_contype[g] or model.geom_conaffinity[g])
+        and model.body(model.geom_bodyid[g]).name.startswith(prefix)
+    ]
+    gripper = f"{prefix}gripper/"
     env.ik.forward(np.asarray(env.robot.home, float))
     pairs = []
     for i, a in enumerate(robot):
@@ -113,3 +124,14 @@ def _self_pairs(env: Any, robot: list[int]) -> list[tuple[int, int]]:
                 continue
             pairs.append((a, b))
     return pairs
+
+
+def folded(env: Any) -> str | None:
+    """Which two links touch in the arm configuration last set on the IK scratch data (as 'link on
+    link'), or None: a Panda reaching down right beside its base folds link 5 onto link 1 or the base,
+    where it jams and the hand lands centimetres off its plan."""
+    model, data = env.model, env.ik.data
+    for a, b in self_pairs(env):
+        if mujoco.mj_geomDistance(model, data, a, b, MARGIN_M, None) < MARGIN_M:
+            return f"{_name(env, a)} on {_name(env, b)}"
+    return None

@@ -8,7 +8,7 @@ caller (the engine) steps the environment with them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ import numpy as np
 
 from robogenesis.experts.base import ExpertOptions, PlanningError
 from robogenesis.experts.cache import per_env
+from robogenesis.experts.clearance import folded
 
 ROT_SPEED_RAD_S = 1.2
 JOINT_SPEED_RAD_S = 0.8  # mean speed of the farthest joint in a free joint-space move
@@ -27,6 +28,7 @@ BENCH_MARGIN_M = 0.01
 BENCH_CHECK_EVERY = 5
 TRACK_TOL_M = 0.004
 TRACK_TOL_DEG = 2.0
+CLEAR_TRIES, CLEAR_SPREAD_RAD, CLEAR_SEED = 24, 1.2, 7  # Arm._clear_solutions
 
 
 def _arm_geoms(env: Any) -> list[int]:
@@ -181,22 +183,51 @@ class Arm:
         if not _close_enough(result):
             raise PlanningError(f"IK failed at {np.round(pose.pos, 3).tolist()}: {result.reason}")
         q = np.asarray(result.qpos)
-        self.check_bench(q, pose)
+        try:
+            self.check_bench(q, pose)
+        except PlanningError:
+            if near:
+                raise
+            for q in self._clear_solutions(pose, start):
+                return q
+            raise
         return q
 
+    def _clear_solutions(self, pose: Pose, start: np.ndarray) -> Iterator[np.ndarray]:
+        """Solutions for `pose` whose links touch neither the bench nor each other, from seeds spread
+        about `start` (a redundant arm reaches most poses in several ways; the one nearest the seed can
+        be folded onto itself). Its own generator, so the expert's jitter stream does not depend on
+        whether this ran."""
+        rng = np.random.default_rng(CLEAR_SEED)
+        for _ in range(CLEAR_TRIES):
+            q0 = start + rng.uniform(-CLEAR_SPREAD_RAD, CLEAR_SPREAD_RAD, start.shape)
+            result = self.env.ik.solve(pose.pos, pose.quat(), q_init=q0, restarts=0)
+            if not _close_enough(result):
+                continue
+            q = np.asarray(result.qpos)
+            try:
+                self.check_bench(q, pose)
+            except PlanningError:
+                continue
+            yield q
+
     def check_bench(self, q: np.ndarray, pose: Pose) -> None:
-        """Reject arm configurations whose links (not the gripper) touch the bench: IK alone would
-        happily rest an elbow on it to reach a low button near the base."""
+        """Reject arm configurations whose links (not the gripper) touch the bench, or each other:
+        IK alone would happily rest an elbow on the bench to reach a low button near the base, or
+        fold a Franka's wrist (link 5) onto its shoulder (link 1) to reach down right beside it,
+        where the arm then jams and the hand lands 4 cm off."""
         model, data = self.env.model, self.env.ik.data
-        geoms = _arm_geoms(self.env)
         self.env.ik.forward(q)
         bench = _bench_geom(model)
-        for gid in geoms:
+        for gid in _arm_geoms(self.env):
             if mujoco.mj_geomDistance(model, data, gid, bench, BENCH_MARGIN_M, None) < BENCH_MARGIN_M:
                 raise PlanningError(
                     f"reaching {np.round(pose.pos, 3).tolist()} would put {model.geom(gid).name or 'a link'}"
                     " on the bench"
                 )
+        fold = folded(self.env)
+        if fold is not None:
+            raise PlanningError(f"reaching {np.round(pose.pos, 3).tolist()} would put {fold}")
 
     def _joint_steps(self, q0: np.ndarray, q1: np.ndarray) -> int:
         """Control steps for a free joint move that keeps its farthest joint under JOINT_SPEED_RAD_S."""
@@ -329,24 +360,46 @@ class Arm:
             return []
         return self.plan_line(Pose(np.array([*here.pos[:2], travel_z]), here.rot), start_q=start_q)
 
-    def transit(self, goal: Pose, travel_z: float) -> Iterator[np.ndarray]:
-        """`plan_transit`, or a joint-space move when no straight way exists (free space above)."""
+    def transit(self, goal: Pose, travel_z: float, then: Pose | None = None) -> Iterator[np.ndarray]:
+        """`plan_transit`, or a joint-space move when no straight way exists (free space above), to
+        the goal in the arm's own branch or, failing that, in any clear one. With `then`, only a branch
+        from which the straight line on to `then` is clear too (a rod's last few mm onto its rest)."""
         try:
             qs = self.plan_transit(goal, travel_z)
+            if then is not None:
+                self.plan_line(then, start_q=qs[-1])
         except PlanningError:
-            qs = self.plan_descent(goal, travel_z)
+            try:
+                qs = self.plan_descent(goal, travel_z, then=then)
+            except PlanningError:
+                qs = self.plan_descent(goal, travel_z, near=False, then=then)
         yield from self.follow(qs)
 
-    def plan_descent(self, goal: Pose, travel_z: float) -> list[np.ndarray]:
+    def plan_descent(
+        self, goal: Pose, travel_z: float, near: bool = True, then: Pose | None = None
+    ) -> list[np.ndarray]:
         """A joint-space move to above `goal`, then straight down, planned from the goal up: solved
         downwards from wherever a free move ends, the line to a low spot near the base could need a
         joint flip half way (a Franka putting a rod back on its rest beside the base, 3 in 20 ood
-        scenes), while the branch the goal is reached in always connects to the height above it."""
+        scenes), while the branch the goal is reached in always connects to the height above it.
+        Not `near`: the goal in any branch where the arm is clear of itself and the bench."""
         above = above_at(goal, travel_z)
-        q_goal = self.solve(goal, near=True)
-        up = self.plan_line(above, start_q=q_goal, seconds=self._seconds(goal, above))
-        swing = self.plan_joints(self.q, up[-1], self.timed(self._seconds(self.planned(), above)))
-        return [*swing, *reversed(up[:-1]), q_goal]
+        if near:
+            goals: Iterable[np.ndarray] = [self.solve(goal, near=True)]
+        else:  # the first clear branch from which the way up is free of flips
+            goals = self._clear_solutions(goal, self.q)
+        failure = PlanningError(f"no clear way to {np.round(goal.pos, 3).tolist()}")
+        for q_goal in goals:
+            try:
+                up = self.plan_line(above, start_q=q_goal, seconds=self._seconds(goal, above))
+                if then is not None:
+                    self.plan_line(then, start_q=q_goal)
+            except PlanningError as exc:
+                failure = exc
+                continue
+            swing = self.plan_joints(self.q, up[-1], self.timed(self._seconds(self.planned(), above)))
+            return [*swing, *reversed(up[:-1]), q_goal]
+        raise failure
 
     def _track(self, target: Pose, previous: np.ndarray) -> np.ndarray:
         result = self.env.ik.solve(target.pos, target.quat(), q_init=previous, restarts=0)

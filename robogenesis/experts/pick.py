@@ -9,7 +9,7 @@ import numpy as np
 
 from robogenesis.experts.base import Expert, PlanningError
 from robogenesis.experts.clearance import blocked
-from robogenesis.experts.grasp import UP, GraspPlan, finger_axis, grasp_plan
+from robogenesis.experts.grasp import DOWN, UP, GraspPlan, finger_axis, grasp_plan
 from robogenesis.experts.motion import Arm, Pose
 from robogenesis.experts.scene import travel_height
 
@@ -37,6 +37,22 @@ class PickExpert(Expert):
         yield from arm.hold(0.3)
 
     @staticmethod
+    def _way_in(
+        arm: Arm, grasp: Pose, pre: Pose, approach: np.ndarray, travel_z: float
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """To the stand-off, then in. Tracked from where the arm is, unless that branch folds the arm
+        onto itself (a Franka reaching down right beside its base); then, from above, planned from the
+        grasp's own clear solution upwards."""
+        try:
+            to_pre = arm.plan_transit(pre, max(travel_z, pre.pos[2]))
+            return to_pre, arm.plan_line(grasp, start_q=to_pre[-1])
+        except PlanningError:
+            if float(np.dot(approach, DOWN)) < 0.99:
+                raise
+            down = arm.plan_descent(grasp, max(travel_z, pre.pos[2]), near=False)
+            return down[:-1], down[-1:]
+
+    @staticmethod
     def _plan(
         arm: Arm, plan: GraspPlan, stand_off: float, lift: float, jitter: np.ndarray, travel_z: float
     ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
@@ -52,8 +68,7 @@ class PickExpert(Expert):
             grasp = Pose(plan.pos + shift + approach * plan.depth, rot)
             pre = grasp.moved(-approach * stand_off)
             try:
-                to_pre = arm.plan_transit(pre, max(travel_z, pre.pos[2]))
-                reach = arm.plan_line(grasp, start_q=to_pre[-1])
+                to_pre, reach = PickExpert._way_in(arm, grasp, pre, approach, travel_z)
                 up = arm.plan_line(grasp.moved(UP * lift), start_q=reach[-1])
             except PlanningError as exc:
                 reasons.append(exc.reason)

@@ -34,7 +34,6 @@ class PlaceExpert(Expert):
         xy, rest_z = place_goal(env, params)
         here = arm.planned()
         held = Held(env, params.object, here)
-        rot = settle_rot(env, params.object) @ here.rot  # set it down the way it stood at the start
         asset = env.asset(params.object)
         start = env.initial_pos(params.object)
         # Back onto its own rest (a pipette's stand, a rod's grooved blocks): where it started (the
@@ -45,6 +44,7 @@ class PlaceExpert(Expert):
         restand = has_rest and np.hypot(*(start[:2] - xy)) <= RESTAND_XY_M
         if restand:
             xy = start[:2].copy()
+        rot = settle_rot(env, params.object, restand) @ here.rot  # the way it stood at the start
         drop = RESTAND_DROP_M if restand else DROP_M
         base_goal = np.array([*(xy + arm.jitter(0.001 if restand else 0.008, 2)), rest_z + drop])
         goal = held.tool_for(held.origin_local, base_goal, rot)
@@ -54,7 +54,8 @@ class PlaceExpert(Expert):
         if asset.tip_site:
             hang = max(hang, here.pos[2] - env.site_pos(asset.tip_site)[2])
         first = goal.moved(UP * RESTAND_LOOK_M) if restand else goal
-        yield from arm.transit(first, travel_height(env, first.pos, carrying_m=hang, ignore=(params.object,)))
+        travel_z = travel_height(env, first.pos, carrying_m=hang, ignore=(params.object,))
+        yield from arm.transit(first, travel_z, then=goal if restand else None)
         down: list[np.ndarray] = []
         if restand:  # closed loop on where the object really hangs, as for a dip
             yield from arm.hold(0.2)
@@ -71,24 +72,34 @@ class PlaceExpert(Expert):
 def _retreat(arm: Arm, away: Pose, down: list[np.ndarray]) -> list[np.ndarray]:
     """Straight back along the tool to `away`. Beside the base a Franka came down to a rod's rest in
     a branch from which that line needs a joint flip: then back out the way it came `down` (free, the
-    hand now open) and on up from there, in a joint move if the line still needs a flip."""
+    hand now open) and on up from there (along the tool, else straight up), in a joint move to any
+    clear branch if neither line works."""
     try:
         return arm.plan_line(away)
     except PlanningError:
         if not down:
             raise
     back = down[-2::-1]
-    try:
-        return back + arm.plan_line(away, start_q=down[0])
-    except PlanningError:
-        return back + arm.plan_joints(down[0], arm.solve(away, seed=down[0], near=True))
+    lift = arm.planned(down[0]).moved(UP * float(np.linalg.norm(away.pos - arm.planned().pos)))
+    for target in (away, lift):  # along the tool, or (a tilted hand beside the base) straight up
+        try:
+            return back + arm.plan_line(target, start_q=down[0])
+        except PlanningError:
+            pass
+    return back + arm.plan_joints(down[0], arm.solve(away, seed=down[0]))
 
 
-def settle_rot(env: Any, name: str) -> np.ndarray:
+def settle_rot(env: Any, name: str, restand: bool = False) -> np.ndarray:
     """The world rotation that brings a held object back to its resting attitude: a rod lying flat
-    (tip along +x as built), anything else standing up."""
-    rot = env.data.body(env.asset(name).body).xmat.reshape(3, 3)
-    if env.asset(name).rod_tip_site:
+    (tip along +x as built) or, going back onto its rest, along the rest as it lay at the start (a
+    rest turned 0.5 rad met a rod laid across its grooves, which flung it off as the fingers let go),
+    anything else standing up."""
+    asset = env.asset(name)
+    rot = env.data.body(asset.body).xmat.reshape(3, 3)
+    if asset.rod_tip_site and restand:
+        was = env.initial_site_pos(asset.rod_tip_site) - env.initial_pos(name)
+        return rot_between(env.site_pos(asset.rod_tip_site) - env.body_pos(name), was)
+    if asset.rod_tip_site:
         axis = rot[:, 0]
         flat = np.array([axis[0], axis[1], 0.0])
         flat = flat / np.linalg.norm(flat) if np.linalg.norm(flat) > 0.3 else np.array([1.0, 0.0, 0.0])

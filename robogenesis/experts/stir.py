@@ -9,14 +9,15 @@ from typing import Any
 import numpy as np
 
 from robogenesis.experts.base import Expert, PlanningError
-from robogenesis.experts.grasp import DOWN
+from robogenesis.experts.grasp import DOWN, UP
 from robogenesis.experts.held import Held
-from robogenesis.experts.motion import Arm, Pose, rot_between
+from robogenesis.experts.motion import Arm, Pose, rot_about, rot_between
 
 CIRCLE_S = 1.5
 MARGIN_S = 1.0
 ABOVE_RIM_M = 0.04
 DEPTH_FRACTION = 0.45  # tip height inside the container, as a fraction of its height
+HAND_TURNS_RAD = (0.0, 0.6, -0.6, 1.2, -1.2, 1.8, -1.8)  # about the vertical rod, smallest first
 
 
 class StirExpert(Expert):
@@ -34,22 +35,51 @@ class StirExpert(Expert):
         held = Held(env, params.rod, here)
         tip_local = held.local(env.site_pos(rod.rod_tip_site))
         tip_dir = here.rot @ tip_local - (held.origin(here) - here.pos)
-        down_rot = rot_between(tip_dir, DOWN) @ here.rot
         base = env.body_pos(box.name)
-        top = base[2] + box.top_z_m
         centre = base[:2] + arm.jitter(0.004, 2)
+        radius = float(np.clip(box.inner_radius_m - 0.015, 0.004, 0.015))
+        seconds = params.duration_s + MARGIN_S
+        phase = float(rng.uniform(0, 2 * np.pi)) if self.options.noise > 0 else 0.0
+        reasons = []
+        for turn in HAND_TURNS_RAD:
+            # Tip-down leaves the hand free to turn about the rod: the smallest turn first, others
+            # where that puts the wrist out of reach (a beaker far out on the bench) or past a limit.
+            down_rot = rot_about(UP, turn) @ rot_between(tip_dir, DOWN) @ here.rot
+            try:
+                legs = self._plan(arm, held, tip_local, down_rot, box, base, centre, radius, seconds, phase)
+            except PlanningError as exc:
+                reasons.append(exc.reason)
+                continue
+            for leg in legs:
+                yield from arm.follow(leg)
+            return
+        raise PlanningError(f"no way to stir: {' | '.join(reasons)}")
+
+    @staticmethod
+    def _plan(
+        arm: Arm,
+        held: Held,
+        tip_local: np.ndarray,
+        down_rot: np.ndarray,
+        box: Any,
+        base: np.ndarray,
+        centre: np.ndarray,
+        radius: float,
+        seconds: float,
+        phase: float,
+    ) -> list[list[np.ndarray]]:
+        """Turn tip-down, over the rim, in, circle, out: planned whole before anything moves."""
+        here = arm.planned()
+        top = base[2] + box.top_z_m
         above = held.tool_for(tip_local, np.array([*centre, top + ABOVE_RIM_M]), down_rot)
         # Turn the rod tip-down high enough that the tip clears the rim, then go above the container.
         high = max(above.pos[2], here.pos[2])
-        yield from arm.line_to(Pose(np.array([*here.pos[:2], high]), down_rot))
-        yield from arm.line_to(above)
+        turn = arm.plan_line(Pose(np.array([*here.pos[:2], high]), down_rot))
+        over = arm.plan_line(above, start_q=turn[-1])
         depth = base[2] + box.top_z_m * DEPTH_FRACTION
         inside = held.tool_for(tip_local, np.array([*centre, depth]), down_rot)
-        yield from arm.line_to(inside)
-        radius = float(np.clip(box.inner_radius_m - 0.015, 0.004, 0.015))
-        seconds = params.duration_s + MARGIN_S
+        into = arm.plan_line(inside, start_q=over[-1])
         turns = max(1, round(seconds / CIRCLE_S))
-        phase = float(rng.uniform(0, 2 * np.pi)) if self.options.noise > 0 else 0.0
 
         def circle(s: float) -> Any:
             angle = phase + 2 * np.pi * turns * s
@@ -57,5 +87,6 @@ class StirExpert(Expert):
             offset = np.array([np.cos(angle), np.sin(angle), 0.0]) * ring
             return inside.moved(offset)
 
-        yield from arm.follow(arm.plan_line(inside, seconds=seconds, path=circle, exact=True))
-        yield from arm.line_to(above)
+        stir = arm.plan_line(inside, seconds=seconds, path=circle, exact=True, start_q=into[-1])
+        out = arm.plan_line(above, start_q=stir[-1])
+        return [turn, over, into, stir, out]

@@ -13,9 +13,9 @@ from tests.robogenesis.conftest import slot_job
 
 pytestmark = pytest.mark.slow
 SUITE = builtin_suite()
-# Under the LabUtopia-scale ranges the stir expert's path at slot 0 needs a joint flip and the rod is
-# not placed back (3 attempts); issue "A bench that needs eyes", item 2. Strict, so a fix shows.
-KNOWN_BROKEN = {("stir_glassrod", "franka"): "stir path needs a joint flip; the rod is not placed back"}
+# (task, robot) -> why the expert fails there: strict xfails, so a fix shows. Empty since the wide
+# ranges' failures were fixed (issue "A bench that needs eyes", item 2).
+KNOWN_BROKEN: dict[tuple[str, str], str] = {}
 
 
 def _cases() -> list:
