@@ -5,6 +5,7 @@ The table goes between `<!-- expert-suite -->` markers in `docs/results.md` (app
 with the exact command, so rerunning this script replaces it rather than adding another.
 
 Usage: python examples/recipes/expert_suite.py [--episodes 20] [--robots franka,ur5] [--workers 2]
+       [--seed S]   (episode k of every cell on seed S+k: check on seeds nobody debugged on)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--robots", default="franka,ur5")
     p.add_argument("--levels", default="1,2,3")
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--seed", type=int, default=None, help="start seed (labc bench --seed)")
     p.add_argument("--workspace", default="labc-out/expert-suite")
     p.add_argument("--results", default=str(ROOT / "docs" / "results.md"))
     args = p.parse_args(argv)
@@ -42,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", str(args.workers), "--quiet", "--out", str(out), "--name", "expert_suite",
         "--workspace", args.workspace,
     ]  # fmt: skip
+    if args.seed is not None:
+        argv_bench += ["--seed", str(args.seed)]
     command = "labc " + " ".join(shlex.quote(a) for a in argv_bench)
     print(f"$ {command}", flush=True)
     started = time.perf_counter()
