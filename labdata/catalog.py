@@ -16,6 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
 
+from labdata.errors import UnknownName
 from labdata.wells import WellGrid
 
 Affordance = Literal[
@@ -148,17 +149,10 @@ class LabwareType(_Frozen):
         return self
 
 
-class UnknownType(KeyError):
-    """A type name the catalog does not have; `suggestions` holds close names for a "did you mean"."""
+class UnknownType(UnknownName):
+    """A type name the catalog does not have."""
 
-    def __init__(self, name: str, suggestions: list[str]) -> None:
-        super().__init__(name)
-        self.name = name
-        self.suggestions = suggestions
-
-    def __str__(self) -> str:
-        hint = f"; did you mean {', '.join(f'`{s}`' for s in self.suggestions)}?" if self.suggestions else ""
-        return f"unknown labware or instrument type `{self.name}`{hint}"
+    what = "labware or instrument type"
 
 
 class Catalog(_Frozen):

@@ -6,6 +6,24 @@ They live below the simulator and the compiler so both can raise and catch them:
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+
+class UnknownName(KeyError):
+    """A name a table does not have (a labware type, a skill); `suggestions` holds close names for a
+    "did you mean". Subclasses say what kind of name it was."""
+
+    what: ClassVar[str] = "name"
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.suggestions = suggestions
+
+    def __str__(self) -> str:
+        hint = f"; did you mean {', '.join(f'`{s}`' for s in self.suggestions)}?" if self.suggestions else ""
+        return f"unknown {self.what} `{self.name}`{hint}"
+
 
 class LabDataError(Exception):
     """Base class for everything labdata raises on purpose."""

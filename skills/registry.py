@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
+from labdata.errors import UnknownName
 from skills import (
     aspirate,
     close_door,
@@ -72,15 +73,8 @@ SKILLS: dict[str, Skill[Any]] = {module.SKILL.name: module.SKILL for module in _
 SKILL_PARAMS_ADAPTER: TypeAdapter[SkillParams] = TypeAdapter(SkillParams)
 
 
-class UnknownSkill(KeyError):
-    def __init__(self, name: str, suggestions: list[str]) -> None:
-        super().__init__(name)
-        self.name = name
-        self.suggestions = suggestions
-
-    def __str__(self) -> str:
-        hint = f"; did you mean {', '.join(f'`{s}`' for s in self.suggestions)}?" if self.suggestions else ""
-        return f"unknown skill `{self.name}`{hint}"
+class UnknownSkill(UnknownName):
+    what = "skill"
 
 
 def get_skill(name: str) -> Skill[Any]:
