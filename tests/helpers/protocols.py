@@ -1,4 +1,5 @@
-"""A bench of every kind of labware and instrument, for protocol fixtures that add steps after it."""
+"""Protocol texts tests share: a bench of every kind of labware and instrument, for fixtures that add
+steps after it, and a protocol that only waits (nothing for a policy or expert to get wrong)."""
 
 BENCH = """labc 1
 protocol p
@@ -13,3 +14,15 @@ instrument hotplate: hotplate at bench/right
 instrument box: drying_box at bench/back
 """
 STEP_LINE = BENCH.count("\n") + 1  # the first statement after the bench
+
+HOLD_PROTOCOL = """\
+labc: 1
+protocol: hold_still
+description: "Two short waits with a beaker of water on the bench."
+robots: [franka, ur5]
+labware:
+  beaker: {type: beaker_250ml, at: bench/center, contains: 50 mL water}
+steps:
+  - wait 1 s
+  - wait 0.5 s
+"""

@@ -8,20 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import TINY
+from tests.helpers.protocols import HOLD_PROTOCOL
 
 os.environ.setdefault("MUJOCO_GL", "egl")
-
-HOLD_PROTOCOL = """\
-labc: 1
-protocol: hold_still
-description: "Two short waits with a beaker of water on the bench."
-robots: [franka, ur5]
-labware:
-  beaker: {type: beaker_250ml, at: bench/center, contains: 50 mL water}
-steps:
-  - wait 1 s
-  - wait 0.5 s
-"""
 
 
 @pytest.fixture(scope="session")

@@ -7,18 +7,8 @@ import pytest
 
 from labc.runtime.episode import EpisodeSpec, run_episode
 from labc.runtime.executor import RunOptions, node_budget
+from tests.helpers.protocols import HOLD_PROTOCOL
 from tests.labc.runtime import policies
-
-WAITS = """\
-labc: 1
-protocol: two_waits
-robots: [franka, ur5]
-labware:
-  beaker: {type: beaker_250ml, at: bench/center, contains: 50 mL water}
-steps:
-  - wait 1 s
-  - wait 0.5 s
-"""
 
 
 class DonePolicy(policies._Base):
@@ -35,7 +25,7 @@ def waits(tmp_path_factory):
     from robogenesis.compose import load_compiled
 
     path = tmp_path_factory.mktemp("protocols") / "waits.yaml"
-    path.write_text(WAITS)
+    path.write_text(HOLD_PROTOCOL)
     return load_compiled(path, "franka")
 
 
