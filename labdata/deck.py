@@ -18,9 +18,23 @@ from labdata.catalog import LabwareType
 from labdata.errors import LayoutError, PlacementError
 
 BENCH_TOP_Z = 0.75
-BENCH_CENTER_XY = (0.5, 0.0)
-BENCH_HALF_SIZE = (0.65, 0.8)
+BENCH_CENTER_XY = (0.575, 0.0)  # front edge at x = -0.15 (behind the robot), back edge at 1.30
+BENCH_HALF_SIZE = (0.725, 0.8)  # deep enough for a 60 cm box at the back turned by 0.45 rad
 ROBOT_MOUNT = (0.0, 0.0, BENCH_TOP_Z)
+# Where the tool may go: the bench's footprint, with room behind its back edge where an arm folds over
+# its own base (experts turn the wrist there in transit), from just under the bench top to well
+# overhead. The deployment safety monitor stops a command outside it; the experts plan inside it.
+BEHIND_BASE_M = 0.25
+WORKSPACE_LOW = (
+    BENCH_CENTER_XY[0] - BENCH_HALF_SIZE[0] - BEHIND_BASE_M,
+    BENCH_CENTER_XY[1] - BENCH_HALF_SIZE[1],
+    BENCH_TOP_Z - 0.02,
+)
+WORKSPACE_HIGH = (
+    BENCH_CENTER_XY[0] + BENCH_HALF_SIZE[0],
+    BENCH_CENTER_XY[1] + BENCH_HALF_SIZE[1],
+    BENCH_TOP_Z + 1.2,
+)
 
 CLEARANCE_M = 0.01
 SBS_FOOTPRINT_M = (0.12776, 0.08548)  # ANSI/SLAS 1-2004: plates, reservoirs, tipracks (x: the long side)

@@ -73,6 +73,7 @@ class MujocoEnv:
         # What controllers measure once per scene (gripper geometry, collision geom sets), freed with it.
         self.facts: dict[Hashable, Any] = {}
         self._holds: dict[str, tuple[Any, Any, float]] = {}
+        self._fixture0: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # place_fixture's nominal poses
         self._rest_q = self._rest_index()
         self.reset(0)
 
@@ -287,6 +288,50 @@ class MujocoEnv:
             self.data.qpos[adr + 3 : adr + 7] = quat
         self.data.qvel[vadr : vadr + 6] = 0.0
         mujoco.mj_forward(self.model, self.data)
+
+    def place_fixture(self, name: str, offset_xy: tuple[float, float], yaw_rad: float) -> None:
+        """Move a fixed item (a device) by `offset_xy` from where the scene put it and turn it to
+        `yaw_rad`: the sampler plans the expert against a randomized layout in one nominal scene
+        instead of building every draw (a build costs as much as several plans)."""
+        from labsim.assets.shapes import yaw_quat
+
+        asset = self.info.asset(name)
+        if asset.free:
+            raise ValueError(f"{name} is free labware; place_fixture moves fixed items only")
+        body = self.model.body(asset.body).id
+        pos0, quat0 = self._fixture0.setdefault(
+            body, (self.model.body_pos[body].copy(), self.model.body_quat[body].copy())
+        )
+        self.model.body_pos[body] = pos0 + np.array([offset_xy[0], offset_xy[1], 0.0])
+        turn = np.zeros(4)
+        mujoco.mju_mulQuat(turn, np.asarray(yaw_quat(yaw_rad)), quat0)
+        self.model.body_quat[body] = turn
+        mujoco.mj_forward(self.model, self.data)
+        self._start_pos[name] = self.body_pos(name).copy()
+        for site in (asset.handle_site, asset.rod_tip_site):
+            if site:
+                self._start_site[site] = self.site_pos(site).copy()
+
+    def arm_hits(self, q: np.ndarray, items: list[str], depth_m: float = 0.002) -> str | None:
+        """Which robot geom would sink more than `depth_m` into one of `items` (fixed devices) with
+        the arm at joints `q`, as 'geom in item', or None. Solved on the IK's private data with the
+        world as it is now, so the simulation is not disturbed: the sampler's check that a planned
+        way past a device is clear."""
+        data = self.ik.data
+        data.qpos[:] = self.data.qpos
+        data.qpos[self._arm_q] = q
+        mujoco.mj_fwdPosition(self.model, data)
+        roots = {self.model.body(self.info.asset(n).body).id: n for n in items}
+        robot = self.model.body("robot_mount").id
+        root = self.model.body_rootid
+        for c in data.contact[: data.ncon]:
+            if c.dist >= -depth_m:
+                continue
+            b1, b2 = (root[self.model.geom_bodyid[g]] for g in (c.geom1, c.geom2))
+            for mine, other, geom in ((b1, b2, c.geom1), (b2, b1, c.geom2)):
+                if mine == robot and other in roots:
+                    return f"{self.model.geom(geom).name or 'a robot geom'} in {roots[other]}"
+        return None
 
     def set_arm(self, q: np.ndarray, gripper_close: float = 0.0) -> None:
         """Put the arm at `q` with matching servo targets (tests, scripted starts)."""

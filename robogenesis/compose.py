@@ -44,6 +44,17 @@ def base_scene(
     return SceneSpec.from_compiled(compiled, robot=robot, cameras=cameras, resolution=resolution)
 
 
+def worked_devices(compiled: CompiledProtocol) -> tuple[tuple[str, str], ...]:
+    """(skill, device) for every door, drawer and button the protocol works: the sampler has their
+    experts plan on each draw (`robogenesis.reach`). Closing is left out: it works what opening left."""
+    found = {
+        (node.skill, str(getattr(node.args, "device", "")))
+        for node in compiled.nodes
+        if node.skill in ("open_door", "open_drawer", "press_button")
+    }
+    return tuple(sorted(found))
+
+
 def load_compiled(source: str | os.PathLike[str], robot: str) -> CompiledProtocol:
     """A protocol file compiled for `robot`, or a compiled `.json` (what `labc compile` writes)."""
     from compiler.model import CompiledProtocol

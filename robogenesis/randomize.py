@@ -29,13 +29,16 @@ AXES = ("placement", "clutter", "camera", "appearance", "lighting", "bench")
 # (ood: the infinity norm of its shift exceeds the id half side, so it is never inside the id square).
 FREE_BOX_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.10), "ood": (0.10, 0.14)}
 ROD_YAW_RAD: dict[str, tuple[float, float]] = {"id": (0.0, 0.35), "ood": (0.35, 0.6)}  # |yaw|
-# Devices shift and turn less: their handles and buttons sit near the edge of the workspace. (Tried:
-# +-8-9 cm and up to 0.35 rad, which blind replay would need to fall to 10%; the door and press
-# experts then failed in 2-3 of 8 scenes per cell, mostly where the reach check passed a handle whose
-# opening arc or way in the arm cannot follow.) Each draw is kept on the bench (big devices in a
-# corner only have room towards the robot).
-DEVICE_BOX_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.04), "ood": (0.04, 0.07)}
-DEVICE_YAW_RAD: dict[str, tuple[float, float]] = {"id": (0.0, 0.1), "ood": (0.1, 0.16)}  # |yaw|
+# Devices slide sideways and turn; their depth varies little, because it cannot: a drying box's front
+# stands a few cm beyond the arm's reset pose (closer, the arm touches it; farther, the handle is out of
+# reach once it turns). Sideways shift and turn are what move a handle or button off the place a
+# recorded trajectory goes to. An ood pose lies outside the id region (|dy| and |yaw| both within the
+# id bounds) on one of the two, drawn at random: two 60 cm boxes in the back corners have room to
+# turn further or to slide further, not both. Each draw is kept on the bench and must pass the reach
+# check (robogenesis.reach), which plans the device's expert on it.
+DEVICE_SIDE_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.10), "ood": (0.10, 0.14)}  # |dy|
+DEVICE_DEPTH_M = 0.03  # |dx|, both splits
+DEVICE_YAW_RAD: dict[str, tuple[float, float]] = {"id": (0.0, 0.3), "ood": (0.3, 0.45)}  # |yaw|
 # Labware that other levels work into (plates, racks, the pipette): a short planar shift.
 PLACEMENT_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.015), "ood": (0.015, 0.03)}
 # The reset pose: every arm joint offset from the profile's home by this much (magnitude).
@@ -181,7 +184,14 @@ def _item_draw(
     if shape in FREE_SHAPES:
         return _square(rng, FREE_BOX_M[split]), _signed(rng, ROD_YAW_RAD[split]) if shape == "rod" else None
     if shape in DEVICE_SHAPES:
-        return _square(rng, DEVICE_BOX_M[split]), _signed(rng, DEVICE_YAW_RAD[split])
+        depth = float(rng.uniform(-DEVICE_DEPTH_M, DEVICE_DEPTH_M))
+        side, turn = DEVICE_SIDE_M["id"], DEVICE_YAW_RAD["id"]
+        if split == "ood":  # out of the id region on one of the two
+            if rng.random() < 0.5:
+                side = DEVICE_SIDE_M["ood"]
+            else:
+                turn = DEVICE_YAW_RAD["ood"]
+        return (depth, _signed(rng, side)), _signed(rng, turn)
     return _planar(rng, PLACEMENT_M[split]), None
 
 
@@ -219,7 +229,11 @@ def _pose_draw(
 
 
 def _arrangement(
-    scene: SceneSpec, split: Split, rng: np.random.Generator
+    scene: SceneSpec,
+    split: Split,
+    rng: np.random.Generator,
+    worked: tuple[tuple[str, str], ...],
+    home_offset: tuple[float, ...],
 ) -> tuple[dict[str, tuple[float, float]], dict[str, float], list[Distractor]]:
     """Shifts, turns and distractors that fit on the bench together and that the arm can work, drawn
     again until they do.
@@ -252,9 +266,9 @@ def _arrangement(
             problem = str(exc)
             continue
         reach = reach or reach_model(
-            scene.model_copy(update={"look": SceneLook()}).model_dump_json(), scene.robots[0]
+            scene.model_copy(update={"look": SceneLook()}).model_dump_json(), scene.robots[0], worked
         )
-        found = reach.problem(placement, yaw)
+        found = reach.problem(placement, yaw, home_offset)
         if found is not None:
             problem = found
             continue
@@ -285,11 +299,16 @@ def sample_domain(
     split: Split,
     rng: np.random.Generator,
     phrase_counts: dict[str, int] | None = None,
+    worked: tuple[tuple[str, str], ...] = (),
 ) -> DomainSample:
-    """Draw all six axes for `scene` (the protocol's own labware) from `split`'s value sets."""
+    """Draw all six axes for `scene` (the protocol's own labware) from `split`'s value sets. `worked`
+    names the (skill, device) pairs of the protocol whose expert must be able to plan on the draw
+    (`robogenesis.compose.worked_devices`)."""
     from labsim.scene_builder import SCENE_CAMERA_POSES
 
-    placement, yaw, clutter = _arrangement(scene, split, rng)
+    # The reset pose first: the reach check plans the device experts from it.
+    reset_joints = reset_offsets(scene.robots[0], split, rng)
+    placement, yaw, clutter = _arrangement(scene, split, rng, worked, reset_joints)
     cameras = {}
     for name, (pos, target) in SCENE_CAMERA_POSES.items():
         shift = _spatial(rng, CAMERA_SHIFT_M[split])
@@ -316,7 +335,6 @@ def sample_domain(
     benches = sorted(BENCHES[split])
     bench = benches[int(rng.integers(len(benches)))]
     phrasing = {node: int(rng.integers(count)) for node, count in sorted((phrase_counts or {}).items())}
-    reset_joints = reset_offsets(scene.robots[0], split, rng)
     room = _room(split, rng)  # drawn last: the values above stay what they were before the room existed
     return DomainSample(
         split=split,

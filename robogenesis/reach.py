@@ -3,23 +3,32 @@
 Wide placement (tens of centimetres, turned devices) puts some draws out of an arm's workspace. The
 sampler must redraw those rather than hand the expert an impossible scene, and it must do so cheaply:
 building the randomized scene for every draw would cost as much as a short episode. So the nominal
-scene is built once per (scene, robot) and process; each item's working points (the grasp point of a
-free vessel or rod, a device's handle and button) are stored in the item's own frame, moved by the
-draw's shift and turn, and solved with the IK the experts use (`env.ik`): top-down at the grasp point
-and 10 cm above it for free items, the tool at the point for a handle (with the stand-off the
-articulation experts take) or a button.
+scene is built once per (scene, robot) and process. A free vessel's or rod's grasp point is stored in
+the item's own frame, moved by the draw's shift and turn, and solved with the IK the experts use
+(`env.ik`), top-down at the point and 10 cm above it. A device (door, drawer, button) is moved in that
+scene itself (`place_fixture`) and its expert plans the whole motion against it, the travel from home
+included: a handle in reach is not enough when its opening arc or the way in is not (+-8 cm and 0.35 rad
+let 2-3 in 8 such draws through when only the handle was checked).
 """
 
 from __future__ import annotations
 
 import math
 from functools import cache
+from typing import Any
 
 import numpy as np
 
 LIFT_CHECK_M = 0.10  # the pick expert lifts and carries from about this high above the grasp
-HANDLE_STAND_OFF_M = 0.06  # robogenesis.experts.articulation: the tool stops this far in front of a handle
 IK_RESTARTS = 4
+WAY_CHECK_EVERY = 3  # control steps between collision checks along a planned way (20 Hz: < 2 cm apart)
+
+
+def _device_experts() -> dict[str, Any]:
+    from robogenesis.experts.articulation import OpenDoorExpert, OpenDrawerExpert
+    from robogenesis.experts.press import PressExpert
+
+    return {e.name: e for e in (OpenDoorExpert, OpenDrawerExpert, PressExpert)}
 
 
 class _Point:
@@ -27,13 +36,13 @@ class _Point:
 
     def __init__(self, local: np.ndarray, kind: str) -> None:
         self.local = local
-        self.kind = kind  # "top" (top-down grasp), "rod" (top-down across the rod), "any" (position)
+        self.kind = kind  # "top" (top-down grasp), "rod" (top-down across the rod)
 
 
 class ReachModel:
     """The nominal scene of one protocol on one robot, with its items' working points."""
 
-    def __init__(self, scene_json: str, robot: str) -> None:
+    def __init__(self, scene_json: str, robot: str, worked: tuple[tuple[str, str], ...] = ()) -> None:
         from labsim.backend import get_backend
         from labsim.scene_spec import SceneSpec
         from robogenesis.experts.grasp import grasp_plan
@@ -41,6 +50,7 @@ class ReachModel:
         scene = SceneSpec.model_validate_json(scene_json).model_copy(update={"cameras": []})
         self.env = get_backend().build(scene, robot)
         self.points: dict[str, list[_Point]] = {}
+        self.devices: dict[str, list[Any]] = {}  # device -> the experts of what the protocol does to it
         self.origin: dict[str, np.ndarray] = {}
         for name, asset in self.env.info.assets.items():
             origin = self.env.body_pos(name).copy()
@@ -49,17 +59,23 @@ class ReachModel:
             if asset.free and asset.shape in ("cylinder", "flask", "rod"):
                 plan = grasp_plan(self.env, name)
                 points.append(_Point(plan.pos - origin, "rod" if asset.rod_tip_site else "top"))
-            if asset.handle_site:
-                points.append(_Point(self.env.site_pos(asset.handle_site) - origin, "any"))
-            if asset.button_joint:
-                body = self.env.model.jnt_bodyid[self.env.model.joint(asset.button_joint).id]
-                points.append(_Point(self.env.data.xpos[body] - origin, "any"))
             self.points[name] = points
+        for skill, device in worked:
+            if skill in _device_experts() and not self.env.info.assets[device].free:
+                self.devices.setdefault(device, []).append(_device_experts()[skill]())
 
-    def problem(self, shifts: dict[str, tuple[float, float]], yaws: dict[str, float]) -> str | None:
-        """Why the arm cannot work this draw (the first item it fails on), or None when it can."""
+    def problem(
+        self,
+        shifts: dict[str, tuple[float, float]],
+        yaws: dict[str, float],
+        home_offset: tuple[float, ...] = (),
+    ) -> str | None:
+        """Why the arm cannot work this draw (the first item it fails on), or None when it can.
+        `home_offset` is the draw's reset pose (offset per arm joint from home), where plans start."""
         from robogenesis.experts.grasp import UP, natural_yaw, top_down
 
+        for name in self.devices:  # all moved before any check: the answer depends on the draw only
+            self.env.place_fixture(name, shifts.get(name, (0.0, 0.0)), yaws.get(name, 0.0))
         for name, points in self.points.items():
             yaw = yaws.get(name, 0.0)
             c, s = math.cos(yaw), math.sin(yaw)
@@ -68,29 +84,57 @@ class ReachModel:
             origin = self.origin[name] + np.array([dx, dy, 0.0])
             for point in points:
                 pos = origin + turn @ point.local
-                if point.kind == "any":
-                    front = turn @ np.array([-1.0, 0.0, 0.0])  # devices face -x before they turn
-                    goals = [(pos + front * HANDLE_STAND_OFF_M, None), (pos, None)]
-                else:
-                    across = yaw + math.pi / 2 if point.kind == "rod" else natural_yaw(self.env, pos)
-                    rots = top_down(self.env, across)
-                    goals = [(p, rots) for p in (pos, pos + UP * LIFT_CHECK_M)]
-                for goal, rots in goals:
+                across = yaw + math.pi / 2 if point.kind == "rod" else natural_yaw(self.env, pos)
+                rots = top_down(self.env, across)
+                for goal in (pos, pos + UP * LIFT_CHECK_M):
                     if not self._reaches(goal, rots):
                         return f"{name}: the arm does not reach {np.round(goal, 3).tolist()}"
+        if not self.devices:
+            return None
+        start = np.asarray(self.env.robot.home, float)
+        if home_offset:
+            lo, hi = np.asarray(self.env.ik.lo), np.asarray(self.env.ik.hi)
+            start = np.clip(start + np.asarray(home_offset, float), lo, hi)
+        self.env.set_arm(start)
+        hit = self.env.arm_hits(start, list(self.devices))
+        if hit:
+            return f"the arm at its reset pose touches a device ({hit})"
+        for name, experts in self.devices.items():
+            for expert in experts:
+                found = self._plans(expert, name)
+                if found:
+                    return f"{name}: {expert.name}: {found}"
         return None
 
-    def _reaches(self, pos: np.ndarray, rots: list[np.ndarray] | None) -> bool:
-        """Position only for a handle or button; for a top-down grasp, in some orientation and in
-        a branch where the arm touches neither the bench nor itself (the experts' own check: a Panda
-        can put its hand right beside its base only by folding its wrist onto it)."""
+    def _plans(self, expert: Any, device: str) -> str | None:
+        """The expert's own plan from the reset pose, the travel to its stand-off included, and clear of
+        every device on the way in: a handle within reach whose opening arc or way in the arm cannot
+        follow is as infeasible as one out of reach."""
         from robogenesis.experts.base import ExpertOptions, PlanningError
-        from robogenesis.experts.motion import TRACK_TOL_DEG, TRACK_TOL_M, Arm, Pose
+        from robogenesis.experts.motion import Arm
+        from robogenesis.experts.scene import travel_height
+
+        arm = Arm(self.env, ExpertOptions(), np.random.default_rng(0))
+        try:
+            plan = expert.plan(arm, device)
+            pre, q_pre, reach = plan[0], plan[1], plan[2]
+            way = arm.plan_travel(pre, travel_height(self.env, pre.pos))
+        except PlanningError as exc:
+            return exc.reason
+        for q in [*way[::WAY_CHECK_EVERY], q_pre, *reach[::WAY_CHECK_EVERY]]:
+            hit = self.env.arm_hits(q, list(self.devices))
+            if hit:
+                return f"the way to it would put {hit}"
+        return None
+
+    def _reaches(self, pos: np.ndarray, rots: list[np.ndarray]) -> bool:
+        """A top-down grasp, in some orientation and in a branch where the arm touches neither the
+        bench nor itself (the experts' own check: a Panda can put its hand right beside its base only
+        by folding its wrist onto it)."""
+        from robogenesis.experts.base import ExpertOptions, PlanningError
+        from robogenesis.experts.motion import Arm, Pose
 
         home = np.asarray(self.env.robot.home, float)
-        if rots is None:
-            result = self.env.ik.solve(pos, None, q_init=home, restarts=IK_RESTARTS)
-            return result.pos_error_m <= TRACK_TOL_M and result.rot_error_deg <= TRACK_TOL_DEG
         arm = Arm(self.env, ExpertOptions(), np.random.default_rng(0))
         for rot in rots:
             try:
@@ -102,6 +146,6 @@ class ReachModel:
 
 
 @cache
-def reach_model(scene_json: str, robot: str) -> ReachModel:
-    """One per nominal scene and robot in a process (a worker sees few protocols)."""
-    return ReachModel(scene_json, robot)
+def reach_model(scene_json: str, robot: str, worked: tuple[tuple[str, str], ...] = ()) -> ReachModel:
+    """One per nominal scene, robot and protocol in a process (a worker sees few protocols)."""
+    return ReachModel(scene_json, robot, worked)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from robogenesis.compose import base_scene, episode_nodes
+from robogenesis.compose import base_scene, episode_nodes, worked_devices
 from robogenesis.experts.base import Idle
 from robogenesis.export.lerobot_v3 import EpisodeRecord
 from robogenesis.progress import NodeProgress
@@ -118,7 +118,8 @@ def draw_sample(job: SlotJob, seed: int) -> DomainSample:
     compiled = _compiled(job.compiled_json)
     scene = base_scene(compiled, job.robot, job.cameras, job.resolution)
     counts = {n.id: len(phrases(n)) for n in compiled.nodes}
-    return sample_domain(scene, job.split, np.random.default_rng([seed, 0]), counts)
+    rng = np.random.default_rng([seed, 0])
+    return sample_domain(scene, job.split, rng, counts, worked_devices(compiled))
 
 
 def run_slot(job: SlotJob) -> SlotResult:

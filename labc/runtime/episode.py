@@ -40,12 +40,13 @@ class EpisodeSpec(BaseModel):
 
 def build_env(compiled: Any, spec: EpisodeSpec, cameras: list[str]) -> Any:
     """The randomized scene for (compiled, robot, split, seed), built in labsim."""
-    from robogenesis.compose import base_scene
+    from robogenesis.compose import base_scene, worked_devices
     from robogenesis.randomize import build_env as build_randomized
     from robogenesis.randomize import sample_domain
 
     scene = base_scene(compiled, spec.robot, cameras, (spec.resolution, spec.resolution))
-    sample = spec.domain or sample_domain(scene, spec.split, np.random.default_rng([spec.seed, 0]))
+    rng = np.random.default_rng([spec.seed, 0])
+    sample = spec.domain or sample_domain(scene, spec.split, rng, worked=worked_devices(compiled))
     return build_randomized(scene, spec.robot, sample)
 
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from labdata.deck import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z
+from labdata.deck import WORKSPACE_HIGH, WORKSPACE_LOW
 
 # Reasons a run stops (or an action is clipped); the executor adds policy and simulator reasons.
 NAN = "nan"
@@ -29,7 +29,6 @@ GRIPPER = "gripper"
 WORKSPACE = "workspace"
 KEEP_OUT = "keep_out"
 
-BEHIND_BASE_M = 0.25  # the workspace reaches this far behind the bench's back edge
 HOT_MARGIN_M = 0.01  # a zone is this much wider than the heating surface
 HOT_HEIGHT_M = 0.03  # and reaches this far above it
 
@@ -48,18 +47,8 @@ class SafetyLimits(BaseModel):
     explode_factor: float = Field(
         8.0, gt=1.0, description="a step this many times the speed limit is an exploding action: stop"
     )
-    # The bench's footprint, with room behind its back edge where the arm folds over its own base
-    # (experts turn the wrist there in transit); from just under the bench top to well overhead.
-    workspace_min: tuple[float, float, float] = (
-        BENCH_CENTER_XY[0] - BENCH_HALF_SIZE[0] - BEHIND_BASE_M,
-        BENCH_CENTER_XY[1] - BENCH_HALF_SIZE[1],
-        BENCH_TOP_Z - 0.02,
-    )
-    workspace_max: tuple[float, float, float] = (
-        BENCH_CENTER_XY[0] + BENCH_HALF_SIZE[0],
-        BENCH_CENTER_XY[1] + BENCH_HALF_SIZE[1],
-        BENCH_TOP_Z + 1.2,
-    )
+    workspace_min: tuple[float, float, float] = WORKSPACE_LOW  # labdata.deck: where the tool may go
+    workspace_max: tuple[float, float, float] = WORKSPACE_HIGH
 
 
 class KeepOutZone(BaseModel):

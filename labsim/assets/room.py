@@ -20,7 +20,7 @@ from labdata.deck import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z
 from labsim.assets.shapes import add_box, add_cylinder
 from labsim.scene_spec import Room
 
-FAR_WALL_X = 1.75  # beyond the bench's back edge (1.15 m) and the devices on it
+FAR_WALL_X = 1.75  # beyond the bench's back edge (1.30 m) and the devices on it
 SIDE_WALL_Y = 1.9  # beyond the side camera (y = 1.25 m)
 NEAR_WALL_X = -1.4  # behind the front camera (x = -0.45 m)
 WALL_HEIGHT = 2.8

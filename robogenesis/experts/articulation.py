@@ -66,16 +66,23 @@ class JointPath:
         return 2.0 * float(np.arcsin(min(1.0, travel_m / (2.0 * self.radius))))
 
 
+# Stand-off pose, its joints, reach, pull, retreat, and the retreat step at which the gripper opens.
+ArticulationPlan = tuple[Pose, np.ndarray, list[np.ndarray], list[np.ndarray], list[np.ndarray], int]
+
+
 class ArticulationExpert(Expert):
     part: ClassVar[Literal["door", "drawer"]]
     opens: ClassVar[bool]
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
-        arm = Arm(env, self.options, rng)
-        asset = env.asset(params.device)
+    def plan(self, arm: Arm, device: str) -> ArticulationPlan:
+        """The whole motion, planned before the arm moves (PlanningError when there is none). The
+        sampler's feasibility check calls this on a moved device too, so a scene is redrawn rather
+        than handed to an expert that cannot work it."""
+        env = arm.env
+        asset = env.asset(device)
         joint = getattr(asset, f"{self.part}_joint")
         if joint is None or asset.handle_site is None:
-            raise PlanningError(f"{params.device} has no {self.part} with a handle")
+            raise PlanningError(f"{device} has no {self.part} with a handle")
         path = JointPath(env, joint, asset.handle_site)
         handle = env.site_pos(asset.handle_site)
         theta_now = path.coordinate(handle)
@@ -94,8 +101,11 @@ class ArticulationExpert(Expert):
         centre, _ = pad_depth(env, closed=True)
         _, deepest = pad_depth(env, closed=False)
         depth = min(-centre, HANDLE_PROUD_M - FACE_CLEARANCE_M - deepest)
-        plan = self._plan(arm, path, grasp_pos, inward, fingers, theta_now, goals, depth)
-        pre, q_pre, reach, pull, retreat, release = plan
+        return self._plan(arm, path, grasp_pos, inward, fingers, theta_now, goals, depth)
+
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+        arm = Arm(env, self.options, rng)
+        pre, q_pre, reach, pull, retreat, release = self.plan(arm, params.device)
 
         if arm.grip > 0.05:
             yield from arm.gripper(0.0, 0.4)
@@ -127,7 +137,7 @@ class ArticulationExpert(Expert):
         theta_now: float,
         goals: list[float],
         depth: float,
-    ) -> tuple[Pose, np.ndarray, list[np.ndarray], list[np.ndarray], list[np.ndarray], int]:
+    ) -> ArticulationPlan:
         """Grasp pose, pull and retreat, planned whole before moving. Reaching straight in is tried
         first, then pitched down (an arm near its base reaches a high handle better from above)."""
         reasons = []

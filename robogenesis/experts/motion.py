@@ -15,6 +15,7 @@ from typing import Any
 import mujoco
 import numpy as np
 
+from labdata.deck import WORKSPACE_HIGH, WORKSPACE_LOW
 from robogenesis.experts.base import ExpertOptions, PlanningError
 from robogenesis.experts.cache import per_env
 from robogenesis.experts.clearance import folded
@@ -126,6 +127,13 @@ def interpolate_rot(r0: np.ndarray, r1: np.ndarray, s: float) -> np.ndarray:
         sym = (rel + np.eye(3)) / 2.0
         axis = sym[:, int(np.argmax(np.diag(sym)))]
     return r0 @ rot_about(axis, s * angle)
+
+
+def check_workspace(tool: np.ndarray) -> None:
+    """PlanningError when the tool would leave the workspace (`labdata.deck`): a demonstration the
+    deployment safety monitor would stop is not one to plan, record or export."""
+    if np.any(tool < WORKSPACE_LOW) or np.any(tool > WORKSPACE_HIGH):
+        raise PlanningError(f"the way passes {np.round(tool, 2).tolist()}, outside the workspace")
 
 
 class Arm:
@@ -264,9 +272,14 @@ class Arm:
             yield self.action()
 
     def plan_joints(self, start: np.ndarray, goal: np.ndarray, steps: int = 1) -> list[np.ndarray]:
-        """The joint targets of `joints_to` from `start`, planned without moving."""
+        """The joint targets of `joints_to` from `start`, planned without moving. A joint-space swing
+        can carry the tool far from both ends (a UR5 shoulder turning over swept it 20 cm behind the
+        bench): every step stays in the workspace the safety monitor enforces."""
         steps = max(steps, self._joint_steps(start, goal))
-        return [start + (goal - start) * float(min_jerk(k / steps)) for k in range(1, steps + 1)]
+        qs = [start + (goal - start) * float(min_jerk(k / steps)) for k in range(1, steps + 1)]
+        for q in qs:
+            check_workspace(self.env.ik.forward(q)[0])
+        return qs
 
     def move_to(self, goal: Pose, seconds: float | None = None) -> Iterator[np.ndarray]:
         """Joint-space move (minimum jerk) to a pose: for free space, away from obstacles."""
@@ -299,6 +312,7 @@ class Arm:
                 target = Pose(start.pos + (goal.pos - start.pos) * s, interpolate_rot(start.rot, goal.rot, s))
             else:
                 target = path(s)
+            check_workspace(target.pos)
             q = self._track(target, q)
             if k == steps or k % BENCH_CHECK_EVERY == 0:
                 self.check_bench(q, target)
@@ -361,6 +375,9 @@ class Arm:
         return self.plan_line(Pose(np.array([*here.pos[:2], travel_z]), here.rot), start_q=start_q)
 
     def transit(self, goal: Pose, travel_z: float, then: Pose | None = None) -> Iterator[np.ndarray]:
+        yield from self.follow(self.plan_travel(goal, travel_z, then))
+
+    def plan_travel(self, goal: Pose, travel_z: float, then: Pose | None = None) -> list[np.ndarray]:
         """`plan_transit`, or a joint-space move when no straight way exists (free space above), to
         the goal in the arm's own branch or, failing that, in any clear one. With `then`, only a branch
         from which the straight line on to `then` is clear too (a rod's last few mm onto its rest)."""
@@ -373,7 +390,7 @@ class Arm:
                 qs = self.plan_descent(goal, travel_z, then=then)
             except PlanningError:
                 qs = self.plan_descent(goal, travel_z, near=False, then=then)
-        yield from self.follow(qs)
+        return qs
 
     def plan_descent(
         self, goal: Pose, travel_z: float, near: bool = True, then: Pose | None = None
@@ -394,10 +411,10 @@ class Arm:
                 up = self.plan_line(above, start_q=q_goal, seconds=self._seconds(goal, above))
                 if then is not None:
                     self.plan_line(then, start_q=q_goal)
+                swing = self.plan_joints(self.q, up[-1], self.timed(self._seconds(self.planned(), above)))
             except PlanningError as exc:
                 failure = exc
                 continue
-            swing = self.plan_joints(self.q, up[-1], self.timed(self._seconds(self.planned(), above)))
             return [*swing, *reversed(up[:-1]), q_goal]
         raise failure
 

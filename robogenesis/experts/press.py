@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,6 +30,15 @@ MAX_PUSH_M = 0.02
 HOLD_S = 0.25
 FRONT_PITCHES_RAD = (0.0, 0.3, 0.6)
 RETRACTED_M = -0.01  # closed fingertips this far behind the tool site: press with one open finger
+
+
+class PressPlan(NamedTuple):
+    pre: Pose  # the stand-off pose in front of the cap
+    q_pre: np.ndarray
+    reach: list[np.ndarray]  # joints along the line to the cap
+    push: np.ndarray  # unit direction the cap moves when pressed
+    stand_off: float
+    grip: float  # 1: a closed fist; 0: one open fingertip
 
 
 class PressExpert(Expert):
@@ -60,13 +69,13 @@ class PressExpert(Expert):
                 return pre, q_pre, reach
         raise PlanningError(f"cannot reach the button: {' | '.join(reasons)}")
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
-        from labsim.predicates import button_pressed
-
-        arm = Arm(env, self.options, rng)
-        asset = env.asset(params.device)
+    def plan(self, arm: Arm, device: str) -> PressPlan:
+        """Everything decided before the arm moves (PlanningError when the button cannot be
+        reached); the sampler's feasibility check calls this on a moved device too."""
+        env = arm.env
+        asset = env.asset(device)
         if asset.button_joint is None:
-            raise PlanningError(f"{params.device} has no button")
+            raise PlanningError(f"{device} has no button")
         jid = env.model.joint(asset.button_joint).id
         push = -env.data.xaxis[jid].copy()  # the cap moves against its joint axis when pressed
         cap = env.data.xpos[env.model.jnt_bodyid[jid]].copy()
@@ -87,6 +96,13 @@ class PressExpert(Expert):
         pre, q_pre, reach = self._plan(
             arm, face, push, stand_off, open_pad_offset(env) if one_finger else 0.0
         )
+        return PressPlan(pre, q_pre, reach, push, stand_off, grip)
+
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+        from labsim.predicates import button_pressed
+
+        arm = Arm(env, self.options, rng)
+        pre, q_pre, reach, push, stand_off, grip = self.plan(arm, params.device)
         if abs(arm.grip - grip) > 0.05:
             yield from arm.gripper(grip, 0.4)
         yield from arm.transit(pre, travel_height(env, pre.pos))

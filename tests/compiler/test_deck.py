@@ -96,10 +96,10 @@ def test_deck_png_draws_the_bench_to_scale(labc, tmp_path) -> None:
     result = labc("deck", EXAMPLES / "first_plate.lab", "--png", out)
     assert result.code == 0, result.err
     image = image_module.open(io.BytesIO(out.read_bytes()))
-    assert image.size == (880, 730)  # 1.6 x 1.3 m at 500 px/m plus margins
+    assert image.size == (880, 805)  # 1.6 x 1.45 m at 500 px/m plus margins
     # The plate at slot3 (0.48, 0.14) is drawn filled: sample its centre pixel.
     assert image.convert("RGB").getpixel(
-        (40 + round((0.8 - 0.14) * 500), 40 + round((1.15 - 0.48) * 500) + 12)
+        (40 + round((0.8 - 0.14) * 500), 40 + round((1.30 - 0.48) * 500) + 12)
     ) == (
         120,
         190,

@@ -30,6 +30,14 @@ def _samples(split: str, n: int = 80) -> list:
     return [sample_domain(SCENE, split, np.random.default_rng(i), {"n1": 3}) for i in range(n)]
 
 
+def _device_out(s, name: str) -> float:
+    """A device's distance from the id region in units of its bounds (> 1: outside)."""
+    from robogenesis.randomize import DEVICE_SIDE_M, DEVICE_YAW_RAD
+
+    side = abs(s.placement[name][1]) / DEVICE_SIDE_M["id"][1]
+    return max(side, abs(s.yaw[name]) / DEVICE_YAW_RAD["id"][1])
+
+
 def _features(s) -> dict[str, set]:
     """Per axis, the values that the split boundaries are drawn on."""
     front = s.cameras["front"]
@@ -37,9 +45,12 @@ def _features(s) -> dict[str, set]:
 
     shift = float(np.linalg.norm(np.subtract(front.pos, SCENE_CAMERA_POSES["front"][0])))
     return {
-        # per item: the infinity norm of its shift (the square regions' boundary) and its turn
-        "placement": {(name, round(float(np.max(np.abs(v))), 9)) for name, v in s.placement.items()}
-        | {(name, "yaw", round(abs(v), 9)) for name, v in s.yaw.items()}
+        # per free item: the infinity norm of its shift (the square regions' boundary) and its turn;
+        # per device: how far out of the id region (sideways shift, turn) it stands, 1 on the boundary
+        "placement": {
+            (name, round(float(np.max(np.abs(v))), 9)) for name, v in s.placement.items() if name not in s.yaw
+        }
+        | {(name, "device", round(_device_out(s, name), 9)) for name in s.yaw}
         | {("reset", round(float(np.max(np.abs(s.reset_joints))), 9))},
         "clutter": {(len(s.clutter), *sorted(d.type for d in s.clutter)), ("bottles", s.room.bottles)},
         "camera": {round(shift, 9)},
@@ -64,10 +75,13 @@ def test_id_and_ood_values_are_disjoint_on_every_axis() -> None:
     id_shift = max(max(_features(s)["camera"]) for s in ids)
     ood_shift = min(min(_features(s)["camera"]) for s in oods)
     assert id_shift <= ood_shift
-    for name in ("beaker", "hotplate"):  # every ood shift lies outside the item's whole id square
-        id_half = max(np.max(np.abs(s.placement[name])) for s in ids)
-        assert min(np.max(np.abs(s.placement[name])) for s in oods) > id_half
-        assert max(abs(s.yaw.get(name, 0.0)) for s in ids) <= min(abs(s.yaw.get(name, 1.0)) for s in oods)
+    # every ood shift of the beaker lies outside its whole id square; every ood hotplate pose outside
+    # the id region of sideways shift and turn, and both ways out occur
+    id_half = max(np.max(np.abs(s.placement["beaker"])) for s in ids)
+    assert min(np.max(np.abs(s.placement["beaker"])) for s in oods) > id_half
+    assert max(_device_out(s, "hotplate") for s in ids) <= 1.0 < min(_device_out(s, "hotplate") for s in oods)
+    assert any(abs(s.placement["hotplate"][1]) > 0.10 for s in oods)
+    assert any(abs(s.yaw["hotplate"]) > 0.3 for s in oods)
     id_noise = max(np.max(np.abs(s.reset_joints)) for s in ids)
     assert id_noise <= min(np.min(np.abs(s.reset_joints)) for s in oods)
     assert all(s.clutter for s in oods)  # the held-out split is never uncluttered
@@ -139,8 +153,8 @@ def test_infeasible_draws_are_redrawn(monkeypatch: pytest.MonkeyPatch) -> None:
     the same sample."""
     from robogenesis import reach
 
-    def refuse_left(self, shifts, yaws):  # the real check, plus one refusal rule
-        return "left" if shifts["beaker"][1] > 0 else real(self, shifts, yaws)
+    def refuse_left(self, shifts, yaws, home_offset=()):  # the real check, plus one refusal rule
+        return "left" if shifts["beaker"][1] > 0 else real(self, shifts, yaws, home_offset)
 
     real = reach.ReachModel.problem
     monkeypatch.setattr(reach.ReachModel, "problem", refuse_left)
@@ -195,16 +209,14 @@ def test_the_room_is_seen_never_touched() -> None:
     assert set(solid) <= {"floor", "bench_top", None}, solid  # None: the robot's pedestal plate
 
 
-def test_a_device_in_a_corner_is_redrawn_alone_until_it_fits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two 60 x 55 cm devices in the back corners have room to move only towards the robot. Drawn
-    together and rejected together, wide ood bands (shift and turn) found no fitting draw in 200 tries
-    for 8 of 10 seeds; drawn each until its own footprint stays on the bench, every seed gets a scene."""
+def test_a_device_in_a_corner_is_redrawn_alone_until_it_fits() -> None:
+    """Two 60 x 55 cm devices in the back corners have little room to move. Drawn together and
+    rejected together, wide ood bands (shift and turn) found no fitting draw in 200 tries for 8 of 10
+    seeds; drawn each until its own footprint stays on the bench, every seed gets a scene, and every
+    device is out of the id region (sideways or turned beyond its bound)."""
     from labdata.deck import on_bench
     from labsim.scene_builder import lay_out
-    from robogenesis import randomize
 
-    monkeypatch.setattr(randomize, "DEVICE_BOX_M", {"id": (0.0, 0.09), "ood": (0.09, 0.12)})
-    monkeypatch.setattr(randomize, "DEVICE_YAW_RAD", {"id": (0.0, 0.25), "ood": (0.25, 0.35)})
     corners = SceneSpec(
         labware=[
             LabwareSpec(name="drying_box", type="drying_box", site="bench/back_left"),
@@ -214,6 +226,6 @@ def test_a_device_in_a_corner_is_redrawn_alone_until_it_fits(monkeypatch: pytest
     )
     for seed in range(10):
         sample = sample_domain(corners, "ood", np.random.default_rng(seed))
-        assert all(np.max(np.abs(v)) > 0.09 for v in sample.placement.values())
+        assert all(_device_out(sample, name) > 1.0 for name in sample.placement)
         placed = lay_out(apply_domain(corners, sample))
         assert all(on_bench(p.x, p.y, p.half_x, p.half_y) for p in placed)
