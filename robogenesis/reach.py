@@ -39,7 +39,12 @@ class ReachModel:
         from robogenesis.experts.grasp import grasp_plan
 
         scene = SceneSpec.model_validate_json(scene_json).model_copy(update={"cameras": []})
-        self.env = get_backend().build(scene, robot)
+        env = get_backend().build(scene, robot)
+        from labsim.mujoco_env import MujocoEnv  # after get_backend, which chooses the GL first
+
+        if not isinstance(env, MujocoEnv):  # the button's body is read from MuJoCo's model
+            raise TypeError(f"the reach check needs the MuJoCo backend, not {type(env).__name__}")
+        self.env = env
         self.points: dict[str, list[_Point]] = {}
         self.origin: dict[str, np.ndarray] = {}
         for name, asset in self.env.info.assets.items():
@@ -68,13 +73,14 @@ class ReachModel:
             origin = self.origin[name] + np.array([dx, dy, 0.0])
             for point in points:
                 pos = origin + turn @ point.local
+                goals: list[tuple[np.ndarray, list[np.ndarray] | None]]
                 if point.kind == "any":
                     front = turn @ np.array([-1.0, 0.0, 0.0])  # devices face -x before they turn
                     goals = [(pos + front * HANDLE_STAND_OFF_M, None), (pos, None)]
                 else:
                     across = yaw + math.pi / 2 if point.kind == "rod" else natural_yaw(self.env, pos)
-                    rots = top_down(self.env, across)
-                    goals = [(p, rots) for p in (pos, pos + UP * LIFT_CHECK_M)]
+                    grips = top_down(self.env, across)
+                    goals = [(p, grips) for p in (pos, pos + UP * LIFT_CHECK_M)]
                 for goal, rots in goals:
                     if not self._reaches(goal, rots):
                         return f"{name}: the arm does not reach {np.round(goal, 3).tolist()}"
