@@ -2,8 +2,8 @@
 parameters, derived from the list below.
 
 Adding a skill is one module exposing `SKILL` plus one line in `_MODULES`; robogenesis registers its
-expert and labsim its success predicate under the skill's params model, and tests/test_skill_parity.py
-fails until both exist.
+expert under the skill's params model, labsim its success predicate under the skill's name (labsim may
+not import skills), and tests/test_skill_parity.py fails until both exist.
 """
 
 from __future__ import annotations
