@@ -20,12 +20,22 @@ import math
 
 from labdata.catalog import LabwareType
 from labdata.deck import DECK, SITES, SPOTS, Placement, footprint, free_sites
+from skills.base import ArmArgs
+from skills.close_door import CloseDoorParams
+from skills.close_drawer import CloseDrawerParams
+from skills.open_door import OpenDoorParams
+from skills.open_drawer import OpenDrawerParams
 from skills.pick import PickParams
 from skills.place import PlaceParams
 from skills.registry import SkillParams
 from skills.state import LabState
 
-NEEDS_FREE_HAND = frozenset({"open_door", "close_door", "open_drawer", "close_drawer"})
+NEEDS_FREE_HAND: tuple[type[ArmArgs], ...] = (
+    OpenDoorParams,
+    CloseDoorParams,
+    OpenDrawerParams,
+    CloseDrawerParams,
+)
 STAGING_REACH_M = 0.72  # from the robot mount: the LabUtopia tasks' own left/right sites, no farther
 SWEEP_DEPTH_M = 0.20  # a door opened by its handle's 13-18 cm of travel, a drawer pulled as far
 ROOM_M = 0.10  # clearance to every neighbour beyond which a site is as good as any other
@@ -91,9 +101,9 @@ class Deck:
 
 def with_free_hand(params: SkillParams, state: LabState, deck: Deck) -> list[SkillParams]:
     """`params`, wrapped in putting down and picking up what its arm holds when it needs a free hand."""
-    arm = getattr(params, "arm", None)
-    if params.skill not in NEEDS_FREE_HAND or arm is None or arm >= len(state.arms):
+    if not isinstance(params, NEEDS_FREE_HAND) or params.arm >= len(state.arms):
         return [params]
+    arm = params.arm
     held = state.arms[arm].holding
     if held is None or held not in deck.types:
         return [params]

@@ -12,8 +12,12 @@ Well volumes are bookkeeping; vessel volumes are particles plus a bookkeeping of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:  # scene_builder imports mujoco
+    from labsim.scene_builder import SceneInfo
 
 DWELL_S = 0.3
 ATTACH_RADIUS_M = 0.006
@@ -42,10 +46,18 @@ class LiquidLocation:
     well: str | None
 
 
-def locate_tip(tip_end: np.ndarray, env: object) -> LiquidLocation | None:
+class Bench(Protocol):
+    """What `locate_tip` reads of an environment: the built scene and where each body stands."""
+
+    info: SceneInfo
+
+    def body_pos(self, name: str) -> np.ndarray: ...
+
+
+def locate_tip(tip_end: np.ndarray, env: Bench) -> LiquidLocation | None:
     """The well or vessel interior containing the tip end, if any."""
-    for asset in env.info.assets.values():  # type: ignore[attr-defined]
-        origin = env.body_pos(asset.name)  # type: ignore[attr-defined]
+    for asset in env.info.assets.values():
+        origin = env.body_pos(asset.name)
         local = tip_end - origin
         if asset.wells is not None and not asset.tip_geoms:
             grid = asset.wells

@@ -1,8 +1,12 @@
-"""Physical success predicates, one per atomic skill, named like the skill.
+"""Physical success predicates, one per atomic skill, registered under the skill's name by `@predicate`.
 
 Each takes the environment and the skill's params (the `skills.registry` models, or any object with the
 same field names) and reads physical state. Thresholds follow LabUtopia where one exists (FACTS.md);
 history (shake excursions, stir time, wait) comes from `labsim.trackers`, updated every control step.
+
+The name is the contract: a compiled node names its predicate, and labsim may not import `skills`
+(they share a layer). tests/test_skill_parity.py checks that every skill has a predicate here and that
+no predicate lacks a skill (operations such as `heat` lower to atomic skills and have none).
 """
 
 from __future__ import annotations
@@ -33,11 +37,22 @@ VOLUME_TOLERANCE = 0.05
 
 Predicate = Callable[[Any, Any], bool]
 
+PREDICATES: dict[str, Predicate] = {}
+
+
+def predicate(fn: Predicate) -> Predicate:
+    """Register `fn` as the success predicate of the skill it is named after."""
+    if fn.__name__ in PREDICATES:
+        raise ValueError(f"two success predicates for {fn.__name__!r}")
+    PREDICATES[fn.__name__] = fn
+    return fn
+
 
 def _released(env: Any, obj: str, away_m: float) -> bool:
     return env.gripper_opening() > OPEN_GRIPPER and env.distance_to_tool(obj) > away_m
 
 
+@predicate
 def pick(env: Any, p: Any) -> bool:
     return bool(env.body_pos(p.object)[2] - env.initial_pos(p.object)[2] > PICK_LIFT_M)
 
@@ -73,6 +88,7 @@ def place_goal(env: Any, p: Any) -> tuple[np.ndarray, float]:
     return there[:2].copy(), float(there[2] + (0.0 if inside else target.top_z_m))
 
 
+@predicate
 def place(env: Any, p: Any) -> bool:
     """XY within 5 cm of the target, base within 5 cm of where it should rest, gripper open and away."""
     obj = env.asset(p.object)
@@ -100,21 +116,25 @@ def _articulation(env: Any, device: str, part: str) -> tuple[float, float]:
     return travel, away
 
 
+@predicate
 def open_door(env: Any, p: Any) -> bool:
     travel, away = _articulation(env, p.device, "door")
     return travel > OPEN_TRAVEL_M and away > OPEN_AWAY_M
 
 
+@predicate
 def close_door(env: Any, p: Any) -> bool:
     travel, away = _articulation(env, p.device, "door")
     return travel < CLOSED_TRAVEL_M and away > CLOSE_AWAY_M
 
 
+@predicate
 def open_drawer(env: Any, p: Any) -> bool:
     travel, away = _articulation(env, p.device, "drawer")
     return travel > OPEN_TRAVEL_M and away > OPEN_AWAY_M
 
 
+@predicate
 def close_drawer(env: Any, p: Any) -> bool:
     travel, away = _articulation(env, p.device, "drawer")
     return travel < CLOSED_TRAVEL_M and away > CLOSE_AWAY_M
@@ -127,6 +147,7 @@ def button_pressed(env: Any, device: str) -> bool:
     return -env.joint_q(asset.button_joint) >= PRESS_FRACTION * asset.button_travel_m
 
 
+@predicate
 def press_button(env: Any, p: Any) -> bool:
     """The button is held down past 70 % of its travel, or was within the last 2 s: a press is a push
     and a release, and the press that switches a device off must count as much as the one that
@@ -134,18 +155,7 @@ def press_button(env: Any, p: Any) -> bool:
     return button_pressed(env, p.device) or env.time_s - env.last_press_s(p.device) <= PRESS_MEMORY_S
 
 
-def heat(env: Any, p: Any) -> bool:
-    """The vessel stands on the device's top and the device is on."""
-    vessel, device = env.asset(p.vessel), env.asset(p.device)
-    here, there = env.body_pos(vessel.name), env.body_pos(device.name)
-    on_top = (
-        abs(here[0] - there[0]) < device.half_xy[0]
-        and abs(here[1] - there[1]) < device.half_xy[1]
-        and abs(here[2] - (there[2] + device.top_z_m)) < 0.02
-    )
-    return bool(on_top and env.device_on(device.name))
-
-
+@predicate
 def pour(env: Any, p: Any) -> bool:
     """At least 90 % of the requested particles reached the target and at most 150 % (or the rest of
     the source, when the whole of it was asked for), at most 10 % (or one particle) spilled elsewhere,
@@ -168,10 +178,12 @@ def pour(env: Any, p: Any) -> bool:
     )
 
 
+@predicate
 def shake(env: Any, p: Any) -> bool:
     return env.trackers.shake_done(p.object, getattr(p, "duration_s", 0.0) or 0.0)
 
 
+@predicate
 def stir(env: Any, p: Any) -> bool:
     """The rod tip has been inside the container (XY < 4 cm, below the rim) for the duration."""
     needed = getattr(p, "duration_s", 0.0) or 0.0
@@ -179,10 +191,12 @@ def stir(env: Any, p: Any) -> bool:
     return inside_s >= needed if needed > 0 else inside_s > 0.0
 
 
+@predicate
 def wait(env: Any, p: Any) -> bool:
     return env.trackers.waited(p) >= p.duration_s
 
 
+@predicate
 def pick_up_tip(env: Any, p: Any) -> bool:
     state = env.pipette(p.pipette)
     return (
@@ -192,6 +206,7 @@ def pick_up_tip(env: Any, p: Any) -> bool:
     )
 
 
+@predicate
 def aspirate(env: Any, p: Any) -> bool:
     state = env.pipette(p.pipette)
     if state.loaded_from is None or state.loaded_from[0] != p.source:
@@ -201,6 +216,7 @@ def aspirate(env: Any, p: Any) -> bool:
     return abs(state.loaded_ul - p.volume_ul) <= VOLUME_TOLERANCE * p.volume_ul
 
 
+@predicate
 def dispense(env: Any, p: Any) -> bool:
     """The pipette's latest dispense went into the target (and well) with the requested volume: mixing
     dispenses into the same well again and again, so earlier deliveries must not add up."""
@@ -213,26 +229,7 @@ def dispense(env: Any, p: Any) -> bool:
     return abs(delivered - p.volume_ul) <= VOLUME_TOLERANCE * p.volume_ul
 
 
+@predicate
 def drop_tip(env: Any, p: Any) -> bool:
     state = env.pipette(p.pipette)
     return state.had_tip and state.tip_from is None
-
-
-PREDICATES: dict[str, Predicate] = {
-    "pick": pick,
-    "place": place,
-    "open_door": open_door,
-    "close_door": close_door,
-    "open_drawer": open_drawer,
-    "close_drawer": close_drawer,
-    "press_button": press_button,
-    "heat": heat,
-    "pour": pour,
-    "shake": shake,
-    "stir": stir,
-    "wait": wait,
-    "pick_up_tip": pick_up_tip,
-    "aspirate": aspirate,
-    "dispense": dispense,
-    "drop_tip": drop_tip,
-}

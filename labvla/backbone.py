@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from torch import nn
+from typing import TYPE_CHECKING
 
 from labvla.config import LabVLAConfig, tiny_backbone_config
 from labvla.prompt import ImageGeometry, SpecialIds, qwen_image_geometry
+
+if TYPE_CHECKING:  # transformers is imported by the functions that build (it costs seconds)
+    from transformers import Qwen3VLForConditionalGeneration, Qwen3VLTextConfig
 
 QWEN_FILES = ("config.json", "tokenizer.json")
 
@@ -28,9 +30,21 @@ def check_qwen_folder(path: str | None) -> Path:
     return folder
 
 
+def text_config(backbone: Qwen3VLForConditionalGeneration) -> Qwen3VLTextConfig:
+    """The language model's config. Qwen3VLConfig declares it as a dict, a config or None (what its
+    constructor accepts); a built model always holds the config object, and this says so to a reader
+    and to mypy."""
+    from transformers import Qwen3VLTextConfig
+
+    text = backbone.config.text_config
+    if not isinstance(text, Qwen3VLTextConfig):
+        raise TypeError(f"the backbone's text_config is a {type(text).__name__}, not a Qwen3VLTextConfig")
+    return text
+
+
 def build_backbone(
     config: LabVLAConfig, text_vocab: int, special: SpecialIds, *, pretrained: bool = True
-) -> nn.Module:
+) -> Qwen3VLForConditionalGeneration:
     """Random tiny Qwen3-VL, or the local 4B weights; either way FAST ids start at `config.fast_offset`.
 
     `config.backbone` is filled on first build so a checkpoint can rebuild the same architecture.
@@ -56,7 +70,7 @@ def build_backbone(
         qcfg = Qwen3VLConfig.from_pretrained(str(folder), local_files_only=True)
         model = Qwen3VLForConditionalGeneration(qcfg)
     if not config.backbone:
-        config.fast_offset = model.config.text_config.vocab_size
+        config.fast_offset = text_config(model).vocab_size
         config.backbone = {"name_or_path": str(folder)}
     model.resize_token_embeddings(config.fast_offset + config.fast_vocab)
     return model

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import torch
 
@@ -171,7 +171,7 @@ def render_size(path: str | Path) -> int:
 
 
 def load_checkpoint(
-    path: str | Path, *, stage: str | None = None, device: str | torch.device = "cpu"
+    path: str | Path, *, stage: Literal["fast", "flow"] | None = None, device: str | torch.device = "cpu"
 ) -> Loaded:
     """Load a checkpoint; `stage="flow"` on a stage-1 checkpoint adds a fresh action expert."""
     from safetensors.torch import load_file
@@ -188,7 +188,7 @@ def load_checkpoint(
     weights = _read(folder, "model.safetensors", lambda p: load_file(str(p)))
     saved_stage = config.stage
     if stage is not None:
-        config.stage = stage  # type: ignore[assignment]
+        config.stage = stage
     backbone = build_backbone(config, text.vocab_size, text.special, pretrained=False)
     model = LabVLA(config, backbone)
     try:

@@ -12,8 +12,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # tokenizers is imported where it is used (it is only needed once fitting starts)
+    from tokenizers import Tokenizer
 
 _CHAR_BASE = 0x4E00  # CJK block: 20k non-whitespace code points, one per quantized value
 
@@ -44,7 +48,7 @@ class FastTokenizer:
         self.target_vocab_size = vocab_size
         self.min_value = 0
         self.max_value = 0
-        self._bpe = None
+        self._bpe: Tokenizer | None = None
 
     # ---- quantization ----------------------------------------------------------------------------
     def quantize(self, chunk: np.ndarray) -> np.ndarray:
@@ -92,7 +96,7 @@ class FastTokenizer:
     def vocab_size(self) -> int:
         return self._require().get_vocab_size()
 
-    def _require(self):
+    def _require(self) -> Tokenizer:
         if self._bpe is None:
             raise RuntimeError("FAST tokenizer is not fitted; call fit() or load()")
         return self._bpe
@@ -101,7 +105,8 @@ class FastTokenizer:
         """Coefficients each token id stands for (its character count); constrained decoding uses it to
         emit exactly horizon x dims coefficients."""
         bpe = self._require()
-        return np.array([len(bpe.id_to_token(i)) for i in range(bpe.get_vocab_size())], np.int64)
+        # An id without a token (none in a fitted BPE) stands for no coefficient: never chosen.
+        return np.array([len(bpe.id_to_token(i) or "") for i in range(bpe.get_vocab_size())], np.int64)
 
     def encode(self, chunk: np.ndarray) -> list[int]:
         return self._require().encode(self._to_text(self.quantize(chunk))).ids
@@ -113,7 +118,13 @@ class FastTokenizer:
         zeros = np.zeros((horizon, dims), np.float32)
         if any(i < 0 or i >= bpe.get_vocab_size() for i in ids):
             return FastDecoding(zeros, False, "token id outside the FAST vocabulary")
-        text = "".join(bpe.id_to_token(i) for i in ids)
+        pieces: list[str] = []
+        for i in ids:
+            token = bpe.id_to_token(i)
+            if token is None:
+                return FastDecoding(zeros, False, f"token id {i} has no token")
+            pieces.append(token)
+        text = "".join(pieces)
         values = np.array([ord(ch) - _CHAR_BASE for ch in text], dtype=np.int64) + self.min_value
         if len(values) != horizon * dims:
             return FastDecoding(zeros, False, f"{len(values)} coefficients, expected {horizon}x{dims}")

@@ -7,14 +7,19 @@ cannot disturb the backbone, which keeps learning from the FAST loss (loss = w *
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from labvla.backbone import text_config
 from labvla.config import LabVLAConfig
 from labvla.dit import DiTExpert
+
+if TYPE_CHECKING:
+    from transformers import Qwen3VLForConditionalGeneration
 
 
 @dataclass
@@ -33,7 +38,8 @@ class Batch:
     images: torch.Tensor | None = None  # [B, cameras, 3, S, S] uint8, for an expert with its own eyes
 
     def to(self, device: torch.device | str) -> Batch:
-        return Batch(**{k: None if v is None else v.to(device) for k, v in self.__dict__.items()})
+        present = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return replace(self, **{name: value.to(device) for name, value in present.items()})
 
 
 def sample_flow_time(n: int, generator: torch.Generator) -> torch.Tensor:
@@ -43,11 +49,15 @@ def sample_flow_time(n: int, generator: torch.Generator) -> torch.Tensor:
 
 
 class LabVLA(nn.Module):
-    def __init__(self, config: LabVLAConfig, backbone: nn.Module) -> None:
+    # Declared: nn.Module's attribute lookup types submodules and buffers as `Tensor | Module`.
+    backbone: Qwen3VLForConditionalGeneration
+    action_dims: torch.Tensor  # a buffer (registered below)
+
+    def __init__(self, config: LabVLAConfig, backbone: Qwen3VLForConditionalGeneration) -> None:
         super().__init__()
         self.config = config
         self.backbone = backbone
-        hidden = backbone.config.text_config.hidden_size
+        hidden = text_config(backbone).hidden_size
         self.expert = (
             DiTExpert(
                 config.expert,

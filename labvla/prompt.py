@@ -86,7 +86,10 @@ class TextTokenizer:
         tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
 
         def one(token: str) -> int:
-            return int(tok.convert_tokens_to_ids(token))
+            found = tok.convert_tokens_to_ids(token)  # one token in, one id out
+            if not isinstance(found, int):
+                raise ValueError(f"{path}: the tokenizer maps {token!r} to {found!r}, not one id")
+            return found
 
         special = SpecialIds(
             pad=int(tok.pad_token_id if tok.pad_token_id is not None else one("<|endoftext|>")),

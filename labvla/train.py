@@ -192,8 +192,7 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
     if ema is not None and resume_from is not None and (resume_from / TRAIN_WEIGHTS).exists():
         from safetensors.torch import load_file  # the checkpoint's weights are the average; train on
 
-        raw = load_file(str(resume_from / TRAIN_WEIGHTS), device=str(device))
-        model.load_state_dict(raw, strict=False)
+        model.load_state_dict(load_file(str(resume_from / TRAIN_WEIGHTS), device=str(device)), strict=False)
     validator = Validator(val_index, builder, opts.val_frames, opts.batch) if len(val_index) else None
 
     lr_bb = opts.lr_backbone if opts.lr_backbone is not None else STAGE_LR[config.stage]
@@ -277,7 +276,7 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
             if rank == 0:
                 if ema is not None:
                     ema.swap(model)  # the average acts and is validated; the raw weights train on
-                trainer = {"step": step + 1}
+                trainer: dict[str, float] = {"step": step + 1}  # plus val_loss when validated
                 if validate:
                     assert validator is not None
                     val = {"step": step + 1, **validator.evaluate(model, device)}

@@ -129,7 +129,7 @@ def check_contents(protocol: ast.Protocol) -> list[Diagnostic]:
     """Contents name either the whole vessel (a mixture) or wells, one liquid per well."""
     out: list[Diagnostic] = []
     for labware in protocol.labware:
-        welled = [c for c in labware.contents if c.well is not None]
+        welled = [(c, c.well) for c in labware.contents if c.well is not None]
         if welled and len(welled) != len(labware.contents):
             out.append(
                 Diagnostic(
@@ -140,17 +140,17 @@ def check_contents(protocol: ast.Protocol) -> list[Diagnostic]:
                 )
             )
         seen: set[str] = set()
-        for content in welled:
-            if content.well in seen:
+        for content, well in welled:
+            if well in seen:
                 out.append(
                     Diagnostic(
                         code="E0205",
-                        message=f"well {content.well} of `{labware.name}` is filled twice",
+                        message=f"well {well} of `{labware.name}` is filled twice",
                         span=content.span,
                         hint="a well starts with one liquid",
                     )
                 )
-            seen.add(content.well)  # type: ignore[arg-type]
+            seen.add(well)
     return out
 
 

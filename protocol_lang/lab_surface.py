@@ -129,7 +129,10 @@ def _assemble(items: list, file: str) -> tuple[ast.Protocol | None, list[Diagnos
         )
         name, description = "unnamed", None
     else:
-        (name, description), _ = header["protocol"]  # type: ignore[misc]
+        value, _ = header["protocol"]
+        if not isinstance(value, tuple):  # the transformer builds (name, description or None)
+            raise TypeError(f"the protocol header holds {value!r}, not (name, description)")
+        name, description = value
     robots = header.get("robots", ([], None))[0]
     protocol = ast.Protocol(
         version=version, name=name, description=description, robots=robots,

@@ -23,10 +23,11 @@ from protocol_lang.span import Span
 from protocol_lang.syntax_errors import to_diagnostic
 from protocol_lang.trivia import attach
 
-try:  # libyaml is several times faster; the pure-Python loader gives the same nodes
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+# libyaml is several times faster; the pure-Python loader gives the same nodes. PyYAML defines
+# CSafeLoader only when it was built with libyaml.
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = (
+    yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+)
 
 TOP_KEYS = ("labc", "protocol", "description", "robots", "params", "labware", "instruments", "steps")
 LABWARE_KEYS = ("type", "at", "contains")
@@ -207,15 +208,13 @@ class _YamlReader:
         """Where the header lines are, for comments: `protocol` spans `protocol:` and `description:`."""
         spans: dict[str, list[Span]] = {}
         for key, value in root.value:
-            name = getattr(key, "value", None)
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
             line = {
                 "labc": "labc",
                 "protocol": "protocol",
                 "description": "protocol",
                 "robots": "robots",
-            }.get(
-                name  # type: ignore[arg-type]
-            )
+            }.get(name or "")
             if line is not None:
                 spans.setdefault(line, []).append(
                     Span(**{**self.span(key).model_dump(), **_end(self.span(value))})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import colorsys
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -385,7 +386,7 @@ def _object_material(look: Appearance, split_of_material: str) -> Material:
     )
 
 
-def _split_of(table: dict[str, dict[str, object]], name: str) -> str:
+def _split_of(table: Mapping[str, Mapping[str, object]], name: str) -> str:
     return next(split for split, names in table.items() if name in names)
 
 

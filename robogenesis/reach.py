@@ -48,7 +48,12 @@ class ReachModel:
         from robogenesis.experts.grasp import grasp_plan
 
         scene = SceneSpec.model_validate_json(scene_json).model_copy(update={"cameras": []})
-        self.env = get_backend().build(scene, robot)
+        env = get_backend().build(scene, robot)
+        from labsim.mujoco_env import MujocoEnv  # after get_backend, which chooses the GL first
+
+        if not isinstance(env, MujocoEnv):  # place_fixture and arm_hits are MuJoCo's
+            raise TypeError(f"the reach check needs the MuJoCo backend, not {type(env).__name__}")
+        self.env = env
         self.points: dict[str, list[_Point]] = {}
         self.devices: dict[str, list[Any]] = {}  # device -> the experts of what the protocol does to it
         self.origin: dict[str, np.ndarray] = {}

@@ -46,6 +46,15 @@ class ArmArgs(SkillArgs):
 P = TypeVar("P", bound=SkillArgs)
 
 
+def skill_name(params: type[SkillArgs]) -> str:
+    """The name of the skill a params model belongs to: its `skill` tag (a Literal with that default),
+    which is also what tells the models apart in a compiled protocol's JSON."""
+    field = params.model_fields.get("skill")
+    if field is None or not isinstance(field.default, str):
+        raise TypeError(f"{params.__name__} has no `skill` tag: not a skill's params model")
+    return field.default
+
+
 def noun(name: str) -> str:
     """How an instruction names a declared object: `beaker_1` -> "beaker_1", `sol_a` -> "the sol_a".
 

@@ -19,7 +19,7 @@ from skills.pick_up_tip import PickUpTipParams
 from skills.place import PlaceParams
 from skills.pour import PourParams
 from skills.press_button import PressButtonParams
-from skills.registry import SkillParams
+from skills.registry import SkillParams, skill_of
 from skills.shake import ShakeParams
 from skills.state import Declaration, LabState
 from skills.stir import StirParams
@@ -96,6 +96,6 @@ def example_calls() -> dict[str, tuple[SkillParams, LabState]]:
     state = example_state()
     calls: dict[str, tuple[SkillParams, LabState]] = {}
     for params in EXAMPLE_SEQUENCE:
-        calls.setdefault(params.skill, (params, state.copy()))
+        calls.setdefault(skill_of(params).name, (params, state.copy()))
         run_skill(state, params)
     return calls

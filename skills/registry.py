@@ -1,13 +1,15 @@
-"""The skill library: every atomic skill by name, and the tagged union of their parameters.
+"""The skill library: every atomic skill by name and by params model, and the tagged union of their
+parameters, derived from the list below.
 
-Adding a skill is one module exposing `SKILL`, plus one line in `_MODULES` (and its expert and
-predicate in robogenesis / labsim under the same name).
+Adding a skill is one module exposing `SKILL` plus one line in `_MODULES`; robogenesis registers its
+expert under the skill's params model, labsim its success predicate under the skill's name (labsim may
+not import skills), and tests/test_skill_parity.py fails until both exist.
 """
 
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 from pydantic import Field, TypeAdapter
 
@@ -49,26 +51,18 @@ _MODULES = (
     drop_tip,
 )
 
-SkillParams = Annotated[
-    pick.PickParams
-    | place.PlaceParams
-    | open_door.OpenDoorParams
-    | close_door.CloseDoorParams
-    | open_drawer.OpenDrawerParams
-    | close_drawer.CloseDrawerParams
-    | press_button.PressButtonParams
-    | pour.PourParams
-    | shake.ShakeParams
-    | stir.StirParams
-    | wait.WaitParams
-    | pick_up_tip.PickUpTipParams
-    | aspirate.AspirateParams
-    | dispense.DispenseParams
-    | drop_tip.DropTipParams,
-    Field(discriminator="skill"),
-]
-
 SKILLS: dict[str, Skill[Any]] = {module.SKILL.name: module.SKILL for module in _MODULES}
+SKILLS_BY_PARAMS: dict[type[SkillArgs], Skill[Any]] = {
+    module.SKILL.params: module.SKILL for module in _MODULES
+}
+
+if TYPE_CHECKING:
+    # To a type checker, any skill's params (narrow with isinstance); the union below is built at run
+    # time from the registered models, which a static checker cannot evaluate.
+    SkillParams: TypeAlias = SkillArgs
+else:
+    # A pydantic union tagged by `skill`, in `_MODULES` order (the order the JSON Schema lists them).
+    SkillParams = Annotated[Union[tuple(SKILLS_BY_PARAMS)], Field(discriminator="skill")]  # noqa: UP007
 
 SKILL_PARAMS_ADAPTER: TypeAdapter[SkillParams] = TypeAdapter(SkillParams)
 
@@ -85,8 +79,8 @@ def get_skill(name: str) -> Skill[Any]:
 
 
 def skill_of(params: SkillArgs) -> Skill[Any]:
-    """The skill a parameter object belongs to (every params model has a `skill` tag)."""
-    return SKILLS[params.skill]  # type: ignore[attr-defined]
+    """The skill a parameter object belongs to."""
+    return SKILLS_BY_PARAMS[type(params)]
 
 
 def parse_params(data: dict[str, Any]) -> SkillParams:

@@ -13,12 +13,16 @@ cell, with Newcombe 95% intervals for the difference and a two-proportion test.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from labc.commands.options import InputError, workspace_option
 from labc.commands.run import DATA_HELP, POLICIES, check_data
 from labc.workspace import Workspace, announce_default
+
+if TYPE_CHECKING:
+    from robogenesis.randomize import Split
 
 MODE_OPTION = click.option(
     "--mode",
@@ -43,6 +47,20 @@ def checkpoint_or_latest(checkpoint: Path | None, ws: Workspace) -> Path:
 
 def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _splits(value: str) -> list[Split]:
+    splits: list[Split] = []
+    for name in _csv(value):
+        if name == "id":
+            splits.append("id")
+        elif name == "ood":
+            splits.append("ood")
+        else:
+            raise click.UsageError(f"--split takes id and/or ood, got {value!r}")
+    if not splits:
+        raise click.UsageError(f"--split takes id and/or ood, got {value!r}")
+    return splits
 
 
 def _levels(value: str) -> list[int]:
@@ -124,10 +142,7 @@ def command(
     from labinfra.pool import WorkerCrashed
 
     ws = Workspace.resolve(workspace)
-    split_list = _csv(splits)
-    bad = [s for s in split_list if s not in ("id", "ood")]
-    if bad or not split_list:
-        raise click.UsageError(f"--split takes id and/or ood, got {splits!r}")
+    split_list = _splits(splits)
     robot_list = _csv(robots)
     unknown = [r for r in robot_list if r not in list_profiles()]
     if unknown or not robot_list:
@@ -167,7 +182,7 @@ def command(
         report = run_bench(
             suite,
             _levels(levels),
-            split_list,  # type: ignore[arg-type]
+            split_list,
             robot_list,
             episodes,
             spec,

@@ -94,7 +94,8 @@ def command(
     from labc.commands.serve import require_server
     from labc.runtime.episode import EpisodeSpec, run_episode
     from labc.runtime.executor import RunOptions
-    from labc.runtime.policies import FLOORS, PolicyLoadError, load_policy
+    from labc.runtime.floors import FloorPolicy
+    from labc.runtime.policies import PolicyLoadError, load_policy
     from labdata.errors import UnknownRobotError
     from labdata.robot_profile import load_profile
     from labinfra.atomic import write_text
@@ -145,9 +146,9 @@ def command(
             raise InputError(str(exc)) from None
         except CompositionError as exc:
             raise click.ClickException(str(exc)) from None
-        if policy in FLOORS:  # a floor that has no recording of this task: say so before running
+        if isinstance(agent, FloorPolicy):  # a floor that has no recording of this task: say so now
             try:
-                agent.data.require(compiled_all[-1].protocol.name, robot)  # type: ignore[attr-defined]
+                agent.data.require(compiled_all[-1].protocol.name, robot)
             except PolicyLoadError as exc:
                 raise InputError(str(exc)) from None
     for path, compiled in zip(protocols, compiled_all, strict=True):

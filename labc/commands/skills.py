@@ -88,7 +88,7 @@ def describe_operations() -> list[dict[str, Any]]:
                 "signature": signature(name, operation.params, "op"),
                 "summary": operation.summary,
                 "example_duration_s": sum(skill_of(step).duration_s(step) for step in steps),
-                "lowers_to": [step.skill for step in steps],
+                "lowers_to": [skill_of(step).name for step in steps],
                 "example": instructions,
             }
         )

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,9 @@ from labc.runtime.executor import RunOptions
 from labc.runtime.stats import wilson
 from robogenesis.compose import suite_root
 from robogenesis.randomize import Split
+
+if TYPE_CHECKING:
+    from labc.runtime.policies import Policy
 
 SUITES = ("labutopia",)
 LEVELS = (1, 2, 3, 4)
@@ -241,7 +244,7 @@ def plan(
 
 
 @cache
-def _policy(spec: PolicySpec) -> object:
+def _policy(spec: PolicySpec) -> Policy:
     from labc.runtime.policies import load_policy
 
     kwargs: dict[str, Any] = {"experts": spec.experts} if spec.experts else {}
@@ -254,15 +257,17 @@ def check_coverage(jobs: list[EpisodeJob]) -> None:
     """A floor policy needs a recording of every (protocol, robot) the bench runs; say which is missing
     before any episode runs."""
     from compiler.model import CompiledProtocol
+    from labc.runtime.floors import FloorPolicy
     from labc.runtime.policies import FLOORS, PolicyLoadError
 
     if not jobs or jobs[0].policy.name not in FLOORS:
         return
     pairs = {(job.compiled_json, job.robot) for job in jobs}
     try:
-        data = _policy(jobs[0].policy).data  # type: ignore[attr-defined]
+        floor = _policy(jobs[0].policy)
+        assert isinstance(floor, FloorPolicy)  # what load_policy builds for a name in FLOORS
         for compiled_json, robot in sorted(pairs):
-            data.require(CompiledProtocol.model_validate_json(compiled_json).protocol.name, robot)
+            floor.data.require(CompiledProtocol.model_validate_json(compiled_json).protocol.name, robot)
     except PolicyLoadError as exc:
         raise BenchError(str(exc)) from None
 

@@ -84,8 +84,8 @@ def run_episode(
     finally:
         env.close()
     video = None
-    if recorder is not None and recorder.frames:
-        video = str(recorder.save(spec.video))  # type: ignore[arg-type]
+    if recorder is not None and recorder.frames and spec.video is not None:  # a recorder means a video
+        video = str(recorder.save(spec.video))
     monitor = executor.monitor
     return RunResult(
         protocol=compiled.protocol.name,

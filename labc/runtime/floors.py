@@ -119,7 +119,7 @@ def _demos(index: int, data: Any) -> list[Demo]:
     return out
 
 
-class _Floor:
+class FloorPolicy:
     """What both floors share: the data, the episode's demos, and the current node's segment."""
 
     cameras: list[str] = []  # noqa: RUF012  (blind by construction)
@@ -149,7 +149,7 @@ class _Floor:
         return demo.segments[node_id]
 
 
-class ReplayPolicy(_Floor):
+class ReplayPolicy(FloorPolicy):
     """One recorded episode, played back open loop node by node."""
 
     name = "replay"
@@ -185,7 +185,7 @@ class ReplayPolicy(_Floor):
         return np.asarray(action[start:end], dtype=float)
 
 
-class NearestPolicy(_Floor):
+class NearestPolicy(FloorPolicy):
     """State-only nearest neighbour over the recorded frames of the same protocol, robot and node."""
 
     name = "nearest"

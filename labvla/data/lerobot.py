@@ -54,10 +54,11 @@ class LeRobotDataset:
         files = sorted({(e["data/chunk_index"], e["data/file_index"]) for e in self.episodes})
         path = self.info["data_path"]
         tables = [pq.read_table(self.root / path.format(chunk_index=c, file_index=f)) for c, f in files]
-        data = pa.concat_tables(tables) if tables else None
-        total = self.episodes[-1]["dataset_to_index"] if self.episodes else 0
-        if data is not None:
-            data = data.filter(pa.compute.less(data["index"], total)).sort_by("index")
+        if not tables:
+            raise ValueError(f"{self.root}: the dataset holds no episodes")
+        total = self.episodes[-1]["dataset_to_index"]
+        data = pa.concat_tables(tables)
+        data = data.filter(pa.compute.less(data["index"], total)).sort_by("index")
         self.state = np.stack(data[STATE_KEY].to_numpy(zero_copy_only=False)).astype(np.float32)
         self.action = np.stack(data[ACTION_KEY].to_numpy(zero_copy_only=False)).astype(np.float32)
         self.episode_index = data["episode_index"].to_numpy()
@@ -160,9 +161,14 @@ class LeRobotDataset:
         frames: list[np.ndarray] = []
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
-            container.seek(int(start / stream.time_base), stream=stream, backward=True, any_frame=False)
+            time_base = stream.time_base
+            if time_base is None:  # every stream the exporter writes has one
+                raise ValueError(f"{path}: the video stream has no time base")
+            container.seek(int(start / time_base), stream=stream, backward=True, any_frame=False)
             for frame in container.decode(stream):
-                t = float(frame.pts * stream.time_base)
+                if frame.pts is None:  # not placed in time: it cannot be matched to a frame index
+                    continue
+                t = float(frame.pts * time_base)
                 if t < start - 0.5 / self.fps:
                     continue
                 frames.append(frame.to_ndarray(format="rgb24"))

@@ -18,6 +18,10 @@ from robogenesis.experts.base import Expert, PlanningError
 from robogenesis.experts.grasp import UP, facing, pad_depth
 from robogenesis.experts.motion import Arm, Pose, rot_about, rot_angle
 from robogenesis.experts.scene import travel_height
+from skills.close_door import CloseDoorParams
+from skills.close_drawer import CloseDrawerParams
+from skills.open_door import OpenDoorParams
+from skills.open_drawer import OpenDrawerParams
 
 OPEN_TRAVELS_M = (0.18, 0.16)  # the predicate wants more than 0.13 m of handle travel; most first
 PULL_SPEED_M_S = 0.12
@@ -174,24 +178,24 @@ class ArticulationExpert(Expert):
 
 
 class OpenDoorExpert(ArticulationExpert):
-    name = "open_door"
+    params = OpenDoorParams
     part = "door"
     opens = True
 
 
 class CloseDoorExpert(ArticulationExpert):
-    name = "close_door"
+    params = CloseDoorParams
     part = "door"
     opens = False
 
 
 class OpenDrawerExpert(ArticulationExpert):
-    name = "open_drawer"
+    params = OpenDrawerParams
     part = "drawer"
     opens = True
 
 
 class CloseDrawerExpert(ArticulationExpert):
-    name = "close_drawer"
+    params = CloseDrawerParams
     part = "drawer"
     opens = False

@@ -16,6 +16,8 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from skills.base import SkillArgs, skill_name
+
 
 class PlanningError(RuntimeError):
     """The expert cannot produce a trajectory (unreachable pose, missing part, unknown object)."""
@@ -61,9 +63,14 @@ class Idle:
 
 
 class Expert(ABC):
-    """A scripted controller for one skill; stateless apart from its options."""
+    """A scripted controller for one skill; stateless apart from its options. `params` is the skill's
+    params model: the registry keys experts by it, and the skill's name comes from it."""
 
-    name: ClassVar[str]
+    params: ClassVar[type[SkillArgs]]
+
+    @property
+    def name(self) -> str:
+        return skill_name(self.params)
 
     def __init__(self, options: ExpertOptions | None = None) -> None:
         self.options = options or ExpertOptions()

@@ -12,12 +12,13 @@ from robogenesis.experts.clearance import blocked
 from robogenesis.experts.grasp import DOWN, UP, GraspPlan, finger_axis, grasp_plan
 from robogenesis.experts.motion import Arm, Pose
 from robogenesis.experts.scene import travel_height
+from skills.pick import PickParams
 
 FINGER_AXIS_JITTER = 0.25  # share of the grasp jitter kept along the finger-closing axis
 
 
 class PickExpert(Expert):
-    name = "pick"
+    params = PickParams
 
     def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)

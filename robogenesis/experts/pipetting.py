@@ -28,6 +28,10 @@ from robogenesis.experts.grasp import UP, azimuth
 from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, above_at, rot_about
 from robogenesis.experts.scene import travel_height
+from skills.aspirate import AspirateParams
+from skills.dispense import DispenseParams
+from skills.drop_tip import DropTipParams
+from skills.pick_up_tip import PickUpTipParams
 
 ABOVE_M = 0.05
 NEAR_M = 0.03  # second look this far above the target: above where a tip attaches (18 mm)
@@ -230,7 +234,7 @@ def _well_mouth(env: Any, labware: str, well: str | None) -> np.ndarray:
 
 
 class PickUpTipExpert(PipetteExpert):
-    name = "pick_up_tip"
+    params = PickUpTipParams
     point = "nozzle"
 
     def rise_extra(self, env: Any, pipette: Any) -> float:
@@ -248,7 +252,7 @@ class PickUpTipExpert(PipetteExpert):
 
 
 class AspirateExpert(PipetteExpert):
-    name = "aspirate"
+    params = AspirateParams
     point = "tip"
 
     def before(self, env: Any, params: Any) -> None:
@@ -259,7 +263,7 @@ class AspirateExpert(PipetteExpert):
 
 
 class DispenseExpert(PipetteExpert):
-    name = "dispense"
+    params = DispenseParams
     point = "tip"
 
     def target(self, env: Any, params: Any) -> np.ndarray:
@@ -269,7 +273,7 @@ class DispenseExpert(PipetteExpert):
 class DropTipExpert(PipetteExpert):
     """Push the tip back into the rack position it came from (labsim ejects it there)."""
 
-    name = "drop_tip"
+    params = DropTipParams
     point = "tip"
 
     def target(self, env: Any, params: Any) -> np.ndarray:

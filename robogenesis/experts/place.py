@@ -13,6 +13,7 @@ from robogenesis.experts.grasp import UP
 from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, rot_between
 from robogenesis.experts.scene import travel_height
+from skills.place import PlaceParams
 
 RESTAND_XY_M = 0.05  # a tool set down this near where it started goes back onto its own rest
 RESTAND_LOOK_M = 0.03  # looked at this far above the rest before it is lowered in
@@ -25,7 +26,7 @@ RESTAND_DROP_M = 0.002
 class PlaceExpert(Expert):
     """Carry the held object over its goal, lower it to rest, open, and back away along the tool."""
 
-    name = "place"
+    params = PlaceParams
 
     def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         from labsim.predicates import place_goal

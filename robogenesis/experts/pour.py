@@ -26,6 +26,7 @@ from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, rot_about
 from robogenesis.experts.pour_clearance import clear_lip_height, solid_points_local
 from robogenesis.experts.scene import travel_height
+from skills.pour import PourParams
 
 ENTRY_TILT_RAD = math.radians(50.0)
 MAX_TILT_RAD = math.radians(125.0)
@@ -45,7 +46,7 @@ LIP_INSIDE_RIM_M = 0.0  # the lip right over the near rim: the stream leaves it 
 
 
 class PourExpert(Expert):
-    name = "pour"
+    params = PourParams
 
     def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)

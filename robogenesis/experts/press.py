@@ -22,6 +22,7 @@ from robogenesis.experts.grasp import (
 )
 from robogenesis.experts.motion import Arm, Pose
 from robogenesis.experts.scene import travel_height
+from skills.press_button import PressButtonParams
 
 CAP_HALF_M = 0.006  # half height of the button cap (labsim.assets.devices)
 CAP_RAISE_M = 0.006  # the cap's radius is 0.012
@@ -42,7 +43,7 @@ class PressPlan(NamedTuple):
 
 
 class PressExpert(Expert):
-    name = "press_button"
+    params = PressButtonParams
 
     def _plan(
         self, arm: Arm, face: np.ndarray, push: np.ndarray, stand_off: float, finger_offset: float

@@ -1,4 +1,6 @@
-"""Every scripted expert by skill name (the name `skills` gives as `Skill.expert`)."""
+"""Every scripted expert, keyed by its skill's params model, and by the skill's name (the name a
+compiled node gives as its expert). Adding an expert is its class with `params` set, and one line in
+`EXPERT_TYPES`; tests/test_skill_parity.py checks that every skill has one and no expert lacks a skill."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from robogenesis.experts.press import PressExpert
 from robogenesis.experts.shake import ShakeExpert
 from robogenesis.experts.stir import StirExpert
 from robogenesis.experts.wait import WaitExpert
+from skills.base import SkillArgs
 
 EXPERT_TYPES: tuple[type[Expert], ...] = (
     PickExpert,
@@ -36,7 +39,8 @@ EXPERT_TYPES: tuple[type[Expert], ...] = (
     DropTipExpert,
 )
 
-EXPERTS: dict[str, Expert] = {cls.name: cls() for cls in EXPERT_TYPES}
+EXPERTS_BY_PARAMS: dict[type[SkillArgs], Expert] = {cls.params: cls() for cls in EXPERT_TYPES}
+EXPERTS: dict[str, Expert] = {expert.name: expert for expert in EXPERTS_BY_PARAMS.values()}
 
 
 def get_expert(name: str, options: ExpertOptions | None = None) -> Expert:

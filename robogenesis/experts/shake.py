@@ -11,6 +11,7 @@ import numpy as np
 from robogenesis.experts.base import Expert
 from robogenesis.experts.grasp import UP, azimuth
 from robogenesis.experts.motion import Arm, Pose
+from skills.shake import ShakeParams
 
 AMPLITUDE_M = 0.05  # the arm lags a swinging load: aim well past the 5 cm the predicate counts
 HALF_CYCLE_S = 0.6
@@ -20,7 +21,7 @@ STILL_S = 1.0  # the predicate wants 0.5 s within 1 cm
 
 
 class ShakeExpert(Expert):
-    name = "shake"
+    params = ShakeParams
 
     def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)

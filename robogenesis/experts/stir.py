@@ -12,6 +12,7 @@ from robogenesis.experts.base import Expert, PlanningError
 from robogenesis.experts.grasp import DOWN, UP
 from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, rot_about, rot_between
+from skills.stir import StirParams
 
 CIRCLE_S = 1.5
 MARGIN_S = 1.0
@@ -21,7 +22,7 @@ HAND_TURNS_RAD = (0.0, 0.6, -0.6, 1.2, -1.2, 1.8, -1.8)  # about the vertical ro
 
 
 class StirExpert(Expert):
-    name = "stir"
+    params = StirParams
 
     def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)

@@ -15,10 +15,11 @@ import numpy as np
 
 from robogenesis.experts.base import Expert, Idle
 from robogenesis.experts.motion import Arm
+from skills.wait import WaitParams
 
 
 class WaitExpert(Expert):
-    name = "wait"
+    params = WaitParams
 
     def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray | Idle]:
         arm = Arm(env, self.options, rng)
