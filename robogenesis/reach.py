@@ -28,7 +28,7 @@ def _device_experts() -> dict[str, Any]:
     from robogenesis.experts.articulation import OpenDoorExpert, OpenDrawerExpert
     from robogenesis.experts.press import PressExpert
 
-    return {e.name: e for e in (OpenDoorExpert, OpenDrawerExpert, PressExpert)}
+    return {e().name: e for e in (OpenDoorExpert, OpenDrawerExpert, PressExpert)}
 
 
 class _Point:
