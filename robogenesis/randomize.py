@@ -20,6 +20,7 @@ from labsim.scene_spec import CameraPose, LabwareSpec, Material, Room, SceneLook
 
 if TYPE_CHECKING:
     from labdata.deck import Placement
+    from robogenesis.reach import ReachModel
 
 Split = Literal["id", "ood"]
 AXES = ("placement", "clutter", "camera", "appearance", "lighting", "bench")
@@ -61,6 +62,7 @@ OBJECT_MATERIALS: dict[str, dict[str, tuple[float, float, float]]] = {
     "ood": {"metal": (1.0, 0.6, 0.4), "ceramic": (0.4, 0.3, 0.05)},
 }
 ARRANGEMENT_TRIES = 200  # wide placement and the reach check reject more draws
+RESET_TRIES = 20  # reset poses drawn for one arrangement before the sample is given up
 ITEM_TRIES = 100  # per item, for a shift and turn that keep its footprint on the bench
 LIGHT_INTENSITY: dict[str, tuple[float, float]] = {"id": (0.55, 0.85), "ood": (0.3, 0.55)}
 LIGHT_WARMTH: dict[str, tuple[float, float]] = {"id": (-0.05, 0.05), "ood": (0.05, 0.15)}
@@ -229,12 +231,43 @@ def _pose_draw(
     return placement, yaw
 
 
+def _reach(scene: SceneSpec, worked: tuple[tuple[str, str], ...]) -> ReachModel:
+    from robogenesis.reach import reach_model
+
+    return reach_model(
+        scene.model_copy(update={"look": SceneLook()}).model_dump_json(), scene.robots[0], worked
+    )
+
+
+def _reset_pose(
+    scene: SceneSpec,
+    split: Split,
+    rng: np.random.Generator,
+    worked: tuple[tuple[str, str], ...],
+    placement: dict[str, tuple[float, float]],
+    yaw: dict[str, float],
+) -> tuple[float, ...]:
+    """The reset offsets, drawn again (alone) until the devices' experts plan from that pose too: the
+    arrangement was checked from the home pose. Drawn after every other value, as before devices were
+    checked, so scenes without devices keep the values their seeds always gave."""
+    from labsim.errors import SceneError
+
+    problem = None
+    for _ in range(RESET_TRIES):
+        offsets = reset_offsets(scene.robots[0], split, rng)
+        if not worked:
+            return offsets
+        problem = _reach(scene, worked).problem(placement, yaw, offsets)
+        if problem is None:
+            return offsets
+    raise SceneError(f"no {split} reset pose from which the arm can work the devices (last: {problem})")
+
+
 def _arrangement(
     scene: SceneSpec,
     split: Split,
     rng: np.random.Generator,
     worked: tuple[tuple[str, str], ...],
-    home_offset: tuple[float, ...],
 ) -> tuple[dict[str, tuple[float, float]], dict[str, float], list[Distractor]]:
     """Shifts, turns and distractors that fit on the bench together and that the arm can work, drawn
     again until they do.
@@ -245,13 +278,11 @@ def _arrangement(
     """
     from labsim.errors import SceneError
     from labsim.scene_builder import lay_out
-    from robogenesis.reach import reach_model
 
     lo, hi = CLUTTER_COUNT[split]
     types = CLUTTER_TYPES[split]
     shapes = _shapes(scene)
     nominal = {spot.name: spot for spot in lay_out(scene)}
-    reach = None
     problem = "no draw"
     for _ in range(ARRANGEMENT_TRIES):
         placement, yaw = _pose_draw(shapes, split, rng, nominal)
@@ -266,10 +297,7 @@ def _arrangement(
         except SceneError as exc:
             problem = str(exc)
             continue
-        reach = reach or reach_model(
-            scene.model_copy(update={"look": SceneLook()}).model_dump_json(), scene.robots[0], worked
-        )
-        found = reach.problem(placement, yaw, home_offset)
+        found = _reach(scene, worked).problem(placement, yaw)
         if found is not None:
             problem = found
             continue
@@ -307,9 +335,7 @@ def sample_domain(
     (`robogenesis.compose.worked_devices`)."""
     from labsim.scene_builder import SCENE_CAMERA_POSES
 
-    # The reset pose first: the reach check plans the device experts from it.
-    reset_joints = reset_offsets(scene.robots[0], split, rng)
-    placement, yaw, clutter = _arrangement(scene, split, rng, worked, reset_joints)
+    placement, yaw, clutter = _arrangement(scene, split, rng, worked)
     cameras = {}
     for name, (pos, target) in SCENE_CAMERA_POSES.items():
         shift = _spatial(rng, CAMERA_SHIFT_M[split])
@@ -336,6 +362,7 @@ def sample_domain(
     benches = sorted(BENCHES[split])
     bench = benches[int(rng.integers(len(benches)))]
     phrasing = {node: int(rng.integers(count)) for node, count in sorted((phrase_counts or {}).items())}
+    reset_joints = _reset_pose(scene, split, rng, worked, placement, yaw)
     room = _room(split, rng)  # drawn last: the values above stay what they were before the room existed
     return DomainSample(
         split=split,
