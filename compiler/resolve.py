@@ -12,7 +12,6 @@ from compiler.model import ResolvedObject
 from labdata.catalog import Catalog, LabwareType, UnknownType
 from labdata.deck import SITES, Placement, footprint, place_all
 from labdata.errors import LayoutError, PlacementError
-from labdata.robot_profile import list_profiles
 from protocol_lang import ast
 from protocol_lang.diagnostics import Diagnostic, did_you_mean
 from protocol_lang.span import Span
@@ -25,6 +24,9 @@ def bench_sites() -> list[str]:
 
 
 def robot_names() -> list[str]:
+    # Here, not at the top: most protocols name no robot, and the profile models cost a cold compile.
+    from labdata.robot_profile import list_profiles
+
     return list_profiles()
 
 
@@ -162,6 +164,8 @@ def _contents(
 
 
 def _check_robots(protocol: ast.Protocol, robot: str | None, out: Resolution) -> None:
+    if robot is None and not protocol.robots:
+        return
     known = robot_names()
     for name in protocol.robots:
         if name not in known:

@@ -13,11 +13,11 @@ import functools
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
 
 from labdata.errors import UnknownName
 from labdata.wells import WellGrid
+from labinfra.user_cache import cached_json, digest
 
 Affordance = Literal[
     "graspable",
@@ -179,32 +179,50 @@ class Catalog(_Frozen):
         return self
 
 
-# libyaml's safe loader when PyYAML was built with it: the catalog is read on every compile, and the
-# pure-Python loader takes longer than compiling a 96-well protocol.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 class _CatalogFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     types: list[LabwareType]
 
 
+def _read_yaml(documents: dict[str, str]) -> dict[str, object]:
+    """{file name: parsed YAML}. libyaml's safe loader when PyYAML was built with it: the pure-Python
+    loader takes longer than compiling a 96-well protocol."""
+    import yaml  # here, not at the top: load_catalog's cache spares a cold compile the import
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return {name: yaml.load(text, Loader=loader) for name, text in documents.items()}
+
+
 def parse_catalog(documents: dict[str, str]) -> Catalog:
     """Validate catalog files given as {file name: YAML text}; a duplicate type name is an error."""
+    return _validate(_read_yaml(documents))
+
+
+def _validate(data: dict[str, object]) -> Catalog:
     types: dict[str, LabwareType] = {}
-    for file_name, text in sorted(documents.items()):
-        for labware in _CatalogFile.model_validate(yaml.load(text, Loader=_SAFE_LOADER)).types:
+    for file_name in sorted(data):
+        for labware in _CatalogFile.model_validate(data[file_name]).types:
             if labware.name in types:
                 raise ValueError(f"{file_name}: type `{labware.name}` is defined twice")
             types[labware.name] = labware
     return Catalog(types=types)
 
 
-@functools.cache
-def load_catalog() -> Catalog:
-    """The catalog shipped in `labdata/catalog/`, parsed once per process."""
+def _documents() -> dict[str, str]:
+    """{file name: YAML text} of the catalog shipped in `labdata/catalog/`."""
     folder = resources.files("labdata").joinpath("catalog")
-    documents = {
+    return {
         entry.name: entry.read_text("utf-8") for entry in folder.iterdir() if entry.name.endswith(".yaml")
     }
-    return parse_catalog(documents)
+
+
+@functools.cache
+def load_catalog() -> Catalog:
+    """The shipped catalog, parsed once per process.
+
+    Its parsed YAML is kept in the user cache, keyed by the files' digest (every compile reads the
+    catalog, and a cold one would otherwise import PyYAML for it); validation runs on it either way."""
+    documents = _documents()
+    return _validate(
+        cached_json("catalog", "yaml-safe/1:" + digest(documents), lambda: _read_yaml(documents))
+    )

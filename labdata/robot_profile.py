@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from labdata.errors import UnknownRobotError
@@ -122,4 +121,6 @@ def load_profile(name: str) -> RobotProfile:
     path = PROFILE_DIR / f"{name}.yaml"
     if not path.is_file():
         raise UnknownRobotError(f"unknown robot {name!r}; known: {', '.join(list_profiles())}")
+    import yaml  # here, not at the top: `labc compile` lists profile names but never loads one
+
     return RobotProfile.model_validate(yaml.safe_load(path.read_text()))

@@ -169,8 +169,17 @@ class Skill(ABC, Generic[P]):
         return list(_render_cached(self.templates, key))
 
 
+# Joins a skill's templates into one, so one render (one jinja2 context, most of a render's cost)
+# gives all of them; printable and not whitespace, so neither jinja2's `-` trimming nor the
+# whitespace folding below can reach across it.
+_SEPARATOR = "\u241e"
+
+
 def _render(templates: tuple[str, ...], context: dict[str, Any]) -> list[str]:
-    return [" ".join(_template(source).render(context).split()) for source in templates]
+    parts = _template(_SEPARATOR.join(templates)).render(context).split(_SEPARATOR)
+    if len(parts) != len(templates):  # a value held the separator: render them one by one
+        parts = [_template(source).render(context) for source in templates]
+    return [" ".join(part.split()) for part in parts]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -36,6 +36,8 @@ class InputError(click.ClickException):
 def check_robots(robots: list[str]) -> None:
     """An unknown `--robot`/`--robots` name is a usage error (exit 2) in every command, whether the
     command compiles (where E1006 would make it a protocol error, exit 1) or simulates."""
+    if not robots:
+        return  # nothing to check, and no profile module to import for it
     import difflib
 
     from labdata.robot_profile import list_profiles

@@ -147,3 +147,30 @@ def test_an_output_path_that_cannot_be_written_is_exit_2(labc, tmp_path) -> None
     args = ("--emit", "dot", "-o", blocker / "x.dot", "--workspace", tmp_path / "ws")
     result = labc("compile", EXAMPLES / "pipette_protocol.lab", *args)
     assert result.code == 2 and str(blocker) in result.err and "internal error" not in result.err
+
+
+def test_only_brief_commands_run_without_the_cyclic_collector() -> None:
+    """`labc compile` as its own process skips garbage collection (labc/cli.py BRIEF); a command that
+    can run for hours must keep it, and in-process calls (tests, a notebook) never change it."""
+    import subprocess
+    import sys
+
+    from labc.cli import BRIEF, _brief
+
+    assert set(COMMANDS) >= BRIEF
+    assert _brief(["compile", "x.lab", "--emit", "text"]) and _brief(["--help", "check"])
+    assert not any(_brief([name]) for name in ("synthesize", "train", "run", "bench", "serve"))
+    assert not _brief(["--version"]) and not _brief([])
+    code = (
+        "import gc, sys; from labc.cli import main; in_process = sys.argv.pop(1) == 'in'; "
+        "main(sys.argv[1:]) if in_process else main(); print(gc.isenabled())"
+    )
+    for mode, command, enabled in [
+        ("own", "schema", "False"),
+        ("own", "robots", "True"),
+        ("in", "schema", "True"),
+    ]:
+        out = subprocess.run(
+            [sys.executable, "-c", code, mode, command], capture_output=True, text=True, timeout=60
+        )
+        assert out.stdout.splitlines()[-1] == enabled, (mode, command, out.stderr)

@@ -78,3 +78,22 @@ def test_validation_rejects_unknown_tip_types_and_duplicates() -> None:
     beaker = "types:\n  - {name: b, kind: beaker, description: b, capacity_ul: 1, affordances: [], geometry: {shape: cylinder, outer_size_m: [1, 1, 1]}}\n"
     with pytest.raises(ValueError, match="defined twice"):
         parse_catalog({"a.yaml": beaker, "b.yaml": beaker})
+
+
+def test_the_cached_catalog_equals_the_yaml_and_follows_an_edit(tmp_path, monkeypatch) -> None:
+    """load_catalog keeps the parsed YAML in the user cache: a hit gives the same catalog, and a
+    changed file (another digest) is read afresh, never served from the stale entry."""
+    import labdata.catalog as module
+
+    monkeypatch.setenv("LABC_CACHE_DIR", str(tmp_path))
+    documents = module._documents()
+    assert len(documents) >= 4
+    fresh = parse_catalog(documents)
+    assert module.load_catalog.__wrapped__() == fresh  # miss: parsed and stored
+    assert (tmp_path / "catalog.json").exists()
+    assert module.load_catalog.__wrapped__() == fresh  # hit
+    extra = "types:\n  - {name: beaker_extra, kind: beaker, description: b, capacity_ul: 1, affordances: [], geometry: {shape: cylinder, outer_size_m: [1, 1, 1]}}\n"
+    edited = {**documents, "zz.yaml": extra}
+    monkeypatch.setattr(module, "_documents", lambda: edited)
+    assert "beaker_extra" in module.load_catalog.__wrapped__().types
+    assert module.load_catalog.__wrapped__() == parse_catalog(edited)

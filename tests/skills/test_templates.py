@@ -86,3 +86,20 @@ def test_filters() -> None:
     )
     assert volume(50) == "50 µL" and volume(20000) == "20 mL" and volume(1500) == "1.5 mL"
     assert duration(30) == "30 s" and duration(300) == "5 min" and duration(90) == "1 min 30 s"
+
+
+@pytest.mark.parametrize("name", sorted(SKILLS))
+def test_rendering_together_equals_rendering_each_template(name: str) -> None:
+    """base._render renders a skill's templates as one jinja2 template; each result must be what that
+    template alone gives, also when a value contains the separator (then it renders them one by one)."""
+    from skills import base
+
+    params, state = example_calls()[name]
+    context = SKILLS[name].context(params, state)
+    templates = SKILLS[name].templates
+    alone = [" ".join(base._template(t).render(context).split()) for t in templates]
+    assert base._render(templates, context) == alone
+    odd = {k: f"x{base._SEPARATOR}y" if isinstance(v, str) else v for k, v in context.items()}
+    assert base._render(templates, odd) == [
+        " ".join(base._template(t).render(odd).split()) for t in templates
+    ]
