@@ -257,7 +257,7 @@ def _reset_pose(
         offsets = reset_offsets(scene.robots[0], split, rng)
         if not worked:
             return offsets
-        problem = _reach(scene, worked).problem(placement, yaw, offsets)
+        problem = _reach(scene, worked).device_problem(placement, yaw, offsets)
         if problem is None:
             return offsets
     raise SceneError(f"no {split} reset pose from which the arm can work the devices (last: {problem})")

@@ -94,8 +94,20 @@ class ReachModel:
                 for goal in (pos, pos + UP * LIFT_CHECK_M):
                     if not self._reaches(goal, rots):
                         return f"{name}: the arm does not reach {np.round(goal, 3).tolist()}"
+        return self.device_problem(shifts, yaws, home_offset)
+
+    def device_problem(
+        self,
+        shifts: dict[str, tuple[float, float]],
+        yaws: dict[str, float],
+        home_offset: tuple[float, ...] = (),
+    ) -> str | None:
+        """The devices' part of `problem` alone: a new reset pose for an arrangement whose free items
+        already passed needs only this."""
         if not self.devices:
             return None
+        for name in self.devices:  # all moved before any check: the answer depends on the draw only
+            self.env.place_fixture(name, shifts.get(name, (0.0, 0.0)), yaws.get(name, 0.0))
         start = np.asarray(self.env.robot.home, float)
         if home_offset:
             lo, hi = np.asarray(self.env.ik.lo), np.asarray(self.env.ik.hi)
