@@ -79,3 +79,13 @@ def test_the_hand_leaves_a_rest_beside_the_base_the_way_it_came() -> None:
     a joint flip; the hand now backs out along the way it came down."""
     result = _run("level2/stir_glassrod", "franka", 113, "ood")
     assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
+
+
+def test_a_franka_pours_into_a_target_far_out_without_a_finger_under_the_lip() -> None:
+    """With the target 6 cm further out, a Franka holding the beaker from above could tip it about
+    neither side of the finger axis (elbow straight one way, wrist joint 6 at its limit the other),
+    and the only plan left tipped it with a finger under the lip, 10 cm over the rim: the stream ran
+    along the finger and every particle landed 4-5 cm beside the target. The carried wrist now turns
+    further about the vertical before that axis is tried."""
+    result = _run("level1/pour", "franka", 21001)
+    assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
