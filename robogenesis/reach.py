@@ -129,13 +129,19 @@ class ReachModel:
         follow is as infeasible as one out of reach."""
         from robogenesis.experts.base import ExpertOptions, PlanningError
         from robogenesis.experts.motion import Arm
+        from robogenesis.experts.press import PressPlan
         from robogenesis.experts.scene import travel_height
 
         arm = Arm(self.env, ExpertOptions(), np.random.default_rng(0))
         try:
             plan = expert.plan(arm, device)
             pre, q_pre, reach = plan[0], plan[1], plan[2]
-            way = arm.plan_travel(pre, travel_height(self.env, pre.pos))
+            # A press plans its own way (its stand-off's branch must be reachable from here).
+            way = (
+                plan.way
+                if isinstance(plan, PressPlan)
+                else arm.plan_travel(pre, travel_height(self.env, pre.pos))
+            )
         except PlanningError as exc:
             return exc.reason
         for q in [*way[::WAY_CHECK_EVERY], q_pre, *reach[::WAY_CHECK_EVERY]]:

@@ -25,6 +25,7 @@ JOINT_SPEED_RAD_S = 0.8  # mean speed of the farthest joint in a free joint-spac
 SPEED_SHARE = 0.9  # of each joint's datasheet speed limit, the most a planned step may use
 MIN_MOVE_S = 0.4
 MAX_STEP_JUMP_RAD = 0.35
+SAME_BRANCH_RAD = 0.3  # a way ending this close to the wanted joints (each) ends in their branch
 BENCH_MARGIN_M = 0.01
 BENCH_CHECK_EVERY = 5
 TRACK_TOL_M = 0.004
@@ -377,23 +378,38 @@ class Arm:
     def transit(self, goal: Pose, travel_z: float, then: Pose | None = None) -> Iterator[np.ndarray]:
         yield from self.follow(self.plan_travel(goal, travel_z, then))
 
-    def plan_travel(self, goal: Pose, travel_z: float, then: Pose | None = None) -> list[np.ndarray]:
+    def plan_travel(
+        self, goal: Pose, travel_z: float, then: Pose | None = None, goal_q: np.ndarray | None = None
+    ) -> list[np.ndarray]:
         """`plan_transit`, or a joint-space move when no straight way exists (free space above), to
         the goal in the arm's own branch or, failing that, in any clear one. With `then`, only a branch
-        from which the straight line on to `then` is clear too (a rod's last few mm onto its rest)."""
+        from which the straight line on to `then` is clear too (a rod's last few mm onto its rest).
+        With `goal_q`, the way must end in those joints: an expert that planned its work from the
+        goal (a press from its stand-off) needs the arm there in that branch, not in the one a
+        straight way down happens to reach (a UR5 coming down to a hotplate's button beside its base
+        from a place on the other side ended a shoulder turn away, 3 in 10 ood scenes)."""
         try:
             qs = self.plan_transit(goal, travel_z)
+            if goal_q is not None and np.max(np.abs(qs[-1] - goal_q)) > SAME_BRANCH_RAD:
+                raise PlanningError("the straight way arrives in another branch")
             if then is not None:
                 self.plan_line(then, start_q=qs[-1])
         except PlanningError:
             try:
-                qs = self.plan_descent(goal, travel_z, then=then)
+                qs = self.plan_descent(goal, travel_z, then=then, goal_q=goal_q)
             except PlanningError:
+                if goal_q is not None:
+                    raise
                 qs = self.plan_descent(goal, travel_z, near=False, then=then)
         return qs
 
     def plan_descent(
-        self, goal: Pose, travel_z: float, near: bool = True, then: Pose | None = None
+        self,
+        goal: Pose,
+        travel_z: float,
+        near: bool = True,
+        then: Pose | None = None,
+        goal_q: np.ndarray | None = None,
     ) -> list[np.ndarray]:
         """A joint-space move to above `goal`, then straight down, planned from the goal up: solved
         downwards from wherever a free move ends, the line to a low spot near the base could need a
@@ -401,8 +417,11 @@ class Arm:
         scenes), while the branch the goal is reached in always connects to the height above it.
         Not `near`: the goal in any branch where the arm is clear of itself and the bench."""
         above = above_at(goal, travel_z)
-        if near:
-            goals: Iterable[np.ndarray] = [self.solve(goal, near=True)]
+        goals: Iterable[np.ndarray]
+        if goal_q is not None:
+            goals = [np.asarray(goal_q, float)]
+        elif near:
+            goals = [self.solve(goal, near=True)]
         else:  # the first clear branch from which the way up is free of flips
             goals = self._clear_solutions(goal, self.q)
         failure = PlanningError(f"no clear way to {np.round(goal.pos, 3).tolist()}")
@@ -411,12 +430,24 @@ class Arm:
                 up = self.plan_line(above, start_q=q_goal, seconds=self._seconds(goal, above))
                 if then is not None:
                     self.plan_line(then, start_q=q_goal)
-                swing = self.plan_joints(self.q, up[-1], self.timed(self._seconds(self.planned(), above)))
+                swing = self.plan_swing(up[-1], self.timed(self._seconds(self.planned(), above)))
             except PlanningError as exc:
                 failure = exc
                 continue
             return [*swing, *reversed(up[:-1]), q_goal]
         raise failure
+
+    def plan_swing(self, goal: np.ndarray, steps: int) -> list[np.ndarray]:
+        """A free joint-space move to `goal`, through the home pose when the direct one leaves the
+        workspace: between branches a shoulder turn apart, the straight joint interpolation swept a
+        UR5's tool 40 cm behind its base, while home (where every episode starts, and from where
+        the sampler checked the devices' plans) lies between them."""
+        try:
+            return self.plan_joints(self.q, goal, steps)
+        except PlanningError:
+            home = np.asarray(self.env.robot.home, float)
+            first = self.plan_joints(self.q, home)
+            return [*first, *self.plan_joints(home, goal)]
 
     def _track(self, target: Pose, previous: np.ndarray) -> np.ndarray:
         result = self.env.ik.solve(target.pos, target.quat(), q_init=previous, restarts=0)

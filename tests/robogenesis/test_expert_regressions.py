@@ -89,3 +89,12 @@ def test_a_franka_pours_into_a_target_far_out_without_a_finger_under_the_lip() -
     further about the vertical before that axis is tried."""
     result = _run("level1/pour", "franka", 21001)
     assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
+
+
+def test_a_ur5_presses_a_button_beside_its_base_after_placing_on_the_far_side() -> None:
+    """A hotplate shifted ood beside a UR5's base: solved from where the arm had just placed the
+    beaker, the button's stand-off was found only a shoulder turn away, and the way there needed a
+    joint flip or swept the tool behind the base. The press now plans its way with the stand-off,
+    solves from home as well, and swings through home when the direct swing leaves the workspace."""
+    result = _run("level2/heat_liquid", "ur5", 23008, "ood")
+    assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
