@@ -10,6 +10,7 @@ checks it with the experts' IK). `labc deck` prints the map.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -162,8 +163,11 @@ def on_bench(x: float, y: float, half_x: float, half_y: float) -> bool:
     )
 
 
-def place_all(items: list[tuple[str, str | None, tuple[float, float]]]) -> list[Placement]:
+def place_all(
+    items: list[tuple[str, str | None, tuple[float, float]]], keep_out: Sequence[Placement] = ()
+) -> list[Placement]:
     """Place (name, requested site or None, footprint half sizes) items; explicit sites first.
+    Automatic placement also keeps clear of `keep_out` (where an opening door will swing).
 
     Raises PlacementError (with the free sites that would fit) when an explicit placement overlaps
     another or the bench edge, LayoutError for an unknown site or when no spot is left.
@@ -173,20 +177,20 @@ def place_all(items: list[tuple[str, str | None, tuple[float, float]]]) -> list[
     automatic = [i for i in items if i[1] is None]
     for name, site, (hx, hy) in explicit:
         assert site is not None
-        if site not in SITES:
+        if site not in SPOTS:  # a protocol names SITES; a laid-out distractor keeps its automatic spot
             raise LayoutError(f"{name}: unknown bench site {site!r}; known: {', '.join(SITES)}")
-        x, y = SITES[site]
+        x, y = SPOTS[site]
         candidate = Placement(name=name, site=site, x=x, y=y, half_x=hx, half_y=hy)
         if not _fits(candidate, placed):
             clash = next((p.name for p in placed if candidate.overlaps(p)), None)
-            others = [_at(n, s, h) for n, s, h in explicit if n != name and s in SITES]
+            others = [_at(n, s, h) for n, s, h in explicit if n != name and s in SPOTS]
             raise PlacementError(name, site, clash, free_sites((hx, hy), others))
         placed.append(candidate)
     for name, _, (hx, hy) in sorted(automatic, key=lambda i: -i[2][0] * i[2][1]):
         order = AUTO_LARGE if max(hx, hy) > 0.08 else AUTO_SMALL + AUTO_LARGE
         for site, (x, y) in [*order, *AUTO_MORE]:
             candidate = Placement(name=name, site=site, x=x, y=y, half_x=hx, half_y=hy)
-            if _fits(candidate, placed):
+            if _fits(candidate, [*placed, *keep_out]):
                 placed.append(candidate)
                 break
         else:
@@ -209,7 +213,7 @@ def free_sites(half: tuple[float, float], placed: list[Placement]) -> list[str]:
 
 def _at(name: str, site: str | None, half: tuple[float, float]) -> Placement:
     assert site is not None
-    x, y = SITES[site]
+    x, y = SPOTS[site]
     return Placement(name=name, site=site, x=x, y=y, half_x=half[0], half_y=half[1])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,15 +152,18 @@ def _kinds(scene: SceneSpec) -> dict[str, Any]:
     return kinds
 
 
-def lay_out(scene: SceneSpec, kinds: dict[str, Any] | None = None) -> list[Placement]:
+def lay_out(
+    scene: SceneSpec, kinds: dict[str, Any] | None = None, keep_out: Sequence[Placement] = ()
+) -> list[Placement]:
     """Where every labware item of `scene` stands (sites plus offsets), without building anything.
 
     The randomizer calls this to reject a draw (shifts, distractors) that does not fit on the bench,
-    so a scene error is never the outcome of an episode's random values.
+    so a scene error is never the outcome of an episode's random values; items without a site keep
+    clear of `keep_out` too.
     """
     kinds = kinds or _kinds(scene)
     try:
-        nominal = place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware])
+        nominal = place_all([(i.name, i.site, footprint(kinds[i.name])) for i in scene.labware], keep_out)
     except LayoutError as exc:
         raise SceneError(str(exc)) from exc
     return _shifted(nominal, scene)

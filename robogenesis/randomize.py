@@ -98,6 +98,9 @@ class Distractor(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
     type: str
+    # The bench site it was laid out at, clear of where the protocol's doors swing; None in episodes
+    # recorded before, whose distractors take the first free site as they did then.
+    site: str | None = None
 
 
 class Appearance(BaseModel):
@@ -292,16 +295,20 @@ def _arrangement(
         ]
         shifted = [_posed(i, placement, yaw) for i in scene.labware]
         candidate = shifted + [LabwareSpec(name=d.name, type=d.type) for d in clutter]
+        reach = _reach(scene, worked)
         try:
-            lay_out(scene.model_copy(update={"labware": candidate}))
+            placed = lay_out(
+                scene.model_copy(update={"labware": candidate}), keep_out=reach.swept(placement, yaw)
+            )
         except SceneError as exc:
             problem = str(exc)
             continue
-        found = _reach(scene, worked).problem(placement, yaw)
+        found = reach.problem(placement, yaw) or reach.sweep_problem(placement, yaw, placed)
         if found is not None:
             problem = found
             continue
-        return placement, yaw, clutter
+        site_of = {p.name: p.site for p in placed}
+        return placement, yaw, [d.model_copy(update={"site": site_of[d.name]}) for d in clutter]
     raise SceneError(
         f"no {split} arrangement fits on the bench within the arm's reach in {ARRANGEMENT_TRIES} draws"
         f" (last: {problem})"
@@ -420,7 +427,7 @@ def _split_of(table: Mapping[str, Mapping[str, object]], name: str) -> str:
 def apply_domain(scene: SceneSpec, sample: DomainSample) -> SceneSpec:
     """The scene with the sample applied: shifted labware, distractors added, a new look."""
     labware = [_posed(item, sample.placement, sample.yaw) for item in scene.labware]
-    labware += [LabwareSpec(name=d.name, type=d.type) for d in sample.clutter]
+    labware += [LabwareSpec(name=d.name, type=d.type, site=d.site) for d in sample.clutter]
     rgba, specular, shininess, reflectance = BENCHES[_split_of(BENCHES, sample.bench)][sample.bench]
     light = sample.lighting
     diffuse = (
