@@ -47,6 +47,8 @@ class Step:
     what: str
     argv: list[str]
     seconds: float = 0.0
+    cpu_s: float = 0.0  # user + system time of the command and its worker processes
+    resumed: bool = False  # done by an earlier run of the recipe in the same workspace
 
 
 @dataclass
@@ -62,19 +64,37 @@ class Recipe:
     def floors(self) -> list[str]:
         return [f for f in self.args.floors.split(",") if f]
 
+    @property
+    def done_file(self) -> Path:
+        return self.ws / "recipe-done.json"
+
     def labc(self, what: str, *argv: str, env: dict[str, str] | None = None) -> None:
+        """Run one `labc` command, or skip it when an earlier run in this workspace finished the same
+        command line (a long recipe can be split over several sittings; a step that was interrupted
+        runs again from its start)."""
         if argv[0] == "train":
             # One torch thread: the tiny model gains nothing from two, and on this shared 2-core machine
             # two threads ran stage 2 at 1.8 steps/s where one thread ran it at 15-25.
             env = {"OMP_NUM_THREADS": "1", **(env or {})}
         step = Step(what, list(argv))
+        done = json.loads(self.done_file.read_text()) if self.done_file.exists() else {}
+        if render(step) in done:
+            step.seconds, step.cpu_s = done[render(step)]
+            step.resumed = True
+            print(f"(done in an earlier run) {render(step)}", flush=True)
+            self.steps.append(step)
+            return
         print(f"$ {render(step)}", flush=True)
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), _children_cpu()
         subprocess.run(
             [sys.executable, "-m", "labc.cli", *argv], cwd=ROOT, check=True, env={**os.environ, **(env or {})}
         )
         step.seconds = time.perf_counter() - started
+        step.cpu_s = _children_cpu() - cpu0
         self.steps.append(step)
+        done[render(step)] = [step.seconds, step.cpu_s]
+        self.ws.mkdir(parents=True, exist_ok=True)
+        write_text(self.done_file, json.dumps(done, indent=1))
 
     def run(self) -> None:
         a, ws = self.args, str(self.ws)
@@ -114,7 +134,7 @@ class Recipe:
                 "bench expert",
                 "bench", "--suite", "labutopia", "--levels", "1", "--tasks", a.tasks, "--policy", "expert",
                 "--episodes", str(a.bench_episodes), "--split", a.splits, "--robots", a.robots,
-                "--max-retries", str(a.max_retries), "--workers", str(a.workers), *seed, "--quiet",
+                "--max-retries", str(a.max_retries), "--workers", str(a.workers), *bench_seed, "--quiet",
                 "--out", str(self.ws / "runs" / "bench"), "--name", "expert", "--workspace", ws,
             )  # fmt: skip
 
@@ -164,6 +184,13 @@ class Recipe:
             "no_ki": (root / "no_ki", "flow"),
             "fast_only": (ck / "stage2", "fast"),
         }
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def seed_list(text: str) -> list[int]:
@@ -220,12 +247,18 @@ def write_results(recipe: Recipe, path: Path) -> None:
     names = [bench_name(v, seed, seeds) for seed in seeds for v in a.variants.split(",")]
     for name in [*names, *recipe.floors, *(["expert"] if a.expert_bench else [])]:
         benches[name] = json.loads((ws / "runs" / "bench" / f"{name}.json").read_text())
+    cpu_h = sum(st.cpu_s for st in recipe.steps) / 3600
+    resumed = sum(st.resumed for st in recipe.steps)
     lines = [
-        "# Results: level-1 pick and press, tiny LabVLA and ablations",
+        f"# Results: level-1 {', '.join(a.tasks.split(','))}, {a.preset} LabVLA and ablations",
         "",
         "Measured by `examples/recipes/pick_press.py`; every number below was produced by the commands",
-        "listed, on this machine, in one run of the script. Nothing here is edited by hand.",
+        "listed, on this machine, by the script (one sitting, or several resumed in one workspace).",
+        "Nothing here is edited by hand.",
         "",
+        f"- total: {cpu_h:.2f} CPU hours ({sum(st.seconds for st in recipe.steps) / 3600:.2f} h wall) over "
+        f"{len(recipe.steps)} commands"
+        + (f", {resumed} of them done in earlier sittings" if resumed else ""),
         f"- code: labc commit {source_commit()}",
         f"- machine: {platform.platform()}, {os.cpu_count()} CPU cores, no GPU",
         f"- python {platform.python_version()}; recipe arguments: `{' '.join(sys.argv[1:]) or '(defaults)'}`",
@@ -239,6 +272,8 @@ def write_results(recipe: Recipe, path: Path) -> None:
         "## Success rate per policy (pooled over robots)",
         "",
     ]
+    figures = _figures(recipe, benches, path.parent)
+    lines += [f"![{alt}]({name})" for alt, name in figures] + ([""] if figures else [])
     cells = [(r["task"], r["split"]) for r in next(iter(benches.values()))["rows"]]
     names = list(benches)
     lines.append("| task | split | " + " | ".join(names) + " |")
@@ -281,7 +316,7 @@ def write_results(recipe: Recipe, path: Path) -> None:
         "",
         "```bash",
     ]
-    lines += [f"{render(s)}    # {s.what}: {s.seconds:.0f} s" for s in recipe.steps]
+    lines += [f"{render(s)}    # {s.what}: {s.seconds:.0f} s, {s.cpu_s:.0f} s CPU" for s in recipe.steps]
     lines += ["```", ""]
     if recipe.floors:
         lines += [f"## Differences from the {recipe.floors[0]} floor (`labc bench compare`)", ""]
@@ -296,6 +331,25 @@ def write_results(recipe: Recipe, path: Path) -> None:
     if path.exists():
         page = with_kept_block(page, path.read_text())
     write_text(path, page)
+
+
+def _figures(recipe: Recipe, benches: dict[str, dict], folder: Path) -> list[tuple[str, str]]:
+    """Draw the training curves and the success bars beside the page; (alt text, file name) each."""
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:  # run as a script it is; through runpy (the test) it is not
+        sys.path.insert(0, here)
+    from plots import success_bars, training_curves
+
+    ws = recipe.ws
+    folder.mkdir(parents=True, exist_ok=True)
+    logs = {"stage 1": ws / "checkpoints" / "stage1", "stage 2 (labvla)": ws / "checkpoints" / "stage2"}
+    logs |= {name: ws / "ablations" / name for name in ("no_stage1", "no_ki")}
+    out = []
+    if training_curves(logs, folder / "results_training.png"):
+        out.append(("training and validation curves", "results_training.png"))
+    success_bars(benches, folder / "results_success.png")
+    out.append(("success per task and split", "results_success.png"))
+    return out
 
 
 def with_kept_block(page: str, previous: str) -> str:
@@ -326,7 +380,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--workspace", default="labc-out/recipe-pick-press")
     p.add_argument("--results", default=str(ROOT / "docs" / "results.md"))
-    p.add_argument("--tasks", default="pick,press")
+    p.add_argument("--tasks", default="pick,press,open_door")
     p.add_argument("--robots", default="franka,ur5")
     p.add_argument("--episodes", type=int, default=20, help="synthesized episodes per task and robot")
     p.add_argument("--resolution", type=int, default=64)

@@ -44,3 +44,13 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
     assert "nearest vs replay:" in text and "labvla vs replay:" in text
     assert "labc train --stage flow --steps 2 --no-insulation" in text
     assert "labc bench --suite labutopia --levels 1 --tasks press --policy labvla" in text
+    # The figures beside the page, and the CPU time it cost.
+    for png in ("results_training.png", "results_success.png"):
+        assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG" and f"]({png})" in text
+    assert re.search(r"- total: \d+\.\d\d CPU hours .* over \d+ commands\n", text)
+    # A second sitting in the same workspace redoes nothing and keeps the first one's figures.
+    commands = len(re.findall(r"^labc ", text, flags=re.M))
+    with pytest.raises(SystemExit) as again:
+        runpy.run_path(str(RECIPE), run_name="__main__")
+    assert again.value.code == 0
+    assert f"{commands} of them done in earlier sittings" in results.read_text()
