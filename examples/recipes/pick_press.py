@@ -35,7 +35,7 @@ from labinfra.atomic import write_text
 
 ROOT = Path(__file__).resolve().parents[2]
 LEVEL1 = Path("examples/labutopia/level1")
-VARIANTS = ("labvla", "no_stage1", "no_ki", "fast_only")
+VARIANTS = ("labvla", "no_stage1", "no_stage1_total", "no_ki", "fast_only")
 STAGE1_STEPS = 3000  # FAST on the tiny random backbone: stage 2 gains more from its steps than stage 1
 # Another recipe (examples/recipes/expert_suite.py) owns the part of the results page between two of these
 # markers; this page is rewritten around it, and the block is kept verbatim at the end.
@@ -105,6 +105,13 @@ class Recipe:
             "--resolution", str(a.resolution), "--workers", str(a.workers), "--seed", "0", "--quiet",
             "--workspace", ws,
         )  # fmt: skip
+        if self.stage1_protocols:
+            self.labc(
+                "synthesize stage-1 data",
+                "synthesize", *self.stage1_protocols, "--robots", a.robots, "--episodes",
+                str(a.stage1_episodes), "--resolution", str(a.resolution), "--workers", str(a.workers),
+                "--seed", "1", "--quiet", "--out", str(self.ws / "stage1-data"), "--workspace", ws,
+            )  # fmt: skip
         seeds = seed_list(a.seeds)
         bench_seed = [] if a.bench_seed is None else ["--seed", str(a.bench_seed)]
         for seed in seeds:
@@ -138,11 +145,31 @@ class Recipe:
                 "--out", str(self.ws / "runs" / "bench"), "--name", "expert", "--workspace", ws,
             )  # fmt: skip
 
+    @property
+    def stage1_protocols(self) -> list[str]:
+        """Stage 1's own, broader data (the paper pretrains on more than the fine-tuning tasks): every
+        level-1 and level-2 protocol by default; none ('same') trains stage 1 on stage 2's data."""
+        text = self.args.stage1_tasks
+        if text == "same":
+            return []
+        names = (
+            text.split(",")
+            if text != "all"
+            else [
+                f"level{n}/{p.stem}"
+                for n in (1, 2)
+                for p in sorted((ROOT / "examples/labutopia" / f"level{n}").glob("*.yaml"))
+            ]
+        )
+        return [str(Path("examples/labutopia") / f"{name}.yaml") for name in names]
+
     def train_variants(self, seed: int, *, main: bool) -> dict[str, tuple[Path, str]]:
         """Stage 1, stage 2 and the ablations for one training seed; (checkpoint, decoding) per variant.
 
         Every variant's action expert trains for the same `--steps` (equal expert steps): stage 2 and
-        no-KI start from stage 1, no-stage-1 starts from scratch, fast-only decodes stage 2's backbone.
+        no-KI start from stage 1, no-stage-1 starts from scratch, fast-only decodes stage 2's backbone;
+        no-stage-1-total trains from scratch for stage 1's and stage 2's steps together (equal total
+        steps). Only what the requested variants need is trained.
         The first seed writes the main workspace's checkpoints (its `latest` stays the full model);
         other seeds and all ablations train in a scratch workspace, each into its own folder."""
         a, ws = self.args, str(self.ws)
@@ -158,29 +185,39 @@ class Recipe:
         place = ["--workspace", ws] if main else ["--data", data, "--workspace", scratch]
         out1 = [] if main else ["--out", str(ck / "stage1")]
         out2 = [] if main else ["--out", str(ck / "stage2"), "--init", str(ck / "stage1")]
-        self.labc(
-            f"train stage 1{tag}",
-            "train", "--stage", "fast", "--steps", str(steps1), *fresh, *stage1, *common, *out1, *place,
-        )  # fmt: skip
-        self.labc(
-            f"train stage 2{tag}", "train", "--stage", "flow", "--steps", str(a.steps), *stage2, *common,
-            *out2, *place,
-        )  # fmt: skip
+        wanted = set(a.variants.split(","))
+        data1 = ["--data", str(self.ws / "stage1-data")] if self.stage1_protocols else []
+        if wanted & {"labvla", "fast_only", "no_ki"}:
+            self.labc(
+                f"train stage 1{tag}",
+                "train", "--stage", "fast", "--steps", str(steps1), *fresh, *stage1, *common, *out1,
+                *(data1 + place if main or not data1 else [*data1, "--workspace", scratch]),
+            )  # fmt: skip
+        if wanted & {"labvla", "fast_only"}:
+            self.labc(
+                f"train stage 2{tag}", "train", "--stage", "flow", "--steps", str(a.steps), *stage2, *common,
+                *out2, *place, *(["--data", data] if main and data1 else []),
+            )  # fmt: skip
         # Ablations train in a scratch workspace so the main one's `latest` stays the full model and
         # stage 2 from scratch does not pick up the stage-1 checkpoint by default.
-        self.labc(
-            f"train stage 2 without stage 1{tag}",
-            "train", "--stage", "flow", "--steps", str(a.steps), *fresh, "--data", data,
-            "--out", str(root / "no_stage1"), *stage2, *common, "--workspace", scratch,
-        )  # fmt: skip
-        self.labc(
-            f"train stage 2 without knowledge insulation{tag}",
-            "train", "--stage", "flow", "--steps", str(a.steps), "--no-insulation", "--init", str(ck / "stage1"),
-            "--data", data, "--out", str(root / "no_ki"), *stage2, *common, "--workspace", scratch,
-        )  # fmt: skip
+        scratch_steps = {"no_stage1": a.steps, "no_stage1_total": steps1 + a.steps}
+        for name in sorted(wanted & set(scratch_steps)):
+            self.labc(
+                f"train stage 2 without stage 1{' (equal total steps)' if name.endswith('total') else ''}{tag}",
+                "train", "--stage", "flow", "--steps", str(scratch_steps[name]), *fresh, "--data", data,
+                "--out", str(root / name), *stage2, *common, "--workspace", scratch,
+            )  # fmt: skip
+        if "no_ki" in wanted:
+            self.labc(
+                f"train stage 2 without knowledge insulation{tag}",
+                "train", "--stage", "flow", "--steps", str(a.steps), "--no-insulation", "--init",
+                str(ck / "stage1"), "--data", data, "--out", str(root / "no_ki"), *stage2, *common,
+                "--workspace", scratch,
+            )  # fmt: skip
         return {
             "labvla": (ck / "stage2", "flow"),
             "no_stage1": (root / "no_stage1", "flow"),
+            "no_stage1_total": (root / "no_stage1_total", "flow"),
             "no_ki": (root / "no_ki", "flow"),
             "fast_only": (ck / "stage2", "fast"),
         }
@@ -310,6 +347,7 @@ def write_results(recipe: Recipe, path: Path) -> None:
         f"- stage 1: {final_loss(ck / 'stage1')}",
         f"- stage 2: {final_loss(ck / 'stage2')}",
         f"- no stage 1: {final_loss(ws / 'ablations' / 'no_stage1')}",
+        f"- no stage 1, equal total steps: {final_loss(ws / 'ablations' / 'no_stage1_total')}",
         f"- no knowledge insulation: {final_loss(ws / 'ablations' / 'no_ki')}",
         "",
         "## Commands (in order, with wall time)",
@@ -343,7 +381,7 @@ def _figures(recipe: Recipe, benches: dict[str, dict], folder: Path) -> list[tup
     ws = recipe.ws
     folder.mkdir(parents=True, exist_ok=True)
     logs = {"stage 1": ws / "checkpoints" / "stage1", "stage 2 (labvla)": ws / "checkpoints" / "stage2"}
-    logs |= {name: ws / "ablations" / name for name in ("no_stage1", "no_ki")}
+    logs |= {name: ws / "ablations" / name for name in ("no_stage1", "no_stage1_total", "no_ki")}
     out = []
     if training_curves(logs, folder / "results_training.png"):
         out.append(("training and validation curves", "results_training.png"))
@@ -398,6 +436,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"stage-1 training steps (default: min({STAGE1_STEPS}, --steps)); stage 2 without stage 1 "
         "trains for both together",
     )
+    p.add_argument(
+        "--stage1-tasks",
+        default="all",
+        help="stage 1's data: 'all' (every level-1 and level-2 protocol), 'same' (stage 2's data) or a "
+        "list like level1/pick,level2/heat_liquid",
+    )
+    p.add_argument("--stage1-episodes", type=int, default=10, help="per stage-1 protocol and robot")
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--preset", default="cpu", help="LabVLA preset of the models trained (tiny, cpu)")
     p.add_argument("--seeds", default="0,1", help="training seeds; every variant trains once per seed")

@@ -20,7 +20,8 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
     argv = [
         str(RECIPE), "--episodes", "1", "--steps", "2", "--batch", "2", "--bench-episodes", "1",
         "--robots", "franka", "--tasks", "press", "--splits", "id", "--max-retries", "0",
-        "--workers", "0", "--resolution", "32", "--variants", "labvla,no_stage1,no_ki", "--seeds", "0",
+        "--workers", "0", "--resolution", "32", "--variants", "labvla,no_stage1,no_stage1_total,no_ki", "--seeds", "0",
+        "--stage1-tasks", "level1/press,level1/pick", "--stage1-episodes", "1",
         "--workspace", str(ws), "--results", str(results),
     ]  # fmt: skip
     monkeypatch.setattr(sys, "argv", argv)
@@ -30,7 +31,7 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
     assert (ws / "data" / "franka" / "meta" / "info.json").exists()
     assert (ws / "checkpoints" / "latest").read_text().startswith("stage2")  # ablations left it alone
     text = results.read_text()
-    for name in ("labvla", "no_stage1", "no_ki"):
+    for name in ("labvla", "no_stage1", "no_stage1_total", "no_ki"):
         bench = json.loads((ws / "runs" / "bench" / f"{name}.json").read_text())
         (episode,) = bench["episodes"]
         assert bench["policy"]["name"] == "labvla" and episode["task"] == "press"
@@ -43,6 +44,11 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
     assert "## Differences from the replay floor (`labc bench compare`)" in text
     assert "nearest vs replay:" in text and "labvla vs replay:" in text
     assert "labc train --stage flow --steps 2 --no-insulation" in text
+    # Stage 1 learns from its own, broader data (both tasks); stage 2 and the ablations from press.
+    stage1 = json.loads((ws / "stage1-data" / "report.json").read_text())
+    assert stage1["accepted"] == 2
+    assert f"--data {ws / 'stage1-data'} --workspace {ws}" in text
+    assert "labc train --stage flow --steps 4 --preset" in text  # equal total steps: 2 + 2
     assert "labc bench --suite labutopia --levels 1 --tasks press --policy labvla" in text
     # The figures beside the page, and the CPU time it cost.
     for png in ("results_training.png", "results_success.png"):
