@@ -1,12 +1,18 @@
-"""End-to-end recipe: level-1 pick and press data for franka and ur5 -> tiny LabVLA -> bench, with ablations.
+"""End-to-end recipe: level-1 data (pick, press, open_door) for franka and ur5 -> LabVLA -> bench, with
+ablations, floors and the cross-embodiment question.
 
-Every step is a `labc` command line; the script runs them in order, times them, and writes a results
-page (default `docs/results.md`) from what the benches measured, with the exact commands. Policies:
+Every step is a `labc` command line; the script runs them in order, times them (wall and CPU), and writes
+a results page (default `docs/results.md`, `results_page.py`) from what the benches measured, with the
+exact commands and two figures beside it (`plots.py`). A rerun in the same workspace skips every command
+that already finished, so a long recipe can be split over several sittings. Policies:
 
-- `labvla`: stage 1 (FAST tokens) then stage 2 (flow expert, knowledge insulation), flow decoding;
-- `no_stage1`: stage 2 trained from scratch (the same expert steps as the full model's stage 2);
+- `labvla`: stage 1 (FAST tokens, on its own broader data: every level-1 and level-2 protocol) then
+  stage 2 (flow expert, knowledge insulation), flow decoding;
+- `no_stage1`: stage 2 trained from scratch for the same expert steps; `no_stage1_total`: for stage 1's
+  and stage 2's steps together;
 - `no_ki`: stage 2 from the stage-1 checkpoint with `--no-insulation` (the flow loss trains the backbone);
-- `fast_only`: the full stage-2 checkpoint decoded through FAST tokens (`--mode fast`), no flow expert.
+- `fast_only`: the full stage-2 checkpoint decoded through FAST tokens (`--mode fast`), no flow expert;
+- `solo_<robot>`: stage 2 on the first robot's data alone, benched on that robot against the full model.
 
 Next to them the validity floors, benched from the same synthesized data (`--floors`): `replay` (one
 recorded episode played open loop, blind) and `nearest` (state-only nearest-neighbour action chunks). A
@@ -15,7 +21,8 @@ first floor with Newcombe 95% intervals (`labc bench compare`).
 
 Usage (the committed results): python examples/recipes/pick_press.py
 A miniature (what the test runs): python examples/recipes/pick_press.py --episodes 1 --steps 2
-    --bench-episodes 1 --robots franka --tasks press --splits id --workspace /tmp/ws --results /tmp/r.md
+    --bench-episodes 1 --robots franka --tasks press --splits id --stage1-tasks same --workspace /tmp/ws
+    --results /tmp/r.md
 """
 
 from __future__ import annotations
@@ -23,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shlex
 import subprocess
 import sys
@@ -33,13 +39,16 @@ from pathlib import Path
 
 from labinfra.atomic import write_text
 
+if str(Path(__file__).resolve().parent) not in sys.path:  # runpy (the tests) does not add this folder
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results_page import KEPT_MARKER, with_kept_block, write_results
+
+__all__ = ["KEPT_MARKER", "Recipe", "main", "with_kept_block"]
+
 ROOT = Path(__file__).resolve().parents[2]
 LEVEL1 = Path("examples/labutopia/level1")
 VARIANTS = ("labvla", "no_stage1", "no_stage1_total", "no_ki", "fast_only")
 STAGE1_STEPS = 3000  # FAST on the tiny random backbone: stage 2 gains more from its steps than stage 1
-# Another recipe (examples/recipes/expert_suite.py) owns the part of the results page between two of these
-# markers; this page is rewritten around it, and the block is kept verbatim at the end.
-KEPT_MARKER = "<!-- expert-suite -->"
 
 
 @dataclass
@@ -116,18 +125,10 @@ class Recipe:
         bench_seed = [] if a.bench_seed is None else ["--seed", str(a.bench_seed)]
         for seed in seeds:
             checkpoints = self.train_variants(seed, main=seed == seeds[0])
-            single = {"OMP_NUM_THREADS": "1"} if a.workers > 1 else {}  # one torch thread per worker
             for name in a.variants.split(","):
-                folder, mode = checkpoints[name]
-                self.labc(
-                    f"bench {bench_name(name, seed, seeds)}",
-                    "bench", "--suite", "labutopia", "--levels", "1", "--tasks", a.tasks, "--policy", "labvla",
-                    "--checkpoint", str(folder), "--mode", mode, "--episodes", str(a.bench_episodes),
-                    "--split", a.splits, "--robots", a.robots, "--max-retries", str(a.max_retries),
-                    "--resolution", str(a.resolution), "--workers", str(a.workers), "--quiet", *bench_seed,
-                    "--out", str(self.ws / "runs" / "bench"), "--name", bench_name(name, seed, seeds),
-                    "--workspace", ws, env=single,
-                )  # fmt: skip
+                self.bench_model(bench_name(name, seed, seeds), *checkpoints[name], a.robots)
+            if self.solo and seed == seeds[0]:
+                self.bench_model(f"solo_{self.solo}", self.train_solo(seed), "flow", self.solo)
         for name in self.floors:
             self.labc(
                 f"bench {name}",
@@ -144,6 +145,41 @@ class Recipe:
                 "--max-retries", str(a.max_retries), "--workers", str(a.workers), *bench_seed, "--quiet",
                 "--out", str(self.ws / "runs" / "bench"), "--name", "expert", "--workspace", ws,
             )  # fmt: skip
+
+    def bench_model(self, name: str, folder: Path, mode: str, robots: str) -> None:
+        a = self.args
+        bench_seed = [] if a.bench_seed is None else ["--seed", str(a.bench_seed)]
+        single = {"OMP_NUM_THREADS": "1"} if a.workers > 1 else {}  # one torch thread per worker
+        self.labc(
+            f"bench {name}",
+            "bench", "--suite", "labutopia", "--levels", "1", "--tasks", a.tasks, "--policy", "labvla",
+            "--checkpoint", str(folder), "--mode", mode, "--episodes", str(a.bench_episodes),
+            "--split", a.splits, "--robots", robots, "--max-retries", str(a.max_retries),
+            "--resolution", str(a.resolution), "--workers", str(a.workers), "--quiet", *bench_seed,
+            "--out", str(self.ws / "runs" / "bench"), "--name", name, "--workspace", str(self.ws), env=single,
+        )  # fmt: skip
+
+    @property
+    def solo(self) -> str:
+        """The robot trained alone for the cross-embodiment comparison ('' for none)."""
+        robots = self.args.robots.split(",")
+        if self.args.solo == "auto":
+            return robots[0] if len(robots) > 1 else ""
+        return self.args.solo
+
+    def train_solo(self, seed: int) -> Path:
+        """Stage 2 on one robot's data alone, from the same stage-1 checkpoint and for the same steps
+        as the full model: does training on every robot together help or hurt that robot?"""
+        a = self.args
+        out = self.ws / "ablations" / f"solo_{self.solo}"
+        self.labc(
+            f"train stage 2 on {self.solo} alone",
+            "train", "--stage", "flow", "--steps", str(a.steps), "--init", str(self.ws / "checkpoints" / "stage1"),
+            "--data", str(self.ws / "data" / self.solo), "--out", str(out), "--lr-backbone", str(a.lr_stage2),
+            "--lr-expert", str(a.lr_expert), "--batch", str(a.batch), "--seed", str(seed), "--val-fraction",
+            str(a.val_fraction), "--workspace", str(self.ws / "scratch"),
+        )  # fmt: skip
+        return out
 
     @property
     def stage1_protocols(self) -> list[str]:
@@ -256,164 +292,6 @@ def source_commit() -> str:
     return out.stdout.strip() or "unknown"
 
 
-def final_loss(folder: Path) -> str:
-    """The last training losses and the last and best validation figures of a training folder."""
-    log = folder / "log.jsonl"
-    if not log.exists():
-        return "?"
-    records = [json.loads(line) for line in log.read_text().splitlines() if line]
-    last = next((r for r in reversed(records) if "loss" in r), {})
-    keys = [k for k in ("loss", "fast_ce", "flow_mse") if k in last]
-    text = ", ".join(f"{k} {last[k]:.3f}" for k in keys)
-    val = [r for r in records if "val_loss" in r]
-    if val:
-        best = min(val, key=lambda r: r["val_loss"])
-        shown = [k for k in ("val_loss", "val_fast_ce", "val_chunk_l1") if k in best]
-        text += f"; validation at step {val[-1]['step']}: " + ", ".join(
-            f"{k} {val[-1][k]:.3f}" for k in shown
-        )
-        text += f"; best val_loss {best['val_loss']:.3f} at step {best['step']}"
-    return text
-
-
-def write_results(recipe: Recipe, path: Path) -> None:
-    """The results page: setup, commands with their wall time, and the measured tables."""
-    a, ws = recipe.args, recipe.ws
-    benches = {}
-    seeds = seed_list(a.seeds)
-    names = [bench_name(v, seed, seeds) for seed in seeds for v in a.variants.split(",")]
-    for name in [*names, *recipe.floors, *(["expert"] if a.expert_bench else [])]:
-        benches[name] = json.loads((ws / "runs" / "bench" / f"{name}.json").read_text())
-    cpu_h = sum(st.cpu_s for st in recipe.steps) / 3600
-    resumed = sum(st.resumed for st in recipe.steps)
-    lines = [
-        f"# Results: level-1 {', '.join(a.tasks.split(','))}, {a.preset} LabVLA and ablations",
-        "",
-        "Measured by `examples/recipes/pick_press.py`; every number below was produced by the commands",
-        "listed, on this machine, by the script (one sitting, or several resumed in one workspace).",
-        "Nothing here is edited by hand.",
-        "",
-        f"- total: {cpu_h:.2f} CPU hours ({sum(st.seconds for st in recipe.steps) / 3600:.2f} h wall) over "
-        f"{len(recipe.steps)} commands"
-        + (f", {resumed} of them done in earlier sittings" if resumed else ""),
-        f"- code: labc commit {source_commit()}",
-        f"- machine: {platform.platform()}, {os.cpu_count()} CPU cores, no GPU",
-        f"- python {platform.python_version()}; recipe arguments: `{' '.join(sys.argv[1:]) or '(defaults)'}`",
-        f"- data: level-1 {a.tasks} for {a.robots}, {a.episodes} validated episodes per task and robot, "
-        f"{a.resolution}x{a.resolution} images",
-        f"- bench: {a.bench_episodes} episode(s) per task, robot and split ({a.splits}), "
-        f"max {a.max_retries} retries per node, "
-        + ("hashed episode seeds" if a.bench_seed is None else f"episode seeds from {a.bench_seed}")
-        + "; 95% intervals are Wilson score intervals",
-        "",
-        "## Success rate per policy (pooled over robots)",
-        "",
-    ]
-    figures = _figures(recipe, benches, path.parent)
-    lines += [f"![{alt}]({name})" for alt, name in figures] + ([""] if figures else [])
-    cells = [(r["task"], r["split"]) for r in next(iter(benches.values()))["rows"]]
-    names = list(benches)
-    lines.append("| task | split | " + " | ".join(names) + " |")
-    lines.append("|---|---|" + "---|" * len(names))
-    for task, split in cells:
-        row = [f"| {task} | {split} |"]
-        for name in names:
-            r = next(x for x in benches[name]["rows"] if (x["task"], x["split"]) == (task, split))
-            lo, hi = r["ci95"]
-            row.append(f" {r['successes']}/{r['episodes']} [{100 * lo:.0f}, {100 * hi:.0f}] |")
-        lines.append("".join(row))
-    lines += ["", "## Why episodes ended (all episodes of each bench)", ""]
-    lines.append("| policy | " + " | ".join(["episodes", "completed", "stop reasons"]) + " |")
-    lines.append("|---|---|---|---|")
-    for name, bench in benches.items():
-        reasons: dict[str, int] = {}
-        for e in bench["episodes"]:
-            reasons[e["stop_reason"]] = reasons.get(e["stop_reason"], 0) + 1
-        text = ", ".join(f"{k} {v}" for k, v in sorted(reasons.items()))
-        done = sum(e["success"] for e in bench["episodes"])
-        lines.append(f"| {name} | {len(bench['episodes'])} | {done} | {text} |")
-    synth = json.loads((ws / "data" / "report.json").read_text())
-    ck = ws / "checkpoints"
-    lines += ["", "## Data (from the synthesis report)", ""]
-    for robot, r in synth["robots"].items():
-        lines.append(
-            f"- {robot}: {r['accepted']} of {r['planned']} slots accepted in {r['attempted']} attempts, "
-            f"{r['frames']} frames"
-        )
-    lines += [
-        "",
-        "## Training (final logged step)",
-        "",
-        f"- stage 1: {final_loss(ck / 'stage1')}",
-        f"- stage 2: {final_loss(ck / 'stage2')}",
-        f"- no stage 1: {final_loss(ws / 'ablations' / 'no_stage1')}",
-        f"- no stage 1, equal total steps: {final_loss(ws / 'ablations' / 'no_stage1_total')}",
-        f"- no knowledge insulation: {final_loss(ws / 'ablations' / 'no_ki')}",
-        "",
-        "## Commands (in order, with wall time)",
-        "",
-        "```bash",
-    ]
-    lines += [f"{render(s)}    # {s.what}: {s.seconds:.0f} s, {s.cpu_s:.0f} s CPU" for s in recipe.steps]
-    lines += ["```", ""]
-    if recipe.floors:
-        lines += [f"## Differences from the {recipe.floors[0]} floor (`labc bench compare`)", ""]
-        bench_dir = ws / "runs" / "bench"
-        others = [n for n in benches if n != recipe.floors[0]]
-        lines += [_compare([bench_dir / f"{n}.json" for n in [recipe.floors[0], *others]]), ""]
-    lines += ["## Per-bench tables", ""]
-    for name, bench in benches.items():
-        lines += [f"### {name}", "", _markdown(bench), ""]
-    page = "\n".join(lines).rstrip() + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        page = with_kept_block(page, path.read_text())
-    write_text(path, page)
-
-
-def _figures(recipe: Recipe, benches: dict[str, dict], folder: Path) -> list[tuple[str, str]]:
-    """Draw the training curves and the success bars beside the page; (alt text, file name) each."""
-    here = str(Path(__file__).resolve().parent)
-    if here not in sys.path:  # run as a script it is; through runpy (the test) it is not
-        sys.path.insert(0, here)
-    from plots import success_bars, training_curves
-
-    ws = recipe.ws
-    folder.mkdir(parents=True, exist_ok=True)
-    logs = {"stage 1": ws / "checkpoints" / "stage1", "stage 2 (labvla)": ws / "checkpoints" / "stage2"}
-    logs |= {name: ws / "ablations" / name for name in ("no_stage1", "no_stage1_total", "no_ki")}
-    out = []
-    if training_curves(logs, folder / "results_training.png"):
-        out.append(("training and validation curves", "results_training.png"))
-    success_bars(benches, folder / "results_success.png")
-    out.append(("success per task and split", "results_success.png"))
-    return out
-
-
-def with_kept_block(page: str, previous: str) -> str:
-    """`page` plus the block between the first two KEPT_MARKER lines of `previous`, verbatim, at the end.
-
-    A previous page without a complete block contributes nothing."""
-    start = previous.find(KEPT_MARKER)
-    end = previous.find(KEPT_MARKER, start + len(KEPT_MARKER)) if start >= 0 else -1
-    if end < 0:
-        return page
-    block = previous[start : end + len(KEPT_MARKER)]
-    return page.rstrip("\n") + "\n\n" + block + "\n"
-
-
-def _compare(paths: list[Path]) -> str:
-    from labc.runtime.compare import compare
-
-    return compare(paths)
-
-
-def _markdown(bench: dict) -> str:
-    from labc.runtime.bench import BenchReport
-
-    return BenchReport.model_validate(bench).markdown()
-
-
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--workspace", default="labc-out/recipe-pick-press")
@@ -443,6 +321,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "list like level1/pick,level2/heat_liquid",
     )
     p.add_argument("--stage1-episodes", type=int, default=10, help="per stage-1 protocol and robot")
+    p.add_argument(
+        "--solo",
+        default="auto",
+        help="robot whose stage 2 also trains on its own data alone, benched against the full model on "
+        "that robot (auto: the first of several --robots; '' for none)",
+    )
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--preset", default="cpu", help="LabVLA preset of the models trained (tiny, cpu)")
     p.add_argument("--seeds", default="0,1", help="training seeds; every variant trains once per seed")

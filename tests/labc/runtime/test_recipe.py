@@ -21,7 +21,7 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
         str(RECIPE), "--episodes", "1", "--steps", "2", "--batch", "2", "--bench-episodes", "1",
         "--robots", "franka", "--tasks", "press", "--splits", "id", "--max-retries", "0",
         "--workers", "0", "--resolution", "32", "--variants", "labvla,no_stage1,no_stage1_total,no_ki", "--seeds", "0",
-        "--stage1-tasks", "level1/press,level1/pick", "--stage1-episodes", "1",
+        "--stage1-tasks", "level1/press,level1/pick", "--stage1-episodes", "1", "--solo", "franka",
         "--workspace", str(ws), "--results", str(results),
     ]  # fmt: skip
     monkeypatch.setattr(sys, "argv", argv)
@@ -50,6 +50,10 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
     assert f"--data {ws / 'stage1-data'} --workspace {ws}" in text
     assert "labc train --stage flow --steps 4 --preset" in text  # equal total steps: 2 + 2
     assert "labc bench --suite labutopia --levels 1 --tasks press --policy labvla" in text
+    # Cross-embodiment: stage 2 on franka's data alone, compared on franka's episodes.
+    assert (ws / "runs" / "bench" / "solo_franka.json").exists()
+    assert "## Cross-embodiment: franka alone against franka together" in text
+    assert re.search(r"\| 1 \| press \| id \| \w+ \| \d/1 \| \d/1 \|", text)
     # The figures beside the page, and the CPU time it cost.
     for png in ("results_training.png", "results_success.png"):
         assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG" and f"]({png})" in text
