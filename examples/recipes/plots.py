@@ -29,14 +29,17 @@ def training_curves(logs: dict[str, Path], out: Path) -> bool:
         records = [json.loads(line) for line in log.read_text().splitlines() if line]
         train = [(r["step"], r["loss"]) for r in records if "loss" in r and "step" in r]
         val = [(r["step"], r["val_chunk_mse"]) for r in records if "val_chunk_mse" in r]
+        seen = [(r["step"], r["train_chunk_mse"]) for r in records if "train_chunk_mse" in r]
         if train:
             train_ax.plot(*zip(*train, strict=True), label=label, linewidth=1)
             drawn = True
         if val:
-            val_ax.plot(*zip(*val, strict=True), marker="o", markersize=3, label=label)
+            (line,) = val_ax.plot(*zip(*val, strict=True), marker="o", markersize=3, label=label)
+            if seen:  # the same error on training frames, dashed in the same colour
+                val_ax.plot(*zip(*seen, strict=True), linestyle="--", color=line.get_color(), linewidth=1)
             drawn = True
     train_ax.set(title="training loss", xlabel="step", yscale="log")
-    val_ax.set(title="held-out chunk MSE (validation episodes)", xlabel="step")
+    val_ax.set(title="chunk MSE: validation episodes (o), training frames (--)", xlabel="step")
     for ax in (train_ax, val_ax):
         ax.grid(alpha=0.3)
         if ax.lines:

@@ -63,6 +63,8 @@ def test_validation_is_logged_and_the_best_checkpoint_kept(cpu_run) -> None:
     for r in val:
         assert {"val_fast_ce", "val_flow_mse", "val_chunk_l1", "val_chunk_mse"} <= set(r)
         assert np.isfinite(r["val_chunk_l1"]) and r["val_chunk_l1"] > 0
+        # The chunk error on training frames too (underfitting or overfitting), on other frames.
+        assert np.isfinite(r["train_chunk_mse"]) and r["train_chunk_mse"] != r["val_chunk_mse"]
     best = json.loads((opts.out / BEST / "trainer.json").read_text())
     assert best["val_loss"] == min(r["val_loss"] for r in val)
     assert best["step"] == min(val, key=lambda r: r["val_loss"])["step"]
