@@ -162,11 +162,15 @@ def check_checkpoint(path: str | Path) -> Path:
     return folder
 
 
-def render_size(path: str | Path) -> int:
-    """Pixels to render for this checkpoint: its training images' size (else its model input size).
+def read_config(path: str | Path) -> LabVLAConfig:
+    """The checkpoint's config.json alone, so a bench can choose its renderer and check its options
+    before loading any weights."""
+    return LabVLAConfig.model_validate_json((resolve_checkpoint(path) / "config.json").read_text())
 
-    Read from config.json alone, so a bench can choose its renderer before loading any weights."""
-    config = LabVLAConfig.model_validate_json((resolve_checkpoint(path) / "config.json").read_text())
+
+def render_size(path: str | Path) -> int:
+    """Pixels to render for this checkpoint: its training images' size (else its model input size)."""
+    config = read_config(path)
     return config.data_resolution or config.image_size
 
 

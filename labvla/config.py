@@ -63,6 +63,9 @@ class LabVLAConfig(BaseModel):
     # a deterministic chunk: the tiny model's velocity field leaves much of a random start in the chunk
     # (4x the demonstrations' step-to-step jitter), which the safety monitor then stops.
     sample_noise: float = 0.0
+    # Actions of each predicted chunk that are executed before the policy looks again (receding
+    # horizon, openpi's `action_horizon`); None executes the whole chunk open loop.
+    action_horizon: int | None = Field(None, ge=1)
     # Exponential moving average of the weights, kept by the trainer and saved as the weights that act
     # (and are validated); None keeps no average (the 4B preset: a second copy of 4B weights).
     ema_decay: float | None = None

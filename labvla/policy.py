@@ -6,7 +6,9 @@ default: a deterministic chunk). Outputs are clipped to the normalized training 
 unnormalizing, so an action never asks for a larger relative motion than the data's q01..q99 of that
 dimension. Stage-1 checkpoints (no expert) act by decoding FAST tokens, constrained to exactly
 chunk x action-dims coefficients; should a sequence still not decode, the policy holds its current pose
-for the chunk and records why in `last_error`, instead of crashing.
+for the chunk and records why in `last_error`, instead of crashing. Only the first `action_horizon`
+actions of a chunk are returned (all of them by default): the executor runs what it gets and asks
+again, so a shorter horizon closes the loop more often on the same model.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class LabVLAPolicy:
         mode: str = "auto",
         seed: int = 0,
         sample_noise: float | None = None,
+        action_horizon: int | None = None,
     ) -> None:
         self.loaded = load_checkpoint(checkpoint, device=device)
         self.model = self.loaded.model.eval()
@@ -47,6 +50,10 @@ class LabVLAPolicy:
             raise ValueError("this checkpoint has no action expert (stage 1); use mode='fast'")
         self.seed = seed
         self.sample_noise = self.config.sample_noise if sample_noise is None else sample_noise
+        horizon = action_horizon or self.config.action_horizon or self.config.chunk
+        if not 1 <= horizon <= self.config.chunk:
+            raise ValueError(f"action horizon {horizon} is outside 1..{self.config.chunk} (the chunk)")
+        self.action_horizon = horizon
         self.instruction: str | None = None
         self.robot: str | None = None
         self.last_error = ""
@@ -82,6 +89,7 @@ class LabVLAPolicy:
         # untrained or off-distribution output would become a delta of any size. Clip before it does.
         rel = np.clip(rel, -1.0, 1.0)
         action = to_absolute(self.loaded.stats.robots[self.robot].action.unnormalize(rel), state, emb)
+        action = action[: self.action_horizon]
         self._last_command = float(action[-1, emb.arm_dim])
         return action
 
@@ -99,7 +107,7 @@ class LabVLAPolicy:
         if command is None:  # a checkpoint from before the table: nothing better is known
             command = float(state[emb.arm_dim])
         row = np.concatenate([state[: emb.arm_dim], [command]]).astype(np.float32)
-        return np.tile(row, (self.config.chunk, 1))
+        return np.tile(row, (self.action_horizon, 1))
 
     def _flow(self, batch) -> np.ndarray:
         ctx = self.model.hidden_states(

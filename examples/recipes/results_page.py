@@ -33,12 +33,13 @@ def final_loss(folder: Path) -> str:
     text = ", ".join(f"{k} {last[k]:.3f}" for k in keys)
     val = [r for r in records if "val_loss" in r]
     if val:
-        best = min(val, key=lambda r: r["val_loss"])
-        shown = [k for k in ("val_loss", "val_fast_ce", "val_chunk_l1") if k in best]
+        by = "val_chunk_mse" if "val_chunk_mse" in val[-1] else "val_loss"  # as labvla.train keeps best/
+        best = min(val, key=lambda r: r[by])
+        shown = [k for k in ("val_loss", "val_fast_ce", "val_chunk_mse") if k in best]
         text += f"; validation at step {val[-1]['step']}: " + ", ".join(
             f"{k} {val[-1][k]:.3f}" for k in shown
         )
-        text += f"; best val_loss {best['val_loss']:.3f} at step {best['step']}"
+        text += f"; best {by} {best[by]:.3f} at step {best['step']}"
     return text
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from labc.commands.options import InputError, workspace_option
+from labc.commands.options import ACTION_HORIZON_OPTION, InputError, workspace_option
 from labc.commands.run import DATA_HELP, POLICIES, check_data
 from labc.workspace import Workspace, announce_default
 
@@ -81,6 +81,7 @@ def _levels(value: str) -> list[int]:
 )
 @click.option("--data", type=click.Path(path_type=Path), help=DATA_HELP)
 @MODE_OPTION
+@ACTION_HORIZON_OPTION
 @click.option("--episodes", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option(
     "--seed",
@@ -119,6 +120,7 @@ def command(
     checkpoint: Path | None,
     data: Path | None,
     mode: str,
+    action_horizon: int | None,
     episodes: int,
     seed: int | None,
     splits: str,
@@ -151,10 +153,15 @@ def command(
         )
     if policy == "labvla":
         checkpoint = checkpoint_or_latest(checkpoint, ws)
-        if resolution is None:  # render what the policy was trained on, not a default it never saw
-            from labvla.checkpoint import render_size
+        from labvla.checkpoint import read_config, render_size
 
+        if resolution is None:  # render what the policy was trained on, not a default it never saw
             resolution = render_size(checkpoint)
+        chunk = read_config(checkpoint).chunk
+        if action_horizon is not None and action_horizon > chunk:
+            raise click.UsageError(
+                f"--action-horizon {action_horizon} exceeds the checkpoint's chunk ({chunk})"
+            )
     resolution = resolution or 128
     require_server(policy, server, robot_list, resolution)
     check_data(policy, data)
@@ -164,6 +171,7 @@ def command(
         mode=mode,
         server=server,
         data=data,
+        action_horizon=action_horizon,
     )
     if out is None:
         out = ws.runs / "bench"

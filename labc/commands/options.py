@@ -26,6 +26,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 VIDEO_IN_WORKSPACE = "<workspace>"
 
 
+ACTION_HORIZON_OPTION = click.option(
+    "--action-horizon",
+    type=click.IntRange(min=1),
+    help="LabVLA: actions of each predicted chunk to execute before predicting again "
+    "(default: the checkpoint's setting, else the whole chunk).",
+)
+
+
 class InputError(click.ClickException):
     """An input file exists but cannot be used (corrupt checkpoint, foreign dataset): exit 2, no usage
     banner, since the command line itself was fine."""

@@ -15,7 +15,13 @@ from typing import Any
 
 import click
 
-from labc.commands.options import VIDEO_IN_WORKSPACE, InputError, video_option, workspace_option
+from labc.commands.options import (
+    ACTION_HORIZON_OPTION,
+    VIDEO_IN_WORKSPACE,
+    InputError,
+    video_option,
+    workspace_option,
+)
 from labc.workspace import Workspace, announce_default
 
 DEFAULT_ROBOT = "franka"
@@ -53,6 +59,7 @@ def level1_suite() -> list[Path]:
     "--checkpoint", type=click.Path(path_type=Path), help="LabVLA checkpoint (default: workspace latest)."
 )
 @click.option("--data", type=click.Path(path_type=Path), help=DATA_HELP)
+@ACTION_HORIZON_OPTION
 @click.option("--robot", help=f"Robot profile (default {DEFAULT_ROBOT}).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Scene randomization and reset seed.")
 @click.option("--split", type=click.Choice(["id", "ood"]), default="id", show_default=True)
@@ -79,6 +86,7 @@ def command(
     server: str | None,
     checkpoint: Path | None,
     data: Path | None,
+    action_horizon: int | None,
     robot: str | None,
     seed: int,
     split: str,
@@ -133,6 +141,7 @@ def command(
             seed=seed,
             server=server,
             data=data,
+            action_horizon=action_horizon,
         )
     except PolicyLoadError as exc:
         raise InputError(str(exc)) from None

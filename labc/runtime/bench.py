@@ -59,6 +59,7 @@ class PolicySpec(BaseModel):
     mode: str = "auto"
     server: str | None = None  # ws://HOST:PORT of an openpi policy server
     data: Path | None = None  # the recorded dataset(s) of the replay and nearest floors
+    action_horizon: int | None = None  # LabVLA: actions executed per predicted chunk
 
 
 class BenchTask(BaseModel):
@@ -249,7 +250,13 @@ def _policy(spec: PolicySpec) -> Policy:
 
     kwargs: dict[str, Any] = {"experts": spec.experts} if spec.experts else {}
     return load_policy(
-        spec.name, checkpoint=spec.checkpoint, mode=spec.mode, server=spec.server, data=spec.data, **kwargs
+        spec.name,
+        checkpoint=spec.checkpoint,
+        mode=spec.mode,
+        server=spec.server,
+        data=spec.data,
+        action_horizon=spec.action_horizon,
+        **kwargs,
     )
 
 

@@ -93,11 +93,13 @@ class LabVLAAdapter:
 
     name = "labvla"
 
-    def __init__(self, checkpoint: Path, seed: int = 0, mode: str = "auto") -> None:
+    def __init__(
+        self, checkpoint: Path, seed: int = 0, mode: str = "auto", action_horizon: int | None = None
+    ) -> None:
         from labvla.policy import LabVLAPolicy
 
         self.checkpoint = checkpoint
-        self.inner = LabVLAPolicy(checkpoint, mode=mode, seed=seed)
+        self.inner = LabVLAPolicy(checkpoint, mode=mode, seed=seed, action_horizon=action_horizon)
         self.cameras = list(self.inner.config.cameras)
         self.image_size = int(self.inner.config.image_size)
 
@@ -130,6 +132,7 @@ def load_policy(
     mode: str = "auto",
     server: str | None = None,
     data: Path | None = None,
+    action_horizon: int | None = None,
 ) -> Policy:
     if name in FLOORS:
         from labc.runtime.floors import FloorData, NearestPolicy, ReplayPolicy
@@ -147,8 +150,10 @@ def load_policy(
 
         root = checkpoints_root or Path("labc-out/checkpoints")
         try:
-            return LabVLAAdapter(resolve_checkpoint(checkpoint, root), seed=seed, mode=mode)
-        except CheckpointError as exc:
+            return LabVLAAdapter(
+                resolve_checkpoint(checkpoint, root), seed=seed, mode=mode, action_horizon=action_horizon
+            )
+        except (CheckpointError, ValueError) as exc:  # ValueError: a horizon longer than the chunk
             raise PolicyLoadError(str(exc)) from None
     if name == "openpi":  # any policy served over openpi's websocket protocol (labc.openpi)
         if server is None:

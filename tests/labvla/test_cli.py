@@ -90,3 +90,14 @@ def test_resynthesizing_with_other_cameras_is_an_error(labc, tmp_path) -> None:
     assert (
         dataset.total_episodes == 1 and not (out / "franka" / "videos" / "observation.images.wrist").exists()
     )
+
+
+@pytest.mark.slow
+def test_an_action_horizon_past_the_chunk_is_a_usage_error(stage2, labc, tmp_path) -> None:
+    _, result = stage2
+    pick = EXAMPLES / "labutopia/level1/pick.yaml"
+    policy = ("--policy", "labvla", "--checkpoint", result.checkpoint, "--action-horizon", "99")
+    for args in (("run", pick), ("bench", "--tasks", "pick", "--levels", "1")):
+        out = labc(*args, *policy, "--workspace", tmp_path / "ws")
+        assert out.code == 2, (args[0], out.err)
+        assert "99" in out.err and "internal error" not in out.err, out.err

@@ -46,3 +46,24 @@ def test_flow_chunks_start_from_the_noise_mean_unless_asked_to_sample(stage2, da
     a, b = chunk(seed=1, sample_noise=1.0), chunk(seed=2, sample_noise=1.0)
     assert not np.allclose(a, b)
     np.testing.assert_array_equal(a, chunk(seed=1, sample_noise=1.0))  # seeded
+
+
+@pytest.mark.slow
+def test_action_horizon_returns_the_head_of_the_same_chunk(stage2, datasets) -> None:
+    """A receding horizon executes the first actions of the chunk the model predicts, nothing else."""
+    _, result = stage2
+    ds = LeRobotDataset(datasets[0])
+    obs = {"images": ds.images(4), "state": ds.state[4]}
+
+    def act(**kwargs) -> np.ndarray:
+        policy = LabVLAPolicy(result.checkpoint, **kwargs)
+        policy.reset(ds.task(4), "franka")
+        return policy.act(obs)
+
+    full = act()
+    assert len(full) == LabVLAPolicy(result.checkpoint).config.chunk
+    head = act(action_horizon=5)
+    assert head.shape == (5, full.shape[1])
+    np.testing.assert_array_equal(head, full[:5])
+    with pytest.raises(ValueError, match="is outside 1"):
+        LabVLAPolicy(result.checkpoint, action_horizon=len(full) + 1)
