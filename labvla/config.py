@@ -16,6 +16,12 @@ class VisionConfig(BaseModel):
     keypoints: int = 32
     shift: int = 4  # random-shift augmentation, pixels at the model's image size
     color: float = 0.2  # brightness / contrast jitter amplitude (tint: half of it)
+    # Zoom and turn of the image (the bench's camera axis moves the camera and widens its field of view)
+    # and rotation of every pixel's hue (its appearance axis gives held-out objects hues the training
+    # scenes never show). 0 keeps each off, as in checkpoints from before they existed.
+    zoom: float = Field(0.0, ge=0.0, lt=1.0, description="scale drawn from 1 +- zoom")
+    turn_deg: float = Field(0.0, ge=0.0)
+    hue: float = Field(0.0, ge=0.0, le=0.5, description="hue turn drawn from +- hue of a full turn")
 
 
 class ExpertConfig(BaseModel):
@@ -102,7 +108,13 @@ def preset_config(name: str, *, backbone_path: str | None = None) -> LabVLAConfi
             image_size=64,
             ema_decay=0.995,
             flow_samples=4,
-            expert=ExpertConfig(layers=4, heads=4, head_dim=32, condition_state=True, vision=VisionConfig()),
+            expert=ExpertConfig(
+                layers=4,
+                heads=4,
+                head_dim=32,
+                condition_state=True,
+                vision=VisionConfig(zoom=0.1, turn_deg=5.0, hue=0.5, color=0.3),
+            ),
         )
     if name == "qwen3-vl-4b":
         return LabVLAConfig(

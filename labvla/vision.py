@@ -4,7 +4,8 @@ A random ViT block on 64 px images gives the expert nothing it can use in a CPU-
 few convolutions trained from scratch by the flow loss, reduced to the expected image coordinates of
 each feature channel (spatial softmax, as in deep visuomotor policies), learn where the gripper and the
 object are from a few thousand frames. Training images are randomly shifted (pad and crop) and their
-brightness and contrast jittered per image, aimed at the bench's camera and lighting axes. The
+brightness and contrast jittered per image, aimed at the bench's camera and lighting axes; the cpu preset
+also zooms, turns and hue-shifts them, for the camera and appearance axes' held-out values. The
 backbone keeps its own Qwen3-VL vision tower; these features only condition the expert.
 """
 
@@ -16,14 +17,47 @@ from torch import nn
 
 from labvla.config import VisionConfig
 
+# RGB -> YIQ: a turn of the (I, Q) plane about the luma axis Y turns every pixel's hue and keeps its
+# brightness, one 3 x 3 matrix per image.
+_YIQ = torch.tensor([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]])
+
+
+def _uniform(n: int, amplitude: float, generator: torch.Generator) -> torch.Tensor:
+    return (torch.rand(n, generator=generator) * 2 - 1) * amplitude
+
+
+def _warp(images: torch.Tensor, cfg: VisionConfig, generator: torch.Generator) -> torch.Tensor:
+    """Shift, zoom and turn each image (border pixels extend past the edge), like a camera that moved."""
+    n, _, h, w = images.shape
+    scale = 1 + _uniform(n, cfg.zoom, generator)
+    angle = torch.deg2rad(_uniform(n, cfg.turn_deg, generator))
+    tx, ty = _uniform(n, 2 * cfg.shift / w, generator), _uniform(n, 2 * cfg.shift / h, generator)
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+    theta = torch.stack([torch.stack([cos, -sin, tx], 1), torch.stack([sin, cos, ty], 1)], 1)
+    grid = F.affine_grid(theta.to(images), list(images.shape), align_corners=False)
+    return F.grid_sample(images, grid, padding_mode="border", align_corners=False)
+
+
+def _turn_hue(images: torch.Tensor, amplitude: float, generator: torch.Generator) -> torch.Tensor:
+    angle = _uniform(images.shape[0], amplitude * 2 * torch.pi, generator)
+    turn = torch.zeros(len(angle), 3, 3)
+    turn[:, 0, 0] = 1
+    turn[:, 1, 1], turn[:, 1, 2] = torch.cos(angle), -torch.sin(angle)
+    turn[:, 2, 1], turn[:, 2, 2] = torch.sin(angle), torch.cos(angle)
+    matrix = (torch.linalg.inv(_YIQ) @ turn @ _YIQ).to(images)
+    return torch.einsum("nij,njhw->nihw", matrix, images)
+
 
 def augment(images: torch.Tensor, cfg: VisionConfig, generator: torch.Generator) -> torch.Tensor:
-    """Random shift by up to `cfg.shift` pixels (replicate padding) and colour jitter, per image.
+    """Random shift by up to `cfg.shift` pixels (replicate padding) and colour jitter, per image; with
+    `zoom` or `turn_deg`, shift, zoom and turn in one warp; with `hue`, a hue turn.
 
     `images` is float [N, 3, H, W] in [0, 1]; every draw comes from `generator`, so a seeded step
     augments the same way when replayed (exact resume)."""
     n, _, h, w = images.shape
-    if cfg.shift > 0:
+    if cfg.zoom > 0 or cfg.turn_deg > 0:
+        images = _warp(images, cfg, generator)
+    elif cfg.shift > 0:
         s = cfg.shift
         padded = F.pad(images, (s, s, s, s), mode="replicate")
         dx = torch.randint(0, 2 * s + 1, (n,), generator=generator).tolist()
@@ -38,6 +72,8 @@ def augment(images: torch.Tensor, cfg: VisionConfig, generator: torch.Generator)
         tint = (1 + (torch.rand(n, 3, 1, 1, generator=generator) * 2 - 1) * cfg.color / 2).to(dev)
         mean = images.mean(dim=(1, 2, 3), keepdim=True)
         images = ((images - mean) * contrast + mean + bright) * tint
+    if cfg.hue > 0:
+        images = _turn_hue(images.clamp(0, 1), cfg.hue, generator)
     return images.clamp(0, 1)
 
 

@@ -53,6 +53,35 @@ def test_augment_shift_only_moves_pixels() -> None:
     assert torch.equal(augment(images, VisionConfig(shift=0, color=0.0), torch.Generator()), images)
 
 
+def test_hue_turn_keeps_greys_and_brightness_and_changes_colours() -> None:
+    """The hue augmentation recolours objects (held-out hues) without making the scene darker."""
+    from labvla.vision import _YIQ
+
+    grey = torch.full((3, 3, 4, 4), 0.4)
+    cfg = VisionConfig(shift=0, color=0.0, hue=0.5)
+    assert torch.allclose(augment(grey, cfg, torch.Generator().manual_seed(0)), grey, atol=1e-5)
+    red = torch.zeros(8, 3, 4, 4)
+    red[:, 0] = 0.55  # a muted red: every turn of it stays inside [0, 1], so no clamp moves the luma
+    red[:, 1:] = 0.35
+    out = augment(red, cfg, torch.Generator().manual_seed(1))
+    luma = torch.einsum("j,njhw->nhw", _YIQ[0], out)
+    assert torch.allclose(luma, torch.einsum("j,njhw->nhw", _YIQ[0], red), atol=1e-5)
+    assert float((out - red).abs().amax()) > 0.1  # some draws turned red into another colour
+
+
+def test_zoom_and_turn_warp_the_image_and_keep_its_centre() -> None:
+    """Zoom and turn pivot about the image centre: a centred blob stays centred (shift off)."""
+    images = torch.zeros(4, 3, 33, 33)
+    images[:, :, 14:19, 14:19] = 1.0
+    cfg = VisionConfig(shift=0, color=0.0, zoom=0.2, turn_deg=20.0)
+    out = augment(images, cfg, torch.Generator().manual_seed(2))
+    assert not torch.equal(out, images)
+    ys, xs = torch.meshgrid(torch.arange(33.0), torch.arange(33.0), indexing="ij")
+    mass = out[:, 0].sum((1, 2))
+    assert torch.allclose((out[:, 0] * xs).sum((1, 2)) / mass, torch.full((4,), 16.0), atol=0.3)
+    assert torch.allclose((out[:, 0] * ys).sum((1, 2)) / mass, torch.full((4,), 16.0), atol=0.3)
+
+
 def test_vision_encoder_shapes_and_training_only_augmentation() -> None:
     torch.manual_seed(0)
     enc = VisionEncoder(VisionConfig(channels=[8, 8], keypoints=5), cameras=3, width=24)
