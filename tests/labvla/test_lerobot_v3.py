@@ -204,3 +204,14 @@ def test_frame_cache_holds_whole_episodes_of_every_camera(datasets) -> None:
         for i in range(len(ds)):
             ds.images(i)
     assert ds._episode_frames.cache_info().misses == len(ds.cameras) * len(ds.episodes)
+
+
+def test_frame_cache_holds_every_episode_that_fits_the_memory_budget(datasets, monkeypatch) -> None:
+    """Random frames from a dataset larger than the cache would decode a video per frame."""
+    import labvla.data.lerobot as lerobot
+
+    ds = LeRobotDataset(datasets[0])
+    assert ds._episode_frames.cache_info().maxsize == len(ds.cameras) * len(ds.episodes)
+    frame = sum(int(np.prod(ds.images(0)[cam].shape)) for cam in ds.cameras)
+    monkeypatch.setattr(lerobot, "CACHE_BYTES", frame * len(ds) // len(ds.episodes))  # one episode
+    assert LeRobotDataset(datasets[0])._episode_frames.cache_info().maxsize == len(ds.cameras)
