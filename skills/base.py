@@ -12,11 +12,16 @@ import functools
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Generic, TypeVar
 
-import jinja2
 from pydantic import BaseModel, ConfigDict, Field
 
 from skills.codes import Violation
 from skills.state import LabState
+from skills.templating import celsius as celsius
+from skills.templating import duration as duration
+from skills.templating import noun as noun
+from skills.templating import render
+from skills.templating import upfirst as upfirst
+from skills.templating import volume as volume
 
 
 class Usage(BaseModel):
@@ -53,71 +58,6 @@ def skill_name(params: type[SkillArgs]) -> str:
     if field is None or not isinstance(field.default, str):
         raise TypeError(f"{params.__name__} has no `skill` tag: not a skill's params model")
     return field.default
-
-
-def noun(name: str) -> str:
-    """How an instruction names a declared object: `beaker_1` -> "beaker_1", `sol_a` -> "the sol_a".
-
-    The identifier keeps the user's spelling: it is the name on the bench sheet and in the protocol, and
-    "the sol a" would be a name nobody wrote (and two names, `sol_a` and `sol a`, for one thing)."""
-    return name if name[-1:].isdigit() else f"the {name}"
-
-
-def volume(ul: float) -> str:
-    if ul >= 1000:
-        return f"{ul / 1000:g} mL"
-    return f"{ul:g} µL"
-
-
-def duration(seconds: float) -> str:
-    minutes, rest = divmod(seconds, 60)
-    if minutes and rest:
-        return f"{minutes:g} min {rest:g} s"
-    if minutes:
-        return f"{minutes:g} min"
-    return f"{seconds:g} s"
-
-
-def celsius(value: float) -> str:
-    return f"{value:g} °C"
-
-
-def upfirst(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-class _SourceLoader(jinja2.BaseLoader):
-    """Templates are named by their own source text, so that jinja2's bytecode cache can key them."""
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, None, Any]:
-        return template, None, lambda: True
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """jinja2's file cache of compiled templates (a private folder under the temp dir, as lark's
-    grammar cache): compiling the 18 templates costs a cold `labc compile` about 30 ms otherwise."""
-    try:
-        return jinja2.FileSystemBytecodeCache()
-    except (OSError, RuntimeError):  # no usable temp dir: compile in memory
-        return None
-
-
-@functools.cache
-def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=_SourceLoader(),
-        bytecode_cache=_bytecode_cache(),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=False,
-    )
-    env.filters.update(noun=noun, volume=volume, duration=duration, celsius=celsius, upfirst=upfirst)
-    return env
-
-
-@functools.cache
-def _template(source: str) -> jinja2.Template:
-    return _env().get_template(source)
 
 
 class Skill(ABC, Generic[P]):
@@ -169,16 +109,16 @@ class Skill(ABC, Generic[P]):
         return list(_render_cached(self.templates, key))
 
 
-# Joins a skill's templates into one, so one render (one jinja2 context, most of a render's cost)
-# gives all of them; printable and not whitespace, so neither jinja2's `-` trimming nor the
+# Joins a skill's templates into one, so one render gives all of them (with jinja2, one context: most
+# of a render's cost); printable and not whitespace, so neither jinja2's `-` trimming nor the
 # whitespace folding below can reach across it.
 _SEPARATOR = "\u241e"
 
 
 def _render(templates: tuple[str, ...], context: dict[str, Any]) -> list[str]:
-    parts = _template(_SEPARATOR.join(templates)).render(context).split(_SEPARATOR)
+    parts = render(_SEPARATOR.join(templates), context).split(_SEPARATOR)
     if len(parts) != len(templates):  # a value held the separator: render them one by one
-        parts = [_template(source).render(context) for source in templates]
+        parts = [render(source, context) for source in templates]
     return [" ".join(part.split()) for part in parts]
 
 

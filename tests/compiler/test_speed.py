@@ -23,7 +23,7 @@ def test_cold_compile_imports_nothing_heavy(tmp_path):
     code = (
         "import sys; from labc.cli import main; "
         "main(['compile', sys.argv[1], '--workspace', sys.argv[2]]); "
-        "print(sorted(m for m in ('networkx', 'numpy', 'mujoco', 'torch', 'pint', 'yaml') if m in sys.modules), "
+        "print(sorted(m for m in ('networkx', 'numpy', 'mujoco', 'torch', 'pint', 'yaml', 'jinja2') if m in sys.modules), "
         "file=sys.stderr)"
     )
     env = {**os.environ, "LABC_CACHE_DIR": str(tmp_path / "cache")}

@@ -93,13 +93,14 @@ def test_rendering_together_equals_rendering_each_template(name: str) -> None:
     """base._render renders a skill's templates as one jinja2 template; each result must be what that
     template alone gives, also when a value contains the separator (then it renders them one by one)."""
     from skills import base
+    from skills.templating import jinja_template
 
     params, state = example_calls()[name]
     context = SKILLS[name].context(params, state)
     templates = SKILLS[name].templates
-    alone = [" ".join(base._template(t).render(context).split()) for t in templates]
+    alone = [" ".join(jinja_template(t).render(context).split()) for t in templates]
     assert base._render(templates, context) == alone
     odd = {k: f"x{base._SEPARATOR}y" if isinstance(v, str) else v for k, v in context.items()}
     assert base._render(templates, odd) == [
-        " ".join(base._template(t).render(odd).split()) for t in templates
+        " ".join(jinja_template(t).render(odd).split()) for t in templates
     ]
