@@ -161,9 +161,11 @@ def test_only_brief_commands_run_without_the_cyclic_collector() -> None:
     assert _brief(["compile", "x.lab", "--emit", "text"]) and _brief(["--help", "check"])
     assert not any(_brief([name]) for name in ("synthesize", "train", "run", "bench", "serve"))
     assert not _brief(["--version"]) and not _brief([])
+    # A brief command's own process ends in `_end_brief` without returning: report from there.
     code = (
-        "import gc, sys; from labc.cli import main; in_process = sys.argv.pop(1) == 'in'; "
-        "main(sys.argv[1:]) if in_process else main(); print(gc.isenabled())"
+        "import gc, sys; from labc import cli; in_process = sys.argv.pop(1) == 'in'; "
+        "cli._end_brief = lambda code: sys.exit(print(gc.isenabled()) or code); "
+        "cli.main(sys.argv[1:]) if in_process else cli.main(); print(gc.isenabled())"
     )
     for mode, command, enabled in [
         ("own", "schema", "False"),
@@ -174,3 +176,29 @@ def test_only_brief_commands_run_without_the_cyclic_collector() -> None:
             [sys.executable, "-c", code, mode, command], capture_output=True, text=True, timeout=60
         )
         assert out.stdout.splitlines()[-1] == enabled, (mode, command, out.stderr)
+
+
+def test_a_brief_command_ends_with_its_output_and_exit_code(tmp_path) -> None:
+    """Brief commands leave without interpreter shutdown (labc/cli.py `_end_brief`): what they print
+    must still all be out, and the exit code must be the command's."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # block-buffered pipes
+
+    def labc(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "labc.cli", *args], capture_output=True, text=True, timeout=120, env=env
+        )
+
+    schema = labc("schema")
+    assert schema.returncode == 0 and json.loads(schema.stdout)["title"] == "CompiledProtocol"
+    bad = tmp_path / "bad.lab"
+    bad.write_text('labc 1\nprotocol p "x"\npour 5 mL from nowhere into nothing\n')
+    check = labc("check", str(bad))
+    assert check.returncode == 1 and "E1002" in check.stderr and "2 errors found" in check.stderr, (
+        check.stderr
+    )
+    assert labc("compile", str(tmp_path / "missing.lab")).returncode == 2
