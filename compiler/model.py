@@ -6,8 +6,8 @@ their catalog types and initial contents, one node per atomic skill with its typ
 source span, instruction and paraphrases, the dependency edges, and the schedule.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic builds these models from evaluated annotations,
+# where strings would cost it a compile and an eval per field and subclass (issue 15, item 9).
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field

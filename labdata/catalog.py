@@ -6,8 +6,8 @@ ranges, heater maxima), the simulator (geometry hints it turns into MuJoCo asset
 (type names and "did you mean" suggestions). Units are fixed: microlitres, metres, Celsius.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic builds these models from evaluated annotations,
+# where strings would cost it a compile and an eval per field and subclass (issue 15, item 9).
 import difflib
 import functools
 from importlib import resources
@@ -112,7 +112,7 @@ class LabwareType(_Frozen):
         return self.capacity_ul is not None and self.wells is None
 
     @model_validator(mode="after")
-    def _consistent(self) -> LabwareType:
+    def _consistent(self) -> "LabwareType":
         # Each affordance promises data that some reader will look up; refuse a type that breaks the promise.
         needs: list[tuple[bool, str]] = [
             (self.has("has_wells") and self.wells is None, "has_wells needs `wells`"),
@@ -170,7 +170,7 @@ class Catalog(_Frozen):
         return sorted(self.types)
 
     @model_validator(mode="after")
-    def _tips_exist(self) -> Catalog:
+    def _tips_exist(self) -> "Catalog":
         for labware in self.types.values():
             for tip_type in labware.tip_types:
                 rack = self.types.get(tip_type)

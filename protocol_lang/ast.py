@@ -5,8 +5,8 @@ Two ASTs mean the same protocol when `semantic()` of each is equal: spans, the f
 surface are where a protocol was written, not what it says.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic builds these models from evaluated annotations,
+# where strings would cost it a compile and an eval per field and subclass (issue 15, item 9).
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -283,14 +283,14 @@ class Parallel(Line):
     """Branches with no shared object: each statement is one branch. `tail`: comments before `}`."""
 
     kind: Literal["parallel"] = "parallel"
-    branches: list[Statement]
+    branches: list["Statement"]
     tail: Trivia | None = None
 
 
 class Repeat(Line):
     kind: Literal["repeat"] = "repeat"
     times: CountExpr
-    body: list[Statement]
+    body: list["Statement"]
     tail: Trivia | None = None
 
 

@@ -13,8 +13,8 @@ Holding model: pipettes are handheld. An arm must hold a pipette to pick up a ti
 dispense or drop a tip; operations emit `pick <pipette>` first and put it back afterwards.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic builds these models from evaluated annotations,
+# where strings would cost it a compile and an eval per field and subclass (issue 15, item 9).
 import copy as _copy
 from collections.abc import Iterable
 from typing import Annotated, Literal
@@ -58,7 +58,7 @@ class ObjectState(BaseModel):
     )
     temperature_c: float = AMBIENT_C
 
-    def clone(self) -> ObjectState:
+    def clone(self) -> "ObjectState":
         new = _copy.copy(self)
         new.contents = dict(self.contents)
         new.wells = {well: dict(mixture) for well, mixture in self.wells.items()}
@@ -87,7 +87,7 @@ class PipetteState(BaseModel):
     def tip_dirty(self) -> bool:
         return bool(self.tip_liquids)
 
-    def clone(self) -> PipetteState:
+    def clone(self) -> "PipetteState":
         new = _copy.copy(self)
         new.tip_contents = dict(self.tip_contents)
         new.tip_liquids = set(self.tip_liquids)
@@ -97,7 +97,7 @@ class PipetteState(BaseModel):
 class TiprackState(BaseModel):
     used: SortedSet = Field(default_factory=set)
 
-    def clone(self) -> TiprackState:
+    def clone(self) -> "TiprackState":
         return TiprackState.model_construct(used=set(self.used))
 
 
@@ -127,7 +127,7 @@ class LabState(BaseModel):
     @classmethod
     def initial(
         cls, declarations: Iterable[Declaration], catalog: Catalog | None = None, arms: int = 1
-    ) -> LabState:
+    ) -> "LabState":
         """The state before the first step. Raises `UnknownType` or `DeclarationError`."""
         catalog = catalog or load_catalog()
         declarations = list(declarations)
@@ -167,7 +167,7 @@ class LabState(BaseModel):
                 state.tipracks[decl.name] = TiprackState()
         return state
 
-    def copy(self) -> LabState:  # type: ignore[override]  # pydantic v1's deprecated copy() is replaced on purpose
+    def copy(self) -> "LabState":  # type: ignore[override]  # pydantic v1's deprecated copy() is replaced on purpose
         """An independent state; copies the mutable containers only (types and names are shared)."""
         new = LabState.model_construct(
             objects={name: obj.clone() for name, obj in self.objects.items()},
