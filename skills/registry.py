@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
-from pydantic import Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from labdata.errors import UnknownName
 from skills import (
@@ -64,7 +64,8 @@ else:
     # A pydantic union tagged by `skill`, in `_MODULES` order (the order the JSON Schema lists them).
     SkillParams = Annotated[Union[tuple(SKILLS_BY_PARAMS)], Field(discriminator="skill")]  # noqa: UP007
 
-SKILL_PARAMS_ADAPTER: TypeAdapter[SkillParams] = TypeAdapter(SkillParams)
+# Built on first use (reading a compiled protocol back), not by every import: `labc compile` never uses it.
+SKILL_PARAMS_ADAPTER: TypeAdapter[SkillParams] = TypeAdapter(SkillParams, config=ConfigDict(defer_build=True))
 
 
 class UnknownSkill(UnknownName):
