@@ -11,9 +11,10 @@ Flex (96 transfers of 100 uL, a new tip each: 385 run-log lines against labc's 3
 interleaved with labc's runs, and prints both wall and CPU (user + sys) time and their ratios
 (issue 15 asks for >= 10x). Both run with a bytecode cache (PYTHONPYCACHEPREFIX in a temp folder,
 PYTHONDONTWRITEBYTECODE removed), as an installed tool would; one unmeasured run of each first fills
-it and the tools' own caches (lark's grammar, jinja2's templates, labc's parsed catalog, here in a
-temp LABC_CACHE_DIR); opentrons' settings go to a temp folder (OT_API_CONFIG_DIR). The last figures
-measured, with the machine's load, are in docs/results.md ("Compile speed").
+it and the tools' own caches (lark's grammar, labc's parsed catalog, here in a temp LABC_CACHE_DIR);
+opentrons' settings go to a temp folder (OT_API_CONFIG_DIR). Wall times stretch with the machine's
+load, which is printed before and after: compare ratios from one run. The last figures measured are in
+docs/results.md ("Compile speed").
 
     .venv/bin/python benchmarks/compile_bench.py [--statements N] [--runs N] [--opentrons PYTHON]
 """
@@ -125,12 +126,14 @@ def main() -> None:
             ot = Path(tmp) / "plate_fill_ot.py"
             ot.write_text(OPENTRONS_PLATE)
             commands["opentrons_simulate"] = [args.opentrons, "-m", "opentrons.simulate", str(ot)]
+        print(f"load average before: {os.getloadavg()[0]:.2f}")
         for command in commands.values():
-            process_times(command, env)  # fill the bytecode caches (and lark's, jinja2's, the catalog's)
+            process_times(command, env)  # fill the bytecode caches (and lark's, the catalog's)
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, command in commands.items():
                 runs[name].append(process_times(command, env))
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
         best = {name: (min(w for w, _ in r), min(c for _, c in r)) for name, r in runs.items()}
         for name, (wall, cpu) in best.items():
             print(
