@@ -49,7 +49,8 @@ class LiquidLocation:
 class Bench(Protocol):
     """What `locate_tip` reads of an environment: the built scene and where each body stands."""
 
-    info: SceneInfo
+    @property
+    def info(self) -> SceneInfo: ...
 
     def body_pos(self, name: str) -> np.ndarray: ...
 

@@ -1,7 +1,8 @@
 """Physical success predicates, one per atomic skill, registered under the skill's name by `@predicate`.
 
-Each takes the environment and the skill's params (the `skills.registry` models, or any object with the
-same field names) and reads physical state. Thresholds follow LabUtopia where one exists (FACTS.md);
+Each takes the simulator's query surface (`labsim.query.SimQuery`, which every environment is) and
+the skill's params (the `skills.registry` models, or any object with the same field names) and reads
+physical state through it, never the engine's model or data. Thresholds follow LabUtopia where one exists (FACTS.md);
 history (shake excursions, stir time, wait) comes from `labsim.trackers`, updated every control step.
 
 The name is the contract: a compiled node names its predicate, and labsim may not import `skills`
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from labsim.errors import SceneError
+from labsim.query import SimQuery
 
 PICK_LIFT_M = 0.10
 PLACE_XY_M = 0.05
@@ -35,7 +37,7 @@ UPRIGHT_DEG = 30.0
 OPEN_GRIPPER = 0.5
 VOLUME_TOLERANCE = 0.05
 
-Predicate = Callable[[Any, Any], bool]
+Predicate = Callable[[SimQuery, Any], bool]
 
 PREDICATES: dict[str, Predicate] = {}
 
@@ -48,22 +50,21 @@ def predicate(fn: Predicate) -> Predicate:
     return fn
 
 
-def _released(env: Any, obj: str, away_m: float) -> bool:
+def _released(env: SimQuery, obj: str, away_m: float) -> bool:
     return env.gripper_opening() > OPEN_GRIPPER and env.distance_to_tool(obj) > away_m
 
 
 @predicate
-def pick(env: Any, p: Any) -> bool:
+def pick(env: SimQuery, p: Any) -> bool:
     return bool(env.body_pos(p.object)[2] - env.initial_pos(p.object)[2] > PICK_LIFT_M)
 
 
-def _scene_site(env: Any, name: str) -> str | None:
+def _scene_site(env: SimQuery, name: str) -> str | None:
     """The bench site the scene placed `name` at (None when auto-placed or unknown)."""
-    scene = getattr(getattr(env, "info", None), "scene", None)
-    return next((i.site for i in scene.labware if i.name == name), None) if scene is not None else None
+    return next((i.site for i in env.info.scene.labware if i.name == name), None)
 
 
-def place_goal(env: Any, p: Any) -> tuple[np.ndarray, float]:
+def place_goal(env: SimQuery, p: Any) -> tuple[np.ndarray, float]:
     """(target XY, height the object's base should rest at) for a place: on a labware item or
     instrument, in a container, or at a bench spot such as `bench/stand` (where an object that
     started there rests as it started, e.g. a pipette in its stand)."""
@@ -89,7 +90,7 @@ def place_goal(env: Any, p: Any) -> tuple[np.ndarray, float]:
 
 
 @predicate
-def place(env: Any, p: Any) -> bool:
+def place(env: SimQuery, p: Any) -> bool:
     """XY within 5 cm of the target, base within 5 cm of where it should rest, gripper open and away."""
     obj = env.asset(p.object)
     here = env.body_pos(obj.name)
@@ -105,7 +106,7 @@ def place(env: Any, p: Any) -> bool:
     return _released(env, obj.name, RELEASE_AWAY_M)
 
 
-def _articulation(env: Any, device: str, part: str) -> tuple[float, float]:
+def _articulation(env: SimQuery, device: str, part: str) -> tuple[float, float]:
     """(handle travel from its closed position, tool distance to the handle)."""
     asset = env.asset(device)
     joint = getattr(asset, f"{part}_joint")
@@ -117,30 +118,30 @@ def _articulation(env: Any, device: str, part: str) -> tuple[float, float]:
 
 
 @predicate
-def open_door(env: Any, p: Any) -> bool:
+def open_door(env: SimQuery, p: Any) -> bool:
     travel, away = _articulation(env, p.device, "door")
     return travel > OPEN_TRAVEL_M and away > OPEN_AWAY_M
 
 
 @predicate
-def close_door(env: Any, p: Any) -> bool:
+def close_door(env: SimQuery, p: Any) -> bool:
     travel, away = _articulation(env, p.device, "door")
     return travel < CLOSED_TRAVEL_M and away > CLOSE_AWAY_M
 
 
 @predicate
-def open_drawer(env: Any, p: Any) -> bool:
+def open_drawer(env: SimQuery, p: Any) -> bool:
     travel, away = _articulation(env, p.device, "drawer")
     return travel > OPEN_TRAVEL_M and away > OPEN_AWAY_M
 
 
 @predicate
-def close_drawer(env: Any, p: Any) -> bool:
+def close_drawer(env: SimQuery, p: Any) -> bool:
     travel, away = _articulation(env, p.device, "drawer")
     return travel < CLOSED_TRAVEL_M and away > CLOSE_AWAY_M
 
 
-def button_pressed(env: Any, device: str) -> bool:
+def button_pressed(env: SimQuery, device: str) -> bool:
     asset = env.asset(device)
     if asset.button_joint is None:
         raise SceneError(f"{device} has no button")
@@ -148,7 +149,7 @@ def button_pressed(env: Any, device: str) -> bool:
 
 
 @predicate
-def press_button(env: Any, p: Any) -> bool:
+def press_button(env: SimQuery, p: Any) -> bool:
     """The button is held down past 70 % of its travel, or was within the last 2 s: a press is a push
     and a release, and the press that switches a device off must count as much as the one that
     switches it on."""
@@ -156,7 +157,7 @@ def press_button(env: Any, p: Any) -> bool:
 
 
 @predicate
-def pour(env: Any, p: Any) -> bool:
+def pour(env: SimQuery, p: Any) -> bool:
     """At least 90 % of the requested particles reached the target and at most 150 % (or the rest of
     the source, when the whole of it was asked for), at most 10 % (or one particle) spilled elsewhere,
     and the source is upright again (tilt under 30 degrees).
@@ -179,12 +180,12 @@ def pour(env: Any, p: Any) -> bool:
 
 
 @predicate
-def shake(env: Any, p: Any) -> bool:
+def shake(env: SimQuery, p: Any) -> bool:
     return env.trackers.shake_done(p.object, getattr(p, "duration_s", 0.0) or 0.0)
 
 
 @predicate
-def stir(env: Any, p: Any) -> bool:
+def stir(env: SimQuery, p: Any) -> bool:
     """The rod tip has been inside the container (XY < 4 cm, below the rim) for the duration."""
     needed = getattr(p, "duration_s", 0.0) or 0.0
     inside_s = env.trackers.stir_time(p.rod, p.container)
@@ -192,12 +193,12 @@ def stir(env: Any, p: Any) -> bool:
 
 
 @predicate
-def wait(env: Any, p: Any) -> bool:
+def wait(env: SimQuery, p: Any) -> bool:
     return env.trackers.waited(p) >= p.duration_s
 
 
 @predicate
-def pick_up_tip(env: Any, p: Any) -> bool:
+def pick_up_tip(env: SimQuery, p: Any) -> bool:
     state = env.pipette(p.pipette)
     return (
         state.tip_from is not None
@@ -207,7 +208,7 @@ def pick_up_tip(env: Any, p: Any) -> bool:
 
 
 @predicate
-def aspirate(env: Any, p: Any) -> bool:
+def aspirate(env: SimQuery, p: Any) -> bool:
     state = env.pipette(p.pipette)
     if state.loaded_from is None or state.loaded_from[0] != p.source:
         return False
@@ -217,7 +218,7 @@ def aspirate(env: Any, p: Any) -> bool:
 
 
 @predicate
-def dispense(env: Any, p: Any) -> bool:
+def dispense(env: SimQuery, p: Any) -> bool:
     """The pipette's latest dispense went into the target (and well) with the requested volume: mixing
     dispenses into the same well again and again, so earlier deliveries must not add up."""
     state = env.pipette(p.pipette)
@@ -230,6 +231,6 @@ def dispense(env: Any, p: Any) -> bool:
 
 
 @predicate
-def drop_tip(env: Any, p: Any) -> bool:
+def drop_tip(env: SimQuery, p: Any) -> bool:
     state = env.pipette(p.pipette)
     return state.had_tip and state.tip_from is None

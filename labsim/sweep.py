@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-import mujoco
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from labsim.mujoco_env import MujocoEnv
+from labsim.query import SimQuery
 
 
 class BenchBox(BaseModel):
@@ -29,52 +28,35 @@ class BenchBox(BaseModel):
 
 
 def swept_boxes(
-    env: MujocoEnv, device: str, part: Literal["door", "drawer"], travel_m: float, steps: int = 6
+    env: SimQuery, device: str, part: Literal["door", "drawer"], travel_m: float, steps: int = 6
 ) -> list[BenchBox]:
     """The xy boxes the moving part of `device` occupies while its handle travels up to `travel_m`
     from closed (an arc for a door, a line for a drawer), at `steps` evenly spaced positions. Solved
-    on the IK's private data, so the simulation is not disturbed."""
-    model, data = env.model, env.ik.data
+    on the simulator's scratch state, so the simulation is not disturbed."""
     asset = env.info.asset(device)
     joint = asset.door_joint if part == "door" else asset.drawer_joint
     if joint is None or asset.handle_site is None:
         raise ValueError(f"{device} has no {part}")
-    jid = model.joint(joint).id
-    adr = int(model.jnt_qposadr[jid])
-    lo, hi = (float(v) for v in model.jnt_range[jid])
+    lo, hi = env.joint_range(joint)
     sign = 1.0 if hi >= abs(lo) else -1.0  # the way the joint opens is the way its range extends
-    data.qpos[:] = env.data.qpos
-    data.qpos[adr] = 0.0
-    mujoco.mj_kinematics(model, data)
-    if int(model.jnt_type[jid]) == int(mujoco.mjtJoint.mjJNT_HINGE):
-        handle = data.site_xpos[model.site(asset.handle_site).id]
-        axis, anchor = data.xaxis[jid].copy(), data.xanchor[jid].copy()
+    scratch = env.scratch()
+    scratch.move(joint, 0.0)
+    if env.joint_is_hinge(joint):
+        handle = scratch.site_pos(asset.handle_site)
+        anchor, axis = scratch.joint_frame(joint)
         radius = float(np.linalg.norm(np.cross(handle - anchor, axis)))
         full = 2.0 * math.asin(min(1.0, travel_m / (2.0 * radius))) if radius > 1e-6 else 0.0
     else:
         full = travel_m
-    moving = _subtree(model, int(model.jnt_bodyid[jid]))
-    geoms = [g for g in range(model.ngeom) if int(model.geom_bodyid[g]) in moving]
+    geoms = env.moving_geoms(joint)
     boxes = []
     for k in range(1, steps + 1):
-        data.qpos[adr] = sign * full * k / steps
-        mujoco.mj_kinematics(model, data)
+        scratch.move(joint, sign * full * k / steps)
         for g in geoms:
-            centre, half = model.geom_aabb[g][:3], model.geom_aabb[g][3:]
-            rot = data.geom_xmat[g].reshape(3, 3)
-            world = data.geom_xpos[g] + rot @ centre
-            extent = np.abs(rot) @ half
+            world, extent = scratch.geom_box(g)
             boxes.append(
                 BenchBox(
                     x=float(world[0]), y=float(world[1]), half_x=float(extent[0]), half_y=float(extent[1])
                 )
             )
     return boxes
-
-
-def _subtree(model: mujoco.MjModel, root: int) -> set[int]:
-    bodies = {root}
-    for b in range(root + 1, model.nbody):  # MuJoCo numbers a parent before its children
-        if int(model.body_parentid[b]) in bodies:
-            bodies.add(b)
-    return bodies

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
 
 SHAKE_LIFT_M = 0.05
 SHAKE_EXCURSION_M = 0.05
@@ -33,13 +36,13 @@ class Trackers:
     waits: dict[str, float] = field(default_factory=dict)
     time_s: float = 0.0
 
-    def reset(self, env: Any) -> None:
+    def reset(self, env: SimQuery) -> None:
         self.shakes = {a.name: _Shake(env.body_pos(a.name)[2]) for a in env.info.assets.values() if a.free}
         self.stirs = {}
         self.waits = {}
         self.time_s = env.time_s
 
-    def update(self, env: Any, dt: float) -> None:
+    def update(self, env: SimQuery, dt: float) -> None:
         self.time_s = env.time_s
         for name, s in self.shakes.items():
             pos = env.body_pos(name)
@@ -58,6 +61,7 @@ class Trackers:
         rods = [a for a in env.info.assets.values() if a.rod_tip_site]
         containers = [a for a in env.info.assets.values() if a.is_container]
         for rod in rods:
+            assert rod.rod_tip_site is not None  # chosen for having one
             tip = env.site_pos(rod.rod_tip_site)
             for box in containers:
                 base = env.body_pos(box.name)

@@ -61,7 +61,7 @@ def test_until_stops_on_the_step_it_comes_true_and_the_wait_clock_reads_the_jump
 
 
 def test_a_running_shaker_is_simulated_not_skipped(env) -> None:
-    env._on["shaker"] = True  # as its button would: the platform is driven from now on
+    env.devices.power["shaker"] = True  # as its button would: the platform is driven from now on
     joint = env.asset("shaker").platform_joint
     seen = []
     env.idle(0.2)
