@@ -1,21 +1,23 @@
 """The simulator backend protocol: what the executor and data engine call, whatever the engine.
 
 MuJoCo is the first implementation (`labsim.mujoco_env`); an Isaac Sim backend would implement the
-same two protocols and register itself in `BACKENDS`, with no change to callers.
+same two protocols and register itself in `BACKENDS`, with no change to callers. An `Env` is also its
+own query surface (`labsim.query.SimQuery`): experts and predicates read the world through it, never
+through an engine's model or data.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from labdata.robot_profile import RobotProfile
 from labsim.gl import prefer_headless
+from labsim.query import SimQuery
 from labsim.scene_spec import SceneSpec
 
 BACKENDS: dict[str, str] = {"mujoco": "labsim.mujoco_env:MujocoBackend"}
@@ -44,11 +46,8 @@ class Observation:
 
 
 @runtime_checkable
-class Env(Protocol):
-    robot: RobotProfile
-    ik: Any
-    # Facts a caller measures once per environment and keeps with it (robogenesis.experts.cache).
-    facts: dict[Hashable, Any]
+class Env(SimQuery, Protocol):
+    """A running scene: the episode contract below, and the read-only `SimQuery` surface."""
 
     def reset(self, seed: int) -> Observation: ...
 

@@ -17,12 +17,12 @@ engine's model and data are mixins, so callers keep calling `env.body_pos(...)` 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mujoco
 import numpy as np
 
-from labsim.backend import Observation, Randomization
+from labsim.backend import Env, Observation, Randomization
 from labsim.cameras import CameraRig
 from labsim.devices import Devices
 from labsim.errors import NumericalInstability, UnknownPredicateError
@@ -277,3 +277,9 @@ class MujocoEnv(MujocoQuery, MujocoSetters):
             )
         if d.warning[mujoco.mjtWarning.mjWARN_BADQACC].number > 0:
             raise NumericalInstability("the solver produced a bad acceleration (mjWARN_BADQACC)", self.time_s)
+
+
+if TYPE_CHECKING:  # mypy checks here that the environment keeps the whole backend contract
+
+    def _is_env(env: MujocoEnv) -> Env:
+        return env

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import mujoco
 import numpy as np
 
+from labsim.query import GeomInfo
 from labsim.scene_builder import tilt_deg
 
 if TYPE_CHECKING:
@@ -33,13 +34,26 @@ if TYPE_CHECKING:
 class MujocoScratch:
     """`ScratchPose` on the IK's private MjData: the simulation itself is never disturbed."""
 
-    def __init__(self, model: mujoco.MjModel, scratch: mujoco.MjData, world: mujoco.MjData) -> None:
+    def __init__(self, model: mujoco.MjModel, scratch: mujoco.MjData, world: mujoco.MjData | None) -> None:
         self._model, self._data = model, scratch
-        scratch.qpos[:] = world.qpos
+        if world is not None:
+            scratch.qpos[:] = world.qpos
 
     def move(self, joint: str, value: float) -> None:
         self._data.qpos[int(self._model.jnt_qposadr[self._model.joint(joint).id])] = value
         mujoco.mj_kinematics(self._model, self._data)
+
+    def place_body(self, body: str, pos: np.ndarray, quat: np.ndarray) -> None:
+        adr = int(self._model.jnt_qposadr[self._model.body(body).jntadr[0]])
+        self._data.qpos[adr : adr + 3] = pos
+        self._data.qpos[adr + 3 : adr + 7] = quat
+        mujoco.mj_kinematics(self._model, self._data)
+
+    def geom_pos(self, geom: int) -> np.ndarray:
+        return self._data.geom_xpos[geom].copy()
+
+    def geom_distance(self, a: int, b: int, margin_m: float) -> float:
+        return float(mujoco.mj_geomDistance(self._model, self._data, a, b, margin_m, None))
 
     def site_pos(self, site: str) -> np.ndarray:
         return self._data.site_xpos[self._model.site(site).id].copy()
@@ -105,8 +119,12 @@ class MujocoQuery:
     def initial_site_pos(self, site: str) -> np.ndarray:
         return self._start_site[site]
 
-    def geom_pos(self, geom: str) -> np.ndarray:
-        return self.data.geom_xpos[self.model.geom(geom).id].copy()
+    def geom_pos(self, geom: str | int) -> np.ndarray:
+        gid = self.model.geom(geom).id if isinstance(geom, str) else geom
+        return self.data.geom_xpos[gid].copy()
+
+    def geom_rot(self, geom: int) -> np.ndarray:
+        return self.data.geom_xmat[geom].reshape(3, 3).copy()
 
     def geom_size(self, geom: str) -> np.ndarray:
         return self.model.geom_size[self.model.geom(geom).id].copy()
@@ -167,6 +185,9 @@ class MujocoQuery:
         q = float(self.data.qpos[self._grip_q])
         return float(np.clip((q - g.joint_closed) / (g.joint_open - g.joint_closed), 0.0, 1.0))
 
+    def arm_limits(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.ik.lo.copy(), self.ik.hi.copy()
+
     def command(self) -> np.ndarray:
         """The action now applied: arm servo targets, then the gripper command (0 open, 1 closed).
 
@@ -197,9 +218,31 @@ class MujocoQuery:
                     return f"{self.model.geom(geom).name or 'a robot geom'} in {roots[other]}"
         return None
 
-    def scratch(self) -> MujocoScratch:
-        """The world as it is now on the IK's private data (overwriting what the IK left there)."""
-        return MujocoScratch(self.model, self.ik.data, self.data)
+    def scratch(self, from_world: bool = True) -> MujocoScratch:
+        """The IK's private data: copied from the world (overwriting what the IK left there), or not."""
+        return MujocoScratch(self.model, self.ik.data, self.data if from_world else None)
+
+    def geoms(self) -> list[GeomInfo]:
+        model, box = self.model, int(mujoco.mjtGeom.mjGEOM_BOX)
+        table = []
+        for g in range(model.ngeom):
+            body = int(model.geom_bodyid[g])
+            table.append(
+                GeomInfo(
+                    id=g,
+                    name=model.geom(g).name,
+                    body=model.body(body).name,
+                    body_id=body,
+                    parent_id=int(model.body_parentid[body]),
+                    weld_id=int(model.body_weldid[body]),
+                    contype=int(model.geom_contype[g]),
+                    conaffinity=int(model.geom_conaffinity[g]),
+                    is_box=int(model.geom_type[g]) == box,
+                    aabb=model.geom_aabb[g].copy(),
+                    rbound=model.geom_rbound[g],
+                )
+            )
+        return table
 
     def moving_geoms(self, joint: str) -> list[int]:
         model = self.model

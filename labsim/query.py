@@ -14,6 +14,7 @@ never on the simulated world. Writing state is the privileged setters' job (`lab
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -21,16 +22,76 @@ import numpy as np
 if TYPE_CHECKING:
     from labdata.robot_profile import RobotProfile
     from labsim.assets import AssetInfo
+    from labsim.ik import IKResult
     from labsim.pipetting import PipetteState
     from labsim.scene_builder import SceneInfo
     from labsim.trackers import Trackers
 
 
+@dataclass(frozen=True)
+class GeomInfo:
+    """One collision or visual geom of the built scene, as collision queries select them. Numbers keep
+    the engine's own types, so arithmetic on them is what it was on the raw arrays."""
+
+    id: int
+    name: str  # '' when unnamed
+    body: str  # the name of the body it is attached to
+    body_id: int
+    parent_id: int  # the body's parent body
+    weld_id: int  # the body it is welded to (0: it never moves)
+    contype: int
+    conaffinity: int
+    is_box: bool
+    aabb: np.ndarray  # centre (3) and half extents (3) of its bounding box, in its own frame
+    rbound: float  # radius of its bounding sphere
+
+    @property
+    def solid(self) -> bool:
+        """Takes part in contacts (either collision mask set)."""
+        return bool(self.contype or self.conaffinity)
+
+
+class Kinematics(Protocol):
+    """The arm's kinematics service (`labsim.ik.IKService` for MuJoCo). `forward` and `solve` work on
+    the scratch state that `SimQuery.scratch(from_world=False)` then reads."""
+
+    @property
+    def lo(self) -> np.ndarray: ...
+
+    @property
+    def hi(self) -> np.ndarray: ...
+
+    def forward(self, q: np.ndarray, qpos_rest: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Tool site (position, quat wxyz) at arm joints `q`."""
+        ...
+
+    def solve(
+        self,
+        pos: np.ndarray,
+        quat: np.ndarray | None = None,
+        q_init: np.ndarray | None = None,
+        *,
+        restarts: int = 8,
+    ) -> IKResult:
+        """Arm joints reaching the tool pose (quat None: position only), or success=False with a reason."""
+        ...
+
+
 class ScratchPose(Protocol):
-    """The world as it is now, copied onto scratch state where joints can be moved hypothetically."""
+    """Scratch state where joints and free bodies can be moved hypothetically (the world stays)."""
 
     def move(self, joint: str, value: float) -> None:
         """Set one joint and recompute the scratch kinematics (nothing else changes)."""
+        ...
+
+    def place_body(self, body: str, pos: np.ndarray, quat: np.ndarray) -> None:
+        """Put a free body (carried labware) at a pose and recompute the scratch kinematics."""
+        ...
+
+    def geom_pos(self, geom: int) -> np.ndarray: ...
+
+    def geom_distance(self, a: int, b: int, margin_m: float) -> float:
+        """Signed distance between two geoms, or `margin_m` when they are further apart than that."""
         ...
 
     def site_pos(self, site: str) -> np.ndarray: ...
@@ -68,6 +129,9 @@ class SimQuery(Protocol):
     @property
     def time_s(self) -> float: ...
 
+    @property
+    def ik(self) -> Kinematics: ...
+
     # ---- object poses ----------------------------------------------------------------------------
     def asset(self, name: str) -> AssetInfo: ...
 
@@ -89,8 +153,8 @@ class SimQuery(Protocol):
 
     def initial_site_pos(self, site: str) -> np.ndarray: ...
 
-    def geom_pos(self, geom: str) -> np.ndarray:
-        """World position of a named geom (a tip in its rack, a pipette's parts)."""
+    def geom_pos(self, geom: str | int) -> np.ndarray:
+        """World position of a geom, by name (a tip in its rack) or id (from `geoms`)."""
         ...
 
     def geom_size(self, geom: str) -> np.ndarray: ...
@@ -125,6 +189,10 @@ class SimQuery(Protocol):
 
     def gripper_opening(self) -> float: ...
 
+    def arm_limits(self) -> tuple[np.ndarray, np.ndarray]:
+        """(lower, upper) arm joint limits, radians."""
+        ...
+
     def command(self) -> np.ndarray:
         """The action now applied: arm servo targets, then the gripper command (0 open, 1 closed)."""
         ...
@@ -132,7 +200,18 @@ class SimQuery(Protocol):
     # ---- collision queries on scratch state ---------------------------------------------------------
     def arm_hits(self, q: np.ndarray, items: list[str], depth_m: float = 0.002) -> str | None: ...
 
-    def scratch(self) -> ScratchPose: ...
+    def scratch(self, from_world: bool = True) -> ScratchPose:
+        """Scratch state: the world as it is now, or (`from_world=False`) as `ik.forward` or
+        `ik.solve` last left it."""
+        ...
+
+    def geoms(self) -> list[GeomInfo]:
+        """Every geom of the scene, by id (fixed for the scene: measure once, keep in `facts`)."""
+        ...
+
+    def geom_rot(self, geom: int) -> np.ndarray:
+        """World orientation (3x3) of a geom, now."""
+        ...
 
     def moving_geoms(self, joint: str) -> list[int]:
         """Geoms that move with a joint (its body and every body below it)."""
