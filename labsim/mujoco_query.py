@@ -49,8 +49,14 @@ class MujocoScratch:
         self._data.qpos[adr + 3 : adr + 7] = quat
         mujoco.mj_kinematics(self._model, self._data)
 
+    def site_rot(self, site: str) -> np.ndarray:
+        return self._data.site_xmat[self._model.site(site).id].reshape(3, 3).copy()
+
     def geom_pos(self, geom: int) -> np.ndarray:
         return self._data.geom_xpos[geom].copy()
+
+    def geom_rot(self, geom: int) -> np.ndarray:
+        return self._data.geom_xmat[geom].reshape(3, 3).copy()
 
     def geom_distance(self, a: int, b: int, margin_m: float) -> float:
         return float(mujoco.mj_geomDistance(self._model, self._data, a, b, margin_m, None))
@@ -221,6 +227,17 @@ class MujocoQuery:
     def scratch(self, from_world: bool = True) -> MujocoScratch:
         """The IK's private data: copied from the world (overwriting what the IK left there), or not."""
         return MujocoScratch(self.model, self.ik.data, self.data if from_world else None)
+
+    def rehearse(self, command: np.ndarray, control_steps: int) -> MujocoScratch:
+        data = mujoco.MjData(self.model)
+        data.qpos[:] = self.data.qpos
+        data.ctrl[:] = self.data.ctrl
+        for _ in range(control_steps):
+            data.ctrl[self._arm_act] = command[:-1]
+            data.ctrl[self._grip_act] = self._grip_open + command[-1] * (self._grip_closed - self._grip_open)
+            for _ in range(self.robot.substeps):
+                mujoco.mj_step(self.model, data)
+        return MujocoScratch(self.model, data, None)
 
     def geoms(self) -> list[GeomInfo]:
         model, box = self.model, int(mujoco.mjtGeom.mjGEOM_BOX)

@@ -88,7 +88,11 @@ class ScratchPose(Protocol):
         """Put a free body (carried labware) at a pose and recompute the scratch kinematics."""
         ...
 
+    def site_rot(self, site: str) -> np.ndarray: ...
+
     def geom_pos(self, geom: int) -> np.ndarray: ...
+
+    def geom_rot(self, geom: int) -> np.ndarray: ...
 
     def geom_distance(self, a: int, b: int, margin_m: float) -> float:
         """Signed distance between two geoms, or `margin_m` when they are further apart than that."""
@@ -203,6 +207,12 @@ class SimQuery(Protocol):
     def scratch(self, from_world: bool = True) -> ScratchPose:
         """Scratch state: the world as it is now, or (`from_world=False`) as `ik.forward` or
         `ik.solve` last left it."""
+        ...
+
+    def rehearse(self, command: np.ndarray, control_steps: int) -> ScratchPose:
+        """The world copied onto a fresh scratch simulation and driven for `control_steps` control
+        steps with `command` (arm targets, then gripper 0 open .. 1 closed) held: where the fingers
+        end up when they close, measured without touching the simulation."""
         ...
 
     def geoms(self) -> list[GeomInfo]:

@@ -120,3 +120,24 @@ def test_kinematics_and_limits_come_from_the_profile(env) -> None:
     scratch = env.scratch(from_world=False)  # as the forward solve left it: the arm at home
     hand = [g.id for g in env.geoms() if g.body.startswith(f"{env.info.prefix}gripper/") and g.solid]
     assert min(np.linalg.norm(scratch.geom_pos(g) - tool) for g in hand) < 0.15
+
+
+def test_a_rehearsed_grasp_closes_the_fingers_of_a_copy(env) -> None:
+    env.reset(0)
+    qpos, opening = env.data.qpos.copy(), env.gripper_opening()
+    gripper = f"{env.info.prefix}gripper/"
+    fingers = [g.id for g in env.geoms() if g.body.startswith(gripper) and g.contype and g.is_box]
+    assert len(fingers) >= 2
+
+    def spread(view) -> float:
+        return float(np.ptp([view.geom_pos(g) for g in fingers], axis=0).max())
+
+    command = env.command()
+    opened = spread(env.rehearse(command, 40))
+    command[-1] = 1.0
+    closed = env.rehearse(command, 40)
+    assert spread(closed) < opened - 0.02
+    tool = env.robot.gripper.tool_site
+    np.testing.assert_allclose(closed.site_rot(f"{gripper}{tool}"), env.tool_rot(), atol=0.05)
+    np.testing.assert_array_equal(env.data.qpos, qpos)
+    assert env.gripper_opening() == opening
