@@ -13,6 +13,7 @@ let 2-3 in 8 such draws through when only the handle was checked).
 
 from __future__ import annotations
 
+import itertools
 import math
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -22,11 +23,11 @@ import numpy as np
 if TYPE_CHECKING:
     from labdata.deck import Placement
 
-LIFT_CHECK_M = 0.10  # the pick expert lifts and carries from about this high above the grasp
 SWEEP_TRAVEL_M = 0.20  # handle travel whose sweep must be clear: the open experts pull 0.16-0.18 m
 SWEEP_CLEARANCE_M = 0.01
 OPENS: dict[str, Literal["door", "drawer"]] = {"open_door": "door", "open_drawer": "drawer"}
 IK_RESTARTS = 4
+LIFT_BRANCHES = 6  # clear grasp solutions tried for a lift when the first cannot rise
 WAY_CHECK_EVERY = 3  # control steps between collision checks along a planned way (20 Hz: < 2 cm apart)
 
 
@@ -86,7 +87,7 @@ class ReachModel:
     ) -> str | None:
         """Why the arm cannot work this draw (the first item it fails on), or None when it can.
         `home_offset` is the draw's reset pose (offset per arm joint from home), where plans start."""
-        from robogenesis.experts.grasp import UP, natural_yaw, top_down
+        from robogenesis.experts.grasp import natural_yaw, top_down
 
         for name in self.devices:  # all moved before any check: the answer depends on the draw only
             self.env.place_fixture(name, shifts.get(name, (0.0, 0.0)), yaws.get(name, 0.0))
@@ -100,9 +101,8 @@ class ReachModel:
                 pos = origin + turn @ point.local
                 across = yaw + math.pi / 2 if point.kind == "rod" else natural_yaw(self.env, pos)
                 rots = top_down(self.env, across)
-                for goal in (pos, pos + UP * LIFT_CHECK_M):
-                    if not self._reaches(goal, rots):
-                        return f"{name}: the arm does not reach {np.round(goal, 3).tolist()}"
+                if not self._lifts(pos, rots):
+                    return f"{name}: the arm cannot lift straight up from {np.round(pos, 3).tolist()}"
         return self.device_problem(shifts, yaws, home_offset)
 
     def swept(self, shifts: dict[str, tuple[float, float]], yaws: dict[str, float]) -> list[Placement]:
@@ -199,21 +199,38 @@ class ReachModel:
                 return f"the way to it would put {hit}"
         return None
 
-    def _reaches(self, pos: np.ndarray, rots: list[np.ndarray]) -> bool:
-        """A top-down grasp, in some orientation and in a branch where the arm touches neither the
-        bench nor itself (the experts' own check: a Panda can put its hand right beside its base only
-        by folding its wrist onto it)."""
+    def _lifts(self, pos: np.ndarray, rots: list[np.ndarray]) -> bool:
+        """A top-down grasp at `pos`, in some orientation and in a branch where the arm touches neither
+        the bench nor itself (the experts' own check: a Panda can put its hand right beside its base
+        only by folding its wrist onto it), from which the straight line up to the pick expert's
+        highest lift is one the arm can follow. Both ends in reach were not enough: a UR5 at 0.86 m
+        out reached the grasp and 10 cm above it but not the 15-17 cm its lift goes to, and a Franka
+        reached a rod 24 cm from its base only in branches folded so far that it could not rise
+        from them (5 in 40 ood scenes, where the expert then stopped on a PlanningError)."""
         from robogenesis.experts.base import ExpertOptions, PlanningError
+        from robogenesis.experts.grasp import UP
         from robogenesis.experts.motion import Arm, Pose
+        from robogenesis.experts.pick import LIFT_JITTER_M
 
         home = np.asarray(self.env.robot.home, float)
-        arm = Arm(self.env, ExpertOptions(), np.random.default_rng(0))
+        options = ExpertOptions()
+        arm = Arm(self.env, options, np.random.default_rng(0))
+        top = pos + UP * (options.lift_m + LIFT_JITTER_M)
         for rot in rots:
+            grasp = Pose(pos, rot)
             try:
-                arm.solve(Pose(pos, rot), seed=home, restarts=IK_RESTARTS)
+                first = [arm.solve(grasp, seed=home, restarts=IK_RESTARTS)]
+                arm.solve(Pose(top, rot), seed=first[0], restarts=IK_RESTARTS)  # cheap refusal first
             except PlanningError:
                 continue
-            return True
+            for q in itertools.chain(
+                first, itertools.islice(arm.clear_solutions(grasp, home), LIFT_BRANCHES)
+            ):
+                try:
+                    arm.plan_line(Pose(top, rot), start_q=q)
+                except PlanningError:
+                    continue
+                return True
         return False
 
 

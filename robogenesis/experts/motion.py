@@ -30,7 +30,7 @@ BENCH_MARGIN_M = 0.01
 BENCH_CHECK_EVERY = 5
 TRACK_TOL_M = 0.004
 TRACK_TOL_DEG = 2.0
-CLEAR_TRIES, CLEAR_SPREAD_RAD, CLEAR_SEED = 24, 1.2, 7  # Arm._clear_solutions
+CLEAR_TRIES, CLEAR_SPREAD_RAD, CLEAR_SEED = 24, 1.2, 7  # Arm.clear_solutions
 
 
 def _arm_geoms(env: Any) -> list[int]:
@@ -197,12 +197,12 @@ class Arm:
         except PlanningError:
             if near:
                 raise
-            for q in self._clear_solutions(pose, start):
+            for q in self.clear_solutions(pose, start):
                 return q
             raise
         return q
 
-    def _clear_solutions(self, pose: Pose, start: np.ndarray) -> Iterator[np.ndarray]:
+    def clear_solutions(self, pose: Pose, start: np.ndarray) -> Iterator[np.ndarray]:
         """Solutions for `pose` whose links touch neither the bench nor each other, from seeds spread
         about `start` (a redundant arm reaches most poses in several ways; the one nearest the seed can
         be folded onto itself). Its own generator, so the expert's jitter stream does not depend on
@@ -423,7 +423,7 @@ class Arm:
         elif near:
             goals = [self.solve(goal, near=True)]
         else:  # the first clear branch from which the way up is free of flips
-            goals = self._clear_solutions(goal, self.q)
+            goals = self.clear_solutions(goal, self.q)
         failure = PlanningError(f"no clear way to {np.round(goal.pos, 3).tolist()}")
         for q_goal in goals:
             try:

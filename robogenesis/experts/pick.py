@@ -15,6 +15,7 @@ from robogenesis.experts.scene import travel_height
 from skills.pick import PickParams
 
 FINGER_AXIS_JITTER = 0.25  # share of the grasp jitter kept along the finger-closing axis
+LIFT_JITTER_M = 0.02  # the lift varies this much about ExpertOptions.lift_m (times the noise option)
 
 
 class PickExpert(Expert):
@@ -24,7 +25,7 @@ class PickExpert(Expert):
         arm = Arm(env, self.options, rng)
         plan = grasp_plan(env, params.object)
         stand_off = self.options.approach_m + float(arm.jitter(0.02, 1)[0])
-        lift = self.options.lift_m + float(arm.jitter(0.02, 1)[0])
+        lift = self.options.lift_m + float(arm.jitter(LIFT_JITTER_M, 1)[0])
         jitter = arm.jitter(0.004)
         travel_z = travel_height(env, plan.pos, ignore=(params.object,))
         to_pre, reach, up = self._plan(arm, plan, stand_off, lift, jitter, travel_z)

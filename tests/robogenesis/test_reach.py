@@ -93,3 +93,33 @@ def test_distractors_are_laid_out_clear_of_the_door_arc(split: str) -> None:
         old = {p.name: p for p in lay_out(first_free)}
         blocked_before += any(_overlaps(old[d.name], box) for d in sample.clutter for box in arc)
     assert blocked_before > 0
+
+
+@pytest.mark.parametrize(
+    ("robot", "labware", "shifts", "yaws", "refused"),
+    [
+        # A beaker 0.88 m from a UR5's base: grasp and 10 cm above it in reach, its 15-17 cm lift not.
+        ("ur5", [("beaker", "beaker_250ml", "bench/left")], {"beaker": (0.132, 0.132)}, {}, "beaker"),
+        # A rod 24 cm from a Franka's base: reached only folded so far that the arm cannot rise.
+        (
+            "franka",
+            [("beaker", "beaker_250ml", "bench/center"), ("rod", "glass_rod", "bench/rack")],
+            {"beaker": (-0.007, 0.112), "rod": (-0.120, 0.102)},
+            {"rod": -0.549},
+            "rod",
+        ),
+    ],
+)
+def test_a_grasp_the_arm_cannot_lift_from_is_refused(robot, labware, shifts, yaws, refused) -> None:
+    """Two draws the sampler used to keep (ood transport_beaker seed 40071 on a UR5, ood
+    stir_glassrod seed 40008 on a Franka); the pick expert then found no way to lift. The nominal
+    layout still passes."""
+    from robogenesis.reach import ReachModel
+
+    scene = SceneSpec(
+        labware=[LabwareSpec(name=n, type=t, site=site) for n, t, site in labware], cameras=[], robots=[robot]
+    )
+    model = ReachModel(scene.model_dump_json(), robot)
+    problem = model.problem(shifts, yaws)
+    assert problem is not None and problem.startswith(f"{refused}: the arm cannot lift"), problem
+    assert model.problem({}, {}) is None
