@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,12 +43,16 @@ class StirExpert(Expert):
         seconds = params.duration_s + MARGIN_S
         phase = float(rng.uniform(0, 2 * np.pi)) if self.options.noise > 0 else 0.0
         reasons = []
-        for turn in HAND_TURNS_RAD:
-            # Tip-down leaves the hand free to turn about the rod: the smallest turn first, others
-            # where that puts the wrist out of reach (a beaker far out on the bench) or past a limit.
+        # Tip-down leaves the hand free to turn about the rod: the smallest turn first, others where
+        # that puts the wrist out of reach (a beaker far out on the bench) or past a limit. The rod is
+        # turned where it was lifted, or else (a rod lifted off its rest beside a Franka's base, where
+        # no wrist turns the rod down) carried level to above the container first.
+        for turn_there, turn in itertools.product((False, True), HAND_TURNS_RAD):
             down_rot = rot_about(UP, turn) @ rot_between(tip_dir, DOWN) @ here.rot
             try:
-                legs = self._plan(arm, held, tip_local, down_rot, box, base, centre, radius, seconds, phase)
+                legs = self._plan(
+                    arm, held, tip_local, down_rot, box, base, centre, radius, seconds, phase, turn_there
+                )
             except PlanningError as exc:
                 reasons.append(exc.reason)
                 continue
@@ -68,14 +73,24 @@ class StirExpert(Expert):
         radius: float,
         seconds: float,
         phase: float,
+        turn_there: bool,
     ) -> list[list[np.ndarray]]:
-        """Turn tip-down, over the rim, in, circle, out: planned whole before anything moves."""
+        """Turn tip-down, over the rim, in, circle, out: planned whole before anything moves. With
+        `turn_there`, carry the rod level to above the container before turning it."""
         here = arm.planned()
         top = base[2] + box.top_z_m
         above = held.tool_for(tip_local, np.array([*centre, top + ABOVE_RIM_M]), down_rot)
-        # Turn the rod tip-down high enough that the tip clears the rim, then go above the container.
+        # Turn the rod tip-down high enough that the tip clears the rim (pointing down is as low as the
+        # tip goes while it turns), then go above the container.
         high = max(above.pos[2], here.pos[2])
-        turn = arm.plan_line(Pose(np.array([*here.pos[:2], high]), down_rot))
+        legs: list[list[np.ndarray]] = []
+        if turn_there:
+            legs.append(arm.plan_line(Pose(np.array([*above.pos[:2], high]), here.rot)))
+        turn_at = above.pos[:2] if turn_there else here.pos[:2]
+        legs.append(
+            arm.plan_line(Pose(np.array([*turn_at, high]), down_rot), start_q=legs[-1][-1] if legs else None)
+        )
+        turn = legs[-1]
         over = arm.plan_line(above, start_q=turn[-1])
         depth = base[2] + box.top_z_m * DEPTH_FRACTION
         inside = held.tool_for(tip_local, np.array([*centre, depth]), down_rot)
@@ -90,4 +105,4 @@ class StirExpert(Expert):
 
         stir = arm.plan_line(inside, seconds=seconds, path=circle, exact=True, start_q=into[-1])
         out = arm.plan_line(above, start_q=stir[-1])
-        return [turn, over, into, stir, out]
+        return [*legs, over, into, stir, out]

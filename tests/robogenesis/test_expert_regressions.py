@@ -13,15 +13,23 @@ from labc.runtime.executor import RunOptions
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "labutopia"
 
 
-def _run(task: str, robot: str, seed: int, split: str = "id", placement: dict | None = None):
-    """The bench episode at `seed`; with `placement`, the seed's scene with those items moved (a seed
-    recorded under older ranges draws another scene now: pinning the shift keeps the bug in view)."""
+def _run(
+    task: str,
+    robot: str,
+    seed: int,
+    split: str = "id",
+    placement: dict | None = None,
+    yaw: dict | None = None,
+):
+    """The bench episode at `seed`; with `placement` (and `yaw`), the seed's scene with those items
+    moved (and turned): a seed recorded under older ranges or an older sampler draws another scene
+    now, and pinning the shift keeps the bug in view."""
     from labc.runtime.policies import ExpertPolicy
     from robogenesis.compose import load_compiled
 
     compiled = load_compiled(EXAMPLES / f"{task}.lab", robot)
     spec = EpisodeSpec(robot=robot, seed=seed, split=split)
-    if placement is not None:
+    if placement is not None or yaw is not None:
         import numpy as np
 
         from robogenesis.compose import base_scene
@@ -30,7 +38,14 @@ def _run(task: str, robot: str, seed: int, split: str = "id", placement: dict | 
         scene = base_scene(compiled, robot, [], (spec.resolution, spec.resolution))
         drawn = sample_domain(scene, split, np.random.default_rng([seed, 0]))
         spec = spec.model_copy(
-            update={"domain": drawn.model_copy(update={"placement": {**drawn.placement, **placement}})}
+            update={
+                "domain": drawn.model_copy(
+                    update={
+                        "placement": {**drawn.placement, **(placement or {})},
+                        "yaw": {**drawn.yaw, **(yaw or {})},
+                    }
+                )
+            }
         )
     return run_episode(compiled, ExpertPolicy(), spec, RunOptions(max_retries=0))
 
@@ -97,4 +112,20 @@ def test_a_ur5_presses_a_button_beside_its_base_after_placing_on_the_far_side() 
     joint flip or swept the tool behind the base. The press now plans its way with the stand-off,
     solves from home as well, and swings through home when the direct swing leaves the workspace."""
     result = _run("level2/heat_liquid", "ur5", 23008, "ood")
+    assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
+
+
+@pytest.mark.slow
+def test_a_rod_that_cannot_turn_where_it_was_lifted_turns_above_the_beaker() -> None:
+    """Lifted off its rest beside a Franka's base (ood seed 40016, its draw pinned), the rod could be
+    turned tip-down in no wrist turn there (joint flips, the wrist folded onto link 5); it is now
+    carried level to above the beaker and turned there."""
+    result = _run(
+        "level2/stir_glassrod",
+        "franka",
+        40016,
+        "ood",
+        placement={"beaker": (0.0156, 0.1245), "rod": (-0.0528, -0.1292)},
+        yaw={"rod": 0.5785},
+    )
     assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
