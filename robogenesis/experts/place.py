@@ -11,7 +11,7 @@ import numpy as np
 from robogenesis.experts.base import Expert, PlanningError
 from robogenesis.experts.grasp import UP
 from robogenesis.experts.held import Held
-from robogenesis.experts.motion import Arm, Pose, rot_between
+from robogenesis.experts.motion import Arm, Pose, rot_about, rot_between
 from robogenesis.experts.scene import travel_height
 from skills.place import PlaceParams
 
@@ -45,7 +45,11 @@ class PlaceExpert(Expert):
         restand = has_rest and np.hypot(*(start[:2] - xy)) <= RESTAND_XY_M
         if restand:
             xy = start[:2].copy()
-        rot = settle_rot(env, params.object, restand) @ here.rot  # the way it stood at the start
+        settle = settle_rot(env, params.object, restand)
+        rot = settle @ here.rot  # the way it stood at the start
+        if asset.rod_tip_site:
+            rod = settle @ (env.site_pos(asset.rod_tip_site) - env.body_pos(params.object))
+            rot = hand_down_about_rod(rot, rod)
         drop = RESTAND_DROP_M if restand else DROP_M
         base_goal = np.array([*(xy + arm.jitter(0.001 if restand else 0.008, 2)), rest_z + drop])
         goal = held.tool_for(held.origin_local, base_goal, rot)
@@ -88,6 +92,23 @@ def _retreat(arm: Arm, away: Pose, down: list[np.ndarray]) -> list[np.ndarray]:
         except PlanningError:
             pass
     return back + arm.plan_joints(down[0], arm.solve(away, seed=down[0]))
+
+
+def hand_down_about_rod(rot: np.ndarray, rod: np.ndarray) -> np.ndarray:
+    """`rot` turned about the rod's direction `rod` until the tool points as nearly straight down as
+    it can. The smallest turn that lays a rod back down keeps whatever roll the hand had about it:
+    a rod stirred with the hand turned about the vertical (tip-down, the turn is about the rod) came
+    back to its rest with the hand rolled by that turn, which put a Franka's wrist on the bench or
+    the tool under it, and a UR5's upper arm on its wrist beside the base (6 in 32 ood scenes). A
+    round rod held across the fingers is the same rod at any roll."""
+    axis = np.asarray(rod, float) / np.linalg.norm(rod)
+    z, down = rot[:, 2], -UP
+    z_perp = z - axis * float(np.dot(axis, z))
+    down_perp = down - axis * float(np.dot(axis, down))
+    if np.linalg.norm(z_perp) < 1e-6 or np.linalg.norm(down_perp) < 1e-6:
+        return rot
+    angle = float(np.arctan2(np.dot(axis, np.cross(z_perp, down_perp)), np.dot(z_perp, down_perp)))
+    return rot_about(axis, angle) @ rot
 
 
 def settle_rot(env: Any, name: str, restand: bool = False) -> np.ndarray:

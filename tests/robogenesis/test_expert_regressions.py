@@ -129,3 +129,35 @@ def test_a_rod_that_cannot_turn_where_it_was_lifted_turns_above_the_beaker() -> 
         yaw={"rod": 0.5785},
     )
     assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
+
+
+@pytest.mark.slow
+def test_a_stirred_rod_goes_back_with_the_hand_straight_down() -> None:
+    """Stirred with the hand turned about the vertical rod (ood seed 40028, its draw pinned), the rod
+    was laid back with the smallest turn, which kept that roll: the tilted hand near the rest put a
+    Franka's wrist on the bench. The hand now rolls about the rod to point straight down."""
+    result = _run(
+        "level2/stir_glassrod",
+        "franka",
+        40028,
+        "ood",
+        placement={"beaker": (0.1183, 0.0770), "rod": (-0.1262, 0.0233)},
+        yaw={"rod": 0.5607},
+    )
+    assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
+
+
+def test_the_hand_rolls_about_a_rod_to_point_down() -> None:
+    """Any roll about a level rod comes back to a tool pointing straight down, rod direction kept."""
+    import numpy as np
+
+    from robogenesis.experts.motion import rot_about
+    from robogenesis.experts.place import hand_down_about_rod
+
+    rod = np.array([np.cos(0.4), np.sin(0.4), 0.05])
+    down = np.diag([1.0, -1.0, -1.0])  # tool z straight down
+    for roll in (0.3, -1.2, 2.5, np.pi):
+        rolled = rot_about(rod, roll) @ down
+        back = hand_down_about_rod(rolled, rod)
+        assert float(back[:, 2] @ np.array([0.0, 0.0, -1.0])) > 0.998
+        assert np.allclose(back @ rolled.T @ rod, rod)
