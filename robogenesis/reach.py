@@ -28,6 +28,7 @@ SWEEP_CLEARANCE_M = 0.01
 OPENS: dict[str, Literal["door", "drawer"]] = {"open_door": "door", "open_drawer": "drawer"}
 IK_RESTARTS = 4
 LIFT_BRANCHES = 6  # clear grasp solutions tried for a lift when the first cannot rise
+JITTER_MARGIN_M = 0.005  # the pick expert's grasp jitter is at most 4 mm sideways
 WAY_CHECK_EVERY = 3  # control steps between collision checks along a planned way (20 Hz: < 2 cm apart)
 
 
@@ -87,7 +88,7 @@ class ReachModel:
     ) -> str | None:
         """Why the arm cannot work this draw (the first item it fails on), or None when it can.
         `home_offset` is the draw's reset pose (offset per arm joint from home), where plans start."""
-        from robogenesis.experts.grasp import natural_yaw, top_down
+        from robogenesis.experts.grasp import base_xy, natural_yaw, top_down
 
         for name in self.devices:  # all moved before any check: the answer depends on the draw only
             self.env.place_fixture(name, shifts.get(name, (0.0, 0.0)), yaws.get(name, 0.0))
@@ -101,8 +102,14 @@ class ReachModel:
                 pos = origin + turn @ point.local
                 across = yaw + math.pi / 2 if point.kind == "rod" else natural_yaw(self.env, pos)
                 rots = top_down(self.env, across)
-                if not self._lifts(pos, rots):
-                    return f"{name}: the arm cannot lift straight up from {np.round(pos, 3).tolist()}"
+                # The expert's grasp jitter moves the hand up to JITTER_MARGIN_M nearer the base or
+                # further out: at the edge of a UR5's reach beside its base, 4 mm inwards left no
+                # clear branch (ood stir_glassrod seed 40008).
+                radial = np.append(pos[:2] - base_xy(self.env), 0.0)
+                radial /= max(float(np.linalg.norm(radial)), 1e-9)
+                for point in (pos - radial * JITTER_MARGIN_M, pos + radial * JITTER_MARGIN_M):
+                    if not self._lifts(point, rots):
+                        return f"{name}: the arm cannot lift straight up from {np.round(point, 3).tolist()}"
         return self.device_problem(shifts, yaws, home_offset)
 
     def swept(self, shifts: dict[str, tuple[float, float]], yaws: dict[str, float]) -> list[Placement]:

@@ -108,12 +108,21 @@ def test_distractors_are_laid_out_clear_of_the_door_arc(split: str) -> None:
             {"rod": -0.549},
             "rod",
         ),
+        # The same rod on a UR5: its grasp has a clear branch, 4 mm nearer the base (the expert's
+        # grasp jitter) none.
+        (
+            "ur5",
+            [("beaker", "beaker_250ml", "bench/center"), ("rod", "glass_rod", "bench/rack")],
+            {"beaker": (-0.007, 0.112), "rod": (-0.120, 0.102)},
+            {"rod": -0.549},
+            "rod",
+        ),
     ],
 )
 def test_a_grasp_the_arm_cannot_lift_from_is_refused(robot, labware, shifts, yaws, refused) -> None:
-    """Two draws the sampler used to keep (ood transport_beaker seed 40071 on a UR5, ood
-    stir_glassrod seed 40008 on a Franka); the pick expert then found no way to lift. The nominal
-    layout still passes."""
+    """Draws the sampler used to keep (ood transport_beaker seed 40071 on a UR5, ood stir_glassrod
+    seed 40008 on a Franka and on a UR5); the pick expert then found no way to lift, or (the UR5's
+    rod) no way down. The nominal layout still passes."""
     from robogenesis.reach import ReachModel
 
     scene = SceneSpec(
