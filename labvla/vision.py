@@ -4,8 +4,8 @@ A random ViT block on 64 px images gives the expert nothing it can use in a CPU-
 few convolutions trained from scratch by the flow loss, reduced to the expected image coordinates of
 each feature channel (spatial softmax, as in deep visuomotor policies), learn where the gripper and the
 object are from a few thousand frames. Training images are randomly shifted (pad and crop) and their
-brightness and contrast jittered per image, aimed at the bench's camera and lighting axes; the cpu preset
-also zooms, turns and hue-shifts them, for the camera and appearance axes' held-out values. The
+brightness and contrast jittered per image, aimed at the bench's camera and lighting axes; zoom, turn
+and hue turns (off in the presets, see labvla/config.py) aim at the camera and appearance axes. The
 backbone keeps its own Qwen3-VL vision tower; these features only condition the expert.
 """
 
