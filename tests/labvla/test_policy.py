@@ -30,17 +30,23 @@ def test_actions_stay_in_the_training_range_of_relative_motion(stage2, datasets,
         assert np.all(rel >= lo - 1e-4) and np.all(rel <= hi + 1e-4), (rel.min(0), rel.max(0), lo, hi)
 
 
-@pytest.mark.slow
-def test_flow_chunks_start_from_the_noise_mean_unless_asked_to_sample(stage2, datasets) -> None:
-    _, result = stage2
-    ds = LeRobotDataset(datasets[0])
+def _acting(checkpoint, dataset):
+    """A function that builds a policy with the given options and acts once on frame 4 of `dataset`."""
+    ds = LeRobotDataset(dataset)
     obs = {"images": ds.images(4), "state": ds.state[4]}
 
-    def chunk(**kwargs) -> np.ndarray:
-        policy = LabVLAPolicy(result.checkpoint, **kwargs)
+    def act(**kwargs) -> np.ndarray:
+        policy = LabVLAPolicy(checkpoint, **kwargs)
         policy.reset(ds.task(4), "franka")
         return policy.act(obs)
 
+    return act
+
+
+@pytest.mark.slow
+def test_flow_chunks_start_from_the_noise_mean_unless_asked_to_sample(stage2, datasets) -> None:
+    _, result = stage2
+    chunk = _acting(result.checkpoint, datasets[0])
     assert LabVLAPolicy(result.checkpoint).sample_noise == 0.0  # the checkpoint's default
     np.testing.assert_array_equal(chunk(seed=1), chunk(seed=2))  # deterministic: no draw enters
     a, b = chunk(seed=1, sample_noise=1.0), chunk(seed=2, sample_noise=1.0)
@@ -52,14 +58,7 @@ def test_flow_chunks_start_from_the_noise_mean_unless_asked_to_sample(stage2, da
 def test_action_horizon_returns_the_head_of_the_same_chunk(stage2, datasets) -> None:
     """A receding horizon executes the first actions of the chunk the model predicts, nothing else."""
     _, result = stage2
-    ds = LeRobotDataset(datasets[0])
-    obs = {"images": ds.images(4), "state": ds.state[4]}
-
-    def act(**kwargs) -> np.ndarray:
-        policy = LabVLAPolicy(result.checkpoint, **kwargs)
-        policy.reset(ds.task(4), "franka")
-        return policy.act(obs)
-
+    act = _acting(result.checkpoint, datasets[0])
     full = act()
     assert len(full) == LabVLAPolicy(result.checkpoint).config.chunk
     head = act(action_horizon=5)
