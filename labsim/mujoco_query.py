@@ -17,16 +17,15 @@ from typing import TYPE_CHECKING, Any
 import mujoco
 import numpy as np
 
+from labsim.env_fields import EnvFields
 from labsim.query import GeomInfo
 from labsim.scene_builder import tilt_deg
 
 if TYPE_CHECKING:
-    from labdata.robot_profile import RobotProfile
     from labsim.assets import AssetInfo
     from labsim.devices import Devices
     from labsim.ik import IKService
     from labsim.pipetting import PipetteState
-    from labsim.scene_builder import SceneInfo
     from labsim.tips import Tips
     from labsim.trackers import Trackers
 
@@ -74,28 +73,16 @@ class MujocoScratch:
         return self._data.geom_xpos[geom] + rot @ centre, np.abs(rot) @ half
 
 
-class MujocoQuery:
+class MujocoQuery(EnvFields):
     """The query methods of `MujocoEnv` (see `labsim.query.SimQuery` for the contract)."""
 
-    # Set by MujocoEnv.__init__ (and the start-of-episode records by reset and place_fixture).
-    model: mujoco.MjModel
-    data: mujoco.MjData
-    info: SceneInfo
-    robot: RobotProfile
+    # Set by MujocoEnv.__init__, beyond the fields every mixin reads.
     ik: IKService
     trackers: Trackers
     facts: dict[Hashable, Any]
     devices: Devices
     tips: Tips
-    _arm_q: np.ndarray
-    _arm_act: np.ndarray
-    _grip_act: np.ndarray
-    _grip_open: np.ndarray
-    _grip_closed: np.ndarray
-    _grip_q: int
     _tool: int
-    _start_pos: dict[str, np.ndarray]
-    _start_site: dict[str, np.ndarray]
     _start_particles: dict[str, int]
 
     @property

@@ -8,32 +8,15 @@ no state of its own and its callers already call these methods on the environmen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mujoco
 import numpy as np
 
-if TYPE_CHECKING:
-    from labdata.robot_profile import RobotProfile
-    from labsim.scene_builder import SceneInfo
+from labsim.env_fields import EnvFields
 
 
-class MujocoSetters:
+class MujocoSetters(EnvFields):
     """The writing methods of `MujocoEnv`; each leaves the kinematics recomputed."""
 
-    # Set by MujocoEnv.__init__ (and the start-of-episode records by reset).
-    model: mujoco.MjModel
-    data: mujoco.MjData
-    info: SceneInfo
-    robot: RobotProfile
-    _arm_q: np.ndarray
-    _arm_act: np.ndarray
-    _grip_act: np.ndarray
-    _grip_open: np.ndarray
-    _grip_closed: np.ndarray
-    _grip_q: int
-    _start_pos: dict[str, np.ndarray]
-    _start_site: dict[str, np.ndarray]
     _fixture0: dict[int, tuple[np.ndarray, np.ndarray]]
 
     def set_joint_q(self, joint: str, value: float) -> None:
