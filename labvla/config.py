@@ -14,7 +14,10 @@ class VisionConfig(BaseModel):
 
     channels: list[int] = Field(default_factory=lambda: [16, 32, 32])
     keypoints: int = 32
-    shift: int = 4  # random-shift augmentation, pixels at the model's image size
+    # Random-shift augmentation, pixels at the model's image size. Off: the keypoints are image
+    # coordinates, and a 4 px shift at 64 px (the old default) kept the cpu preset from fitting even 5
+    # training episodes (chunk MSE on them 0.0154 with it, 0.0034 without, 1,500 steps).
+    shift: int = 0
     color: float = 0.2  # brightness / contrast jitter amplitude (tint: half of it)
     # Zoom and turn of the image (the bench's camera axis moves the camera and widens its field of view)
     # and rotation of every pixel's hue (its appearance axis gives held-out objects hues the training

@@ -3,9 +3,10 @@
 A random ViT block on 64 px images gives the expert nothing it can use in a CPU-sized training run; a
 few convolutions trained from scratch by the flow loss, reduced to the expected image coordinates of
 each feature channel (spatial softmax, as in deep visuomotor policies), learn where the gripper and the
-object are from a few thousand frames. Training images are randomly shifted (pad and crop) and their
-brightness and contrast jittered per image, aimed at the bench's camera and lighting axes; zoom, turn
-and hue turns (off in the presets, see labvla/config.py) aim at the camera and appearance axes. The
+object are from a few thousand frames. Training images get brightness, contrast and tint jitter per
+image, aimed at the bench's lighting axis. Shift, zoom, turn and hue turns exist (`VisionConfig`) but
+are off in the presets: anything that moves pixels moves the keypoints, and a 4 px shift kept the cpu
+preset from fitting its own training episodes (docs/results.md). The
 backbone keeps its own Qwen3-VL vision tower; these features only condition the expert.
 """
 

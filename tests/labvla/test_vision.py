@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from labvla.config import ExpertConfig, VisionConfig
+from labvla.config import ExpertConfig, VisionConfig, preset_config
 from labvla.dit import DiTExpert
 from labvla.validation import EMA
 from labvla.vision import SpatialSoftmax, VisionEncoder, augment
@@ -51,6 +51,24 @@ def test_augment_shift_only_moves_pixels() -> None:
         crops = [padded[i, :, y : y + 12, x : x + 12] for y in range(5) for x in range(5)]
         assert any(torch.equal(out[i], crop) for crop in crops)
     assert torch.equal(augment(images, VisionConfig(shift=0, color=0.0), torch.Generator()), images)
+
+
+def test_cpu_preset_augmentation_leaves_every_object_where_it_is() -> None:
+    """Spatial-softmax keypoints are image coordinates, so a pixel shift tells the expert that one
+    scene asks for actions a shift apart: with the old 4 px shift at 64 px the cpu preset could not fit
+    even 5 training episodes (docs/results.md, "the shift that blurred the eyes"). Its augmentation may
+    recolour the scene; the brightest spot must stay on its pixel."""
+    cfg = preset_config("cpu").expert.vision
+    assert cfg is not None
+    images = torch.full((16, 3, 64, 64), 0.2)
+    spots = [(5 + 3 * i, 60 - 3 * i) for i in range(16)]
+    for i, (r, c) in enumerate(spots):
+        images[i, :, r, c] = 0.9
+    out = augment(images, cfg, torch.Generator().manual_seed(0))
+    assert not torch.equal(out, images)  # it does augment (colour)
+    for i, (r, c) in enumerate(spots):
+        flat = int(out[i].sum(0).argmax())
+        assert divmod(flat, 64) == (r, c)
 
 
 def test_hue_turn_keeps_greys_and_brightness_and_changes_colours() -> None:
