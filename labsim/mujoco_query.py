@@ -33,8 +33,10 @@ if TYPE_CHECKING:
 class MujocoScratch:
     """`ScratchPose` on the IK's private MjData: the simulation itself is never disturbed."""
 
-    def __init__(self, model: mujoco.MjModel, scratch: mujoco.MjData, world: mujoco.MjData | None) -> None:
-        self._model, self._data = model, scratch
+    def __init__(
+        self, model: mujoco.MjModel, scratch: mujoco.MjData, world: mujoco.MjData | None, tool: int
+    ) -> None:
+        self._model, self._data, self._tool = model, scratch, tool
         if world is not None:
             scratch.qpos[:] = world.qpos
 
@@ -71,6 +73,12 @@ class MujocoScratch:
         centre, half = self._model.geom_aabb[geom][:3], self._model.geom_aabb[geom][3:]
         rot = self._data.geom_xmat[geom].reshape(3, 3)
         return self._data.geom_xpos[geom] + rot @ centre, np.abs(rot) @ half
+
+    def tool_pos(self) -> np.ndarray:
+        return self._data.site_xpos[self._tool].copy()
+
+    def tool_rot(self) -> np.ndarray:
+        return self._data.site_xmat[self._tool].reshape(3, 3).copy()
 
 
 class MujocoQuery(EnvFields):
@@ -213,7 +221,7 @@ class MujocoQuery(EnvFields):
 
     def scratch(self, from_world: bool = True) -> MujocoScratch:
         """The IK's private data: copied from the world (overwriting what the IK left there), or not."""
-        return MujocoScratch(self.model, self.ik.data, self.data if from_world else None)
+        return MujocoScratch(self.model, self.ik.data, self.data if from_world else None, self._tool)
 
     def rehearse(self, command: np.ndarray, control_steps: int) -> MujocoScratch:
         data = mujoco.MjData(self.model)
@@ -224,7 +232,7 @@ class MujocoQuery(EnvFields):
             data.ctrl[self._grip_act] = self._grip_open + command[-1] * (self._grip_closed - self._grip_open)
             for _ in range(self.robot.substeps):
                 mujoco.mj_step(self.model, data)
-        return MujocoScratch(self.model, data, None)
+        return MujocoScratch(self.model, data, None, self._tool)
 
     def geoms(self) -> list[GeomInfo]:
         model, box = self.model, int(mujoco.mjtGeom.mjGEOM_BOX)

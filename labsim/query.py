@@ -108,6 +108,14 @@ class ScratchPose(Protocol):
         """(centre, half extents) of the world axis-aligned box around a geom's bounding box."""
         ...
 
+    def tool_pos(self) -> np.ndarray:
+        """The tool site in this state (a rehearsed grasp's fingers are measured in its frame)."""
+        ...
+
+    def tool_rot(self) -> np.ndarray:
+        """The tool site's orientation (3x3) in this state."""
+        ...
+
 
 class SimQuery(Protocol):
     """Read-only view of one robot at a lab bench (see the module docstring)."""

@@ -118,6 +118,7 @@ def test_kinematics_and_limits_come_from_the_profile(env) -> None:
     home = np.asarray(env.robot.home, float)
     tool, _ = env.ik.forward(home)
     scratch = env.scratch(from_world=False)  # as the forward solve left it: the arm at home
+    np.testing.assert_array_equal(scratch.tool_pos(), tool)
     hand = [g.id for g in env.geoms() if g.body.startswith(f"{env.info.prefix}gripper/") and g.solid]
     assert min(np.linalg.norm(scratch.geom_pos(g) - tool) for g in hand) < 0.15
 
@@ -139,5 +140,7 @@ def test_a_rehearsed_grasp_closes_the_fingers_of_a_copy(env) -> None:
     assert spread(closed) < opened - 0.02
     tool = env.robot.gripper.tool_site
     np.testing.assert_allclose(closed.site_rot(f"{gripper}{tool}"), env.tool_rot(), atol=0.05)
+    np.testing.assert_array_equal(closed.tool_rot(), closed.site_rot(f"{gripper}{tool}"))
+    np.testing.assert_array_equal(closed.tool_pos(), closed.site_pos(f"{gripper}{tool}"))
     np.testing.assert_array_equal(env.data.qpos, qpos)
     assert env.gripper_opening() == opening
