@@ -11,11 +11,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from labsim.query import SimQuery
 from skills.base import SkillArgs, skill_name
 
 
@@ -50,6 +51,18 @@ class ExpertOptions(BaseModel):
     lift_m: float = Field(0.15, gt=0.10, description="Lift after a pick (pick succeeds above 0.10 m).")
 
 
+class ExpertEnv(SimQuery, Protocol):
+    """What an expert is handed: the simulator's read-only query surface, and the two things an expert
+    does to the world other than yield actions. It checks a predicate (the wait predicate's clock
+    starts at its first check) and turns a pipette's volume dial, which a joint-target action cannot
+    express. Nothing else: an expert never reads an engine's model or data, so a second backend runs
+    every expert unchanged (tests/test_sim_boundary.py)."""
+
+    def check(self, predicate: str, params: Any) -> bool: ...
+
+    def set_pipette_volume(self, name: str, volume_ul: float) -> None: ...
+
+
 @dataclass(frozen=True)
 class Idle:
     """Yielded by an expert instead of an action: hold the current command while `seconds` of
@@ -76,7 +89,7 @@ class Expert(ABC):
         self.options = options or ExpertOptions()
 
     @abstractmethod
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray | Idle]:
+    def actions(self, env: ExpertEnv, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray | Idle]:
         """Yield actions (absolute arm joint targets, then gripper command in [0, 1]) one control
         step at a time, or an `Idle` to hold still for a while. Raises PlanningError when no
         trajectory can be planned."""

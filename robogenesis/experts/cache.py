@@ -5,13 +5,28 @@ a freed one's geom ids, and a module-level table would outlive every environment
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from labsim.query import GeomInfo, SimQuery
 
 T = TypeVar("T")
 
 
-def per_env(env: Any, key: Hashable, compute: Callable[[], T]) -> T:
+def per_env(env: SimQuery, key: Hashable, compute: Callable[[], T]) -> T:
     facts: dict[Hashable, Any] = env.facts
     if key not in facts:
         facts[key] = compute()
     return facts[key]
+
+
+def geom_table(env: SimQuery) -> list[GeomInfo]:
+    """The scene's geoms, indexed by id (`SimQuery.geoms`): listed once per scene, since the collision
+    checks of a plan look them up thousands of times."""
+    return per_env(env, "geoms", env.geoms)
+
+
+def geom_named(env: SimQuery, name: str) -> int:
+    """The id of the geom called `name` (the bench top); KeyError when the scene has none."""
+    ids = per_env(env, "geom_ids", lambda: {g.name: g.id for g in geom_table(env) if g.name})
+    return ids[name]
