@@ -7,15 +7,18 @@ profile's home pose, so the same expert code drives Franka, UR5e and xArm7.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from labdata.deck import BENCH_TOP_Z, ROBOT_MOUNT
 from robogenesis.experts.base import PlanningError
-from robogenesis.experts.cache import per_env
+from robogenesis.experts.cache import geom_table, per_env
 from robogenesis.experts.motion import Pose, rot_about
+
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
 
 DOWN = np.array([0.0, 0.0, -1.0])
 UP = np.array([0.0, 0.0, 1.0])
@@ -23,6 +26,7 @@ SIDE_PITCHES_RAD = (0.0, 0.35, 0.6)
 PIPETTE_YAWS_RAD = (0.0, 0.4, -0.4, 0.8, -0.8, 1.2, -1.2, 1.6, -1.6)  # level ways in, around radial
 PALM_CLEARANCE_M = 0.045
 PAD_BENCH_CLEARANCE_M = 0.003  # fingertip-to-palm depth: below this much object above the grasp, go top-down
+PAD_REHEARSAL_STEPS = 40  # control steps in which the fingers open or close fully
 
 
 class GraspPlan(BaseModel):
@@ -50,58 +54,50 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def finger_axis(env: Any) -> int:
+def finger_axis(env: SimQuery) -> int:
     """0 if the fingers close along the tool's x axis, 1 if along its y axis."""
     return per_env(env, "finger_axis", lambda: _measure_finger_axis(env))
 
 
-def _measure_finger_axis(env: Any) -> int:
+def _measure_finger_axis(env: SimQuery) -> int:
     prefix = f"{env.info.prefix}gripper/"
     rot, origin = env.tool_rot(), env.tool_pos()
     local = []
-    for gid in range(env.model.ngeom):
-        body = env.model.body(env.model.geom_bodyid[gid]).name
-        if body.startswith(prefix) and env.model.geom_contype[gid]:
-            local.append(rot.T @ (env.data.geom_xpos[gid] - origin))
+    for geom in geom_table(env):
+        if geom.body.startswith(prefix) and geom.contype:
+            local.append(rot.T @ (env.geom_pos(geom.id) - origin))
     pts = np.array(local)
     spread = pts.max(axis=0) - pts.min(axis=0)
     return int(spread[1] > spread[0])
 
 
-def pad_depth(env: Any, closed: bool = False) -> tuple[float, float]:
+def pad_depth(env: SimQuery, closed: bool = False) -> tuple[float, float]:
     """(centre, deepest) of the fingertip pads along the tool's approach axis, in metres from the
     tool site (positive: further along the approach), with the gripper open or closed. The pads are
     the gripper's box geoms; a Robotiq's travel 2 cm towards the palm as they close, a Panda's not.
-    Measured once per model on a scratch copy of the simulation."""
+    Measured once per model on a rehearsal (`SimQuery.rehearse`), so the simulation is untouched."""
     centre, deepest, _ = per_env(env, ("pads", closed), lambda: _measure_pads(env, closed))
     return centre, deepest
 
 
-def _measure_pads(env: Any, closed: bool) -> tuple[float, float, float]:
+def _measure_pads(env: SimQuery, closed: bool) -> tuple[float, float, float]:
     """(pad centre, pad deepest, pad offset along the finger axis)."""
-    import mujoco
-
-    data = mujoco.MjData(env.model)
-    data.qpos[:] = env.data.qpos
     command = np.asarray(env.command(), float)
     command[-1] = 1.0 if closed else 0.0
-    scratch = _Scratch(env, data)
-    for _ in range(40):
-        scratch.step(command)
-    tool = env.model.site(f"{env.info.prefix}gripper/{env.robot.gripper.tool_site}").id
-    rot, origin = data.site_xmat[tool].reshape(3, 3), data.site_xpos[tool]
+    scratch = env.rehearse(command, PAD_REHEARSAL_STEPS)
+    rot, origin = scratch.tool_rot(), scratch.tool_pos()
     prefix = f"{env.info.prefix}gripper/"
     lows, highs, sides = [], [], []
-    for gid in range(env.model.ngeom):
-        body = env.model.body(env.model.geom_bodyid[gid]).name
-        if not (body.startswith(prefix) and (env.model.geom_contype[gid] or env.model.geom_conaffinity[gid])):
+    for geom in geom_table(env):
+        if not (geom.body.startswith(prefix) and geom.solid):
             continue
-        local_rot = rot.T @ data.geom_xmat[gid].reshape(3, 3)
-        aabb = env.model.geom_aabb[gid]
-        centre = rot.T @ (data.geom_xpos[gid] + data.geom_xmat[gid].reshape(3, 3) @ aabb[:3] - origin)
+        if not geom.is_box or not geom.contype:
+            continue
+        geom_rot = scratch.geom_rot(geom.id)
+        local_rot = rot.T @ geom_rot
+        aabb = geom.aabb
+        centre = rot.T @ (scratch.geom_pos(geom.id) + geom_rot @ aabb[:3] - origin)
         half = np.abs(local_rot) @ aabb[3:]
-        if int(env.model.geom_type[gid]) != int(mujoco.mjtGeom.mjGEOM_BOX) or not env.model.geom_contype[gid]:
-            continue
         lows.append(centre[2] - half[2])
         highs.append(centre[2] + half[2])
         sides.append(abs(centre[finger_axis(env)]))
@@ -109,34 +105,12 @@ def _measure_pads(env: Any, closed: bool) -> tuple[float, float, float]:
     return centre, deepest, float(np.mean(sides)) if sides else 0.0
 
 
-def open_pad_offset(env: Any) -> float:
+def open_pad_offset(env: SimQuery) -> float:
     """How far each open fingertip pad sits from the tool site along the finger axis."""
     return per_env(env, ("pads", False), lambda: _measure_pads(env, False))[2]
 
 
-class _Scratch:
-    """Drive a scratch copy of the simulation's data through the profile's actuators (named as
-    labsim.robot_model names them), leaving the real simulation untouched."""
-
-    def __init__(self, env: Any, data: Any) -> None:
-        p, robot = env.info.prefix, env.robot
-        self.model, self.data, self.substeps = env.model, data, robot.substeps
-        self.arm = [env.model.actuator(f"{p}{j}_servo").id for j in robot.arm_joints]
-        self.grip = [env.model.actuator(f"{p}gripper/{a.name}").id for a in robot.gripper.actuators]
-        self.open = np.array([a.open for a in robot.gripper.actuators])
-        self.shut = np.array([a.closed for a in robot.gripper.actuators])
-        data.ctrl[:] = env.data.ctrl
-
-    def step(self, command: np.ndarray) -> None:
-        import mujoco
-
-        self.data.ctrl[self.arm] = command[:-1]
-        self.data.ctrl[self.grip] = self.open + command[-1] * (self.shut - self.open)
-        for _ in range(self.substeps):
-            mujoco.mj_step(self.model, self.data)
-
-
-def tool_rot(env: Any, approach: np.ndarray, fingers: np.ndarray) -> np.ndarray:
+def tool_rot(env: SimQuery, approach: np.ndarray, fingers: np.ndarray) -> np.ndarray:
     """Tool rotation whose z axis points along `approach` and whose finger-closing axis lies along
     `fingers` (made orthogonal to the approach)."""
     z = _unit(approach)
@@ -150,16 +124,16 @@ def tool_rot(env: Any, approach: np.ndarray, fingers: np.ndarray) -> np.ndarray:
     return np.column_stack([x, y, z])
 
 
-def base_xy(env: Any) -> np.ndarray:
+def base_xy(env: SimQuery) -> np.ndarray:
     return np.asarray(ROBOT_MOUNT[:2]) + np.asarray(env.robot.base_pos[:2])
 
 
-def azimuth(env: Any, point: np.ndarray) -> float:
+def azimuth(env: SimQuery, point: np.ndarray) -> float:
     d = np.asarray(point[:2]) - base_xy(env)
     return float(np.arctan2(d[1], d[0]))
 
 
-def _home_yaw(env: Any) -> tuple[float, float]:
+def _home_yaw(env: SimQuery) -> tuple[float, float]:
     """(finger-axis yaw, tool azimuth) at the profile's home pose."""
     pos, quat = env.ik.forward(np.asarray(env.robot.home, float))
     import mujoco
@@ -170,7 +144,7 @@ def _home_yaw(env: Any) -> tuple[float, float]:
     return float(np.arctan2(f[1], f[0])), azimuth(env, pos)
 
 
-def natural_yaw(env: Any, point: np.ndarray) -> float:
+def natural_yaw(env: SimQuery, point: np.ndarray) -> float:
     """The finger-axis yaw the home wrist would have, turned to face `point` from the base."""
     yaw, home_az = _home_yaw(env)
     return yaw + azimuth(env, point) - home_az
@@ -180,23 +154,23 @@ def yaw_dir(yaw: float) -> np.ndarray:
     return np.array([np.cos(yaw), np.sin(yaw), 0.0])
 
 
-def top_down(env: Any, yaw: float) -> list[np.ndarray]:
+def top_down(env: SimQuery, yaw: float) -> list[np.ndarray]:
     """Both top-down orientations with the fingers closing along `yaw` (and its half-turn twin)."""
     return [tool_rot(env, DOWN, yaw_dir(yaw)), tool_rot(env, DOWN, yaw_dir(yaw + np.pi))]
 
 
-def facing(env: Any, direction: np.ndarray, fingers: np.ndarray) -> list[np.ndarray]:
+def facing(env: SimQuery, direction: np.ndarray, fingers: np.ndarray) -> list[np.ndarray]:
     """Both orientations pointing the tool along `direction` with fingers along +-`fingers`."""
     return [tool_rot(env, direction, fingers), tool_rot(env, direction, -np.asarray(fingers, float))]
 
 
-def catalog_kind(env: Any, name: str) -> Any:
+def catalog_kind(env: SimQuery, name: str) -> Any:
     from labdata.catalog import load_catalog
 
     return load_catalog().get(env.asset(name).type)
 
 
-def grasp_plan(env: Any, name: str) -> GraspPlan:
+def grasp_plan(env: SimQuery, name: str) -> GraspPlan:
     """How to grasp a free object: across a rod, from the side for tall tools, else from above."""
     asset = env.asset(name)
     if not asset.free:
