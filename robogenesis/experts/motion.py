@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mujoco
 import numpy as np
 
 from labdata.deck import WORKSPACE_HIGH, WORKSPACE_LOW
 from robogenesis.experts.base import ExpertOptions, PlanningError
-from robogenesis.experts.cache import per_env
+from robogenesis.experts.cache import geom_named, geom_table, per_env
 from robogenesis.experts.clearance import folded
+
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
 
 ROT_SPEED_RAD_S = 1.2
 JOINT_SPEED_RAD_S = 0.8  # mean speed of the farthest joint in a free joint-space move
@@ -33,23 +36,24 @@ TRACK_TOL_DEG = 2.0
 CLEAR_TRIES, CLEAR_SPREAD_RAD, CLEAR_SEED = 24, 1.2, 7  # Arm.clear_solutions
 
 
-def _arm_geoms(env: Any) -> list[int]:
+def _arm_geoms(env: SimQuery) -> list[int]:
     """Colliding geoms of the arm's moving links: not the gripper (it is meant to work close to
     surfaces), not the base (it stands on the bench at home already)."""
     return per_env(env, "arm_geoms", lambda: _measure_arm_geoms(env))
 
 
-def _measure_arm_geoms(env: Any) -> list[int]:
-    model, prefix, data = env.model, env.info.prefix, env.ik.data
+def _measure_arm_geoms(env: SimQuery) -> list[int]:
+    prefix = env.info.prefix
     env.ik.forward(np.asarray(env.robot.home, float))
-    bench = _bench_geom(model)
+    scratch = env.scratch(from_world=False)
+    bench = geom_named(env, "bench_top")
     return [
-        gid
-        for gid in range(model.ngeom)
-        if model.geom_contype[gid]
-        and model.body(model.geom_bodyid[gid]).name.startswith(prefix)
-        and not model.body(model.geom_bodyid[gid]).name.startswith(f"{prefix}gripper/")
-        and mujoco.mj_geomDistance(model, data, gid, bench, 0.05, None) >= 0.05
+        geom.id
+        for geom in geom_table(env)
+        if geom.contype
+        and geom.body.startswith(prefix)
+        and not geom.body.startswith(f"{prefix}gripper/")
+        and scratch.geom_distance(geom.id, bench, 0.05) >= 0.05
     ]
 
 
@@ -59,10 +63,6 @@ def _close_enough(result: Any) -> bool:
     return bool(
         result.success or (result.pos_error_m <= TRACK_TOL_M and result.rot_error_deg <= TRACK_TOL_DEG)
     )
-
-
-def _bench_geom(model: Any) -> int:
-    return int(model.geom("bench_top").id)
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def check_workspace(tool: np.ndarray) -> None:
 class Arm:
     """The motion vocabulary of an expert run on one environment."""
 
-    def __init__(self, env: Any, options: ExpertOptions, rng: np.random.Generator) -> None:
+    def __init__(self, env: SimQuery, options: ExpertOptions, rng: np.random.Generator) -> None:
         self.env = env
         self.options = options
         self.rng = rng
@@ -225,14 +225,14 @@ class Arm:
         IK alone would happily rest an elbow on the bench to reach a low button near the base, or
         fold a Franka's wrist (link 5) onto its shoulder (link 1) to reach down right beside it,
         where the arm then jams and the hand lands 4 cm off."""
-        model, data = self.env.model, self.env.ik.data
         self.env.ik.forward(q)
-        bench = _bench_geom(model)
+        scratch = self.env.scratch(from_world=False)
+        bench = geom_named(self.env, "bench_top")
         for gid in _arm_geoms(self.env):
-            if mujoco.mj_geomDistance(model, data, gid, bench, BENCH_MARGIN_M, None) < BENCH_MARGIN_M:
+            if scratch.geom_distance(gid, bench, BENCH_MARGIN_M) < BENCH_MARGIN_M:
+                name = geom_table(self.env)[gid].name
                 raise PlanningError(
-                    f"reaching {np.round(pose.pos, 3).tolist()} would put {model.geom(gid).name or 'a link'}"
-                    " on the bench"
+                    f"reaching {np.round(pose.pos, 3).tolist()} would put {name or 'a link'} on the bench"
                 )
         fold = folded(self.env)
         if fold is not None:

@@ -12,31 +12,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from robogenesis.experts.cache import geom_table
 from robogenesis.experts.motion import Pose
+
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
 
 RIM_MARGIN_M = 0.012  # between anything solid and the target's rim
 FOOTPRINT_MARGIN_M = 0.015  # around the target's outer radius
 
 
-def solid_points_local(env: Any, tool: Pose, held_body: str) -> np.ndarray:
+def solid_points_local(env: SimQuery, tool: Pose, held_body: str) -> np.ndarray:
     """Sample points (3x3x3 per box: corners, edge and face centres) of the gripper's and the held
     body's collision geoms, in the tool frame, as they are at this moment."""
-    model, data = env.model, env.data
     prefix = f"{env.info.prefix}gripper/"
     grid = np.array(list(product((-1.0, 0.0, 1.0), repeat=3)))
     points = []
-    for gid in range(model.ngeom):
-        body = model.body(model.geom_bodyid[gid]).name
-        solid = model.geom_contype[gid] or model.geom_conaffinity[gid]
-        if not solid or not (body.startswith(prefix) or body == held_body):
+    for geom in geom_table(env):
+        if not geom.solid or not (geom.body.startswith(prefix) or geom.body == held_body):
             continue
-        aabb = model.geom_aabb[gid]
-        rot = data.geom_xmat[gid].reshape(3, 3)
-        world = data.geom_xpos[gid] + (aabb[:3] + grid * aabb[3:]) @ rot.T
+        aabb = geom.aabb
+        world = env.geom_pos(geom.id) + (aabb[:3] + grid * aabb[3:]) @ env.geom_rot(geom.id).T
         points.append((world - tool.pos) @ tool.rot)
     return np.concatenate(points) if points else np.zeros((0, 3))
 
