@@ -5,7 +5,7 @@ sampler must redraw those rather than hand the expert an impossible scene, and i
 building the randomized scene for every draw would cost as much as a short episode. So the nominal
 scene is built once per (scene, robot) and process. A free vessel's or rod's grasp point is stored in
 the item's own frame, moved by the draw's shift and turn, and solved with the IK the experts use
-(`env.ik`), top-down at the point and 10 cm above it. A device (door, drawer, button) is moved in that
+(`SimQuery.ik`), top-down at the point and 10 cm above it. A device (door, drawer, button) is moved in that
 scene itself (`place_fixture`) and its expert plans the whole motion against it, the travel from home
 included: a handle in reach is not enough when its opening arc or the way in is not (+-8 cm and 0.35 rad
 let 2-3 in 8 such draws through when only the handle was checked).
@@ -166,7 +166,7 @@ class ReachModel:
             self.env.place_fixture(name, shifts.get(name, (0.0, 0.0)), yaws.get(name, 0.0))
         start = np.asarray(self.env.robot.home, float)
         if home_offset:
-            lo, hi = np.asarray(self.env.ik.lo), np.asarray(self.env.ik.hi)
+            lo, hi = self.env.arm_limits()
             start = np.clip(start + np.asarray(home_offset, float), lo, hi)
         self.env.set_arm(start)
         hit = self.env.arm_hits(start, list(self.devices))

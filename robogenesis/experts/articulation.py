@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import mujoco
 import numpy as np
 
-from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.base import Expert, ExpertEnv, PlanningError
 from robogenesis.experts.grasp import UP, facing, pad_depth
 from robogenesis.experts.motion import Arm, Pose, rot_about, rot_angle
 from robogenesis.experts.scene import travel_height
@@ -22,6 +21,9 @@ from skills.close_door import CloseDoorParams
 from skills.close_drawer import CloseDrawerParams
 from skills.open_door import OpenDoorParams
 from skills.open_drawer import OpenDrawerParams
+
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
 
 OPEN_TRAVELS_M = (0.18, 0.16)  # the predicate wants more than 0.13 m of handle travel; most first
 PULL_SPEED_M_S = 0.12
@@ -39,11 +41,9 @@ RISE_M = {True: 0.05, False: 0.08}
 class JointPath:
     """The handle's pose as a function of the joint coordinate, relative to the reset position."""
 
-    def __init__(self, env: Any, joint: str, handle_site: str) -> None:
-        jid = env.model.joint(joint).id
-        self.hinge = int(env.model.jnt_type[jid]) == int(mujoco.mjtJoint.mjJNT_HINGE)
-        self.anchor = env.data.xanchor[jid].copy()
-        self.axis = env.data.xaxis[jid].copy()
+    def __init__(self, env: SimQuery, joint: str, handle_site: str) -> None:
+        self.hinge = env.joint_is_hinge(joint)
+        self.anchor, self.axis = env.joint_frame(joint)
         self.start = env.initial_site_pos(handle_site)
         self.radius = float(np.linalg.norm(np.cross(self.start - self.anchor, self.axis)))
 
@@ -95,7 +95,7 @@ class ArticulationExpert(Expert):
 
         # At reset the front faces the robot: "into the device" is the device body's +x.
         rot_now, _ = path.transform(theta_now)
-        inward = rot_now @ env.data.body(asset.body).xmat.reshape(3, 3)[:, 0]
+        inward = rot_now @ env.body_rot(device)[:, 0]
         # A door's bar stands upright (fingers close sideways); a drawer's lies flat (fingers vertical).
         fingers = np.cross(UP, inward) if self.part == "door" else UP
         along_bar = UP if self.part == "door" else np.cross(UP, inward)
@@ -107,7 +107,7 @@ class ArticulationExpert(Expert):
         depth = min(-centre, HANDLE_PROUD_M - FACE_CLEARANCE_M - deepest)
         return self._plan(arm, path, grasp_pos, inward, fingers, theta_now, goals, depth)
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    def actions(self, env: ExpertEnv, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)
         pre, q_pre, reach, pull, retreat, release = self.plan(arm, params.device)
 

@@ -6,23 +6,25 @@ after the grasp and keep that relation fixed while they plan.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from robogenesis.experts.motion import Pose
 
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
+
 
 class Held:
     """A rigid object in the gripper: its points in the tool frame."""
 
-    def __init__(self, env: Any, name: str, tool: Pose) -> None:
+    def __init__(self, env: SimQuery, name: str, tool: Pose) -> None:
         self.env = env
         self.name = name
         self.tool = tool
-        body = env.data.body(env.asset(name).body)
-        self.origin_local = tool.rot.T @ (body.xpos - tool.pos)
-        self.rot_local = tool.rot.T @ body.xmat.reshape(3, 3)
+        self.origin_local = tool.rot.T @ (env.body_pos(name) - tool.pos)
+        self.rot_local = tool.rot.T @ env.body_rot(name)
 
     def local(self, world_point: np.ndarray) -> np.ndarray:
         return self.tool.rot.T @ (np.asarray(world_point, float) - self.tool.pos)

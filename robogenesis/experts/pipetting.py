@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.base import Expert, ExpertEnv, PlanningError
 from robogenesis.experts.clearance import blocked
 from robogenesis.experts.grasp import UP, azimuth
 from robogenesis.experts.held import Held
@@ -32,6 +32,9 @@ from skills.aspirate import AspirateParams
 from skills.dispense import DispenseParams
 from skills.drop_tip import DropTipParams
 from skills.pick_up_tip import PickUpTipParams
+
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
 
 ABOVE_M = 0.05
 NEAR_M = 0.03  # second look this far above the target: above where a tip attaches (18 mm)
@@ -57,17 +60,17 @@ class PipetteExpert(Expert):
     point: ClassVar[str]  # "nozzle" or "tip"
 
     @abstractmethod
-    def target(self, env: Any, params: Any) -> np.ndarray:
+    def target(self, env: SimQuery, params: Any) -> np.ndarray:
         """Where the dipped point goes (a well, a vessel, the tip's own rack slot)."""
 
-    def before(self, env: Any, params: Any) -> None:
+    def before(self, env: ExpertEnv, params: Any) -> None:
         """Set up the pipette before the dip (the volume dial)."""
 
-    def rise_extra(self, env: Any, pipette: Any) -> float:
+    def rise_extra(self, env: SimQuery, pipette: Any) -> float:
         """How much higher than it came down the tool goes back up after the dip."""
         return 0.0
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    def actions(self, env: ExpertEnv, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)
         pipette = env.asset(params.pipette)
         if pipette.tip_site is None:
@@ -101,7 +104,7 @@ class PipetteExpert(Expert):
         yield from arm.line_to(tool.moved(UP * rise), seconds=DIP_S * rise / above_m)
 
     def _plan_transit(
-        self, arm: Arm, env: Any, pipette: Any, site: str, target: np.ndarray, above_m: float
+        self, arm: Arm, env: SimQuery, pipette: Any, site: str, target: np.ndarray, above_m: float
     ) -> tuple[list[np.ndarray], np.ndarray]:
         """Joint targets that carry the pipette upright over the bench until `site` is at
         `point_goal`, and the tool rotation they end in: the wrist turned about the vertical to face
@@ -153,10 +156,10 @@ class PipetteExpert(Expert):
         raise PlanningError(f"no way to carry {pipette.name} there: {' | '.join(reasons)}")
 
 
-def _at_limit(env: Any, qs: list[np.ndarray]) -> bool:
+def _at_limit(env: SimQuery, qs: list[np.ndarray]) -> bool:
     """Whether any of `qs` has a joint within LIMIT_MARGIN_RAD of its range: a Panda's elbow held
     against its stop chatters there, and the tip with it (+-5 mm, out of a 4 mm well)."""
-    lo, hi = np.asarray(env.ik.lo, float), np.asarray(env.ik.hi, float)
+    lo, hi = env.arm_limits()
     q = np.asarray(qs, float)
     return bool(np.any((q < lo + LIMIT_MARGIN_RAD) | (q > hi - LIMIT_MARGIN_RAD)))
 
@@ -181,7 +184,7 @@ def _swing_transit(arm: Arm, goal: Pose, travel_z: float) -> list[np.ndarray]:
     return out
 
 
-def _obstacles(env: Any, held: str) -> list[tuple[str, np.ndarray, np.ndarray, float]]:
+def _obstacles(env: SimQuery, held: str) -> list[tuple[str, np.ndarray, np.ndarray, float]]:
     """(name, centre xy, half extents + margin, top z) of everything on the bench but the held
     pipette; a tip rack's top is the top of its tips."""
     boxes = []
@@ -191,8 +194,7 @@ def _obstacles(env: Any, held: str) -> list[tuple[str, np.ndarray, np.ndarray, f
         pos = env.body_pos(asset.name)
         top = float(pos[2]) + max(asset.top_z_m, asset.height_m)
         for geom in asset.tip_geoms.values():
-            gid = env.model.geom(geom).id
-            top = max(top, float(env.data.geom_xpos[gid][2] + env.model.geom_size[gid][1]))
+            top = max(top, float(env.geom_pos(geom)[2] + env.geom_size(geom)[1]))
         half = np.asarray(asset.half_xy, float) + OBSTACLE_MARGIN_M
         boxes.append((asset.name, np.asarray(pos[:2], float), half, top + OBSTACLE_MARGIN_M))
     return boxes
@@ -222,7 +224,7 @@ def _first_hit(
     return None
 
 
-def _well_mouth(env: Any, labware: str, well: str | None) -> np.ndarray:
+def _well_mouth(env: SimQuery, labware: str, well: str | None) -> np.ndarray:
     asset = env.asset(labware)
     base = env.body_pos(labware)
     if asset.wells is None or asset.tip_geoms:
@@ -237,10 +239,10 @@ class PickUpTipExpert(PipetteExpert):
     params = PickUpTipParams
     point = "nozzle"
 
-    def rise_extra(self, env: Any, pipette: Any) -> float:
+    def rise_extra(self, env: SimQuery, pipette: Any) -> float:
         return float(np.linalg.norm(env.site_pos(f"{pipette.name}/nozzle") - env.site_pos(pipette.tip_site)))
 
-    def target(self, env: Any, params: Any) -> np.ndarray:
+    def target(self, env: SimQuery, params: Any) -> np.ndarray:
         if env.pipette(params.pipette).tip_from is not None:
             raise PlanningError(f"{params.pipette} already carries a tip")
         left = env.tips_left(params.rack)
@@ -248,17 +250,17 @@ class PickUpTipExpert(PipetteExpert):
         if well is None or well not in left:
             raise PlanningError(f"no tip at {params.rack}.{params.well or '*'}")
         geom = env.asset(params.rack).tip_geoms[well]
-        return env.data.geom_xpos[env.model.geom(geom).id] + np.array([0.0, 0.0, 0.002])
+        return env.geom_pos(geom) + np.array([0.0, 0.0, 0.002])
 
 
 class AspirateExpert(PipetteExpert):
     params = AspirateParams
     point = "tip"
 
-    def before(self, env: Any, params: Any) -> None:
+    def before(self, env: ExpertEnv, params: Any) -> None:
         env.set_pipette_volume(params.pipette, params.volume_ul)
 
-    def target(self, env: Any, params: Any) -> np.ndarray:
+    def target(self, env: SimQuery, params: Any) -> np.ndarray:
         return _well_mouth(env, params.source, params.well)
 
 
@@ -266,7 +268,7 @@ class DispenseExpert(PipetteExpert):
     params = DispenseParams
     point = "tip"
 
-    def target(self, env: Any, params: Any) -> np.ndarray:
+    def target(self, env: SimQuery, params: Any) -> np.ndarray:
         return _well_mouth(env, params.target, params.well)
 
 
@@ -276,10 +278,10 @@ class DropTipExpert(PipetteExpert):
     params = DropTipParams
     point = "tip"
 
-    def target(self, env: Any, params: Any) -> np.ndarray:
+    def target(self, env: SimQuery, params: Any) -> np.ndarray:
         origin = env.pipette(params.pipette).tip_from
         if origin is None:
             raise PlanningError(f"{params.pipette} has no tip to drop")
         rack, well = origin
         geom = env.asset(rack).tip_geoms[well]
-        return env.data.geom_xpos[env.model.geom(geom).id] - np.array([0.0, 0.0, 0.014])
+        return env.geom_pos(geom) - np.array([0.0, 0.0, 0.014])

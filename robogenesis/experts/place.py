@@ -4,16 +4,19 @@ down the way it stood at the start, open, and back away along the tool."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.base import Expert, ExpertEnv, PlanningError
 from robogenesis.experts.grasp import UP
 from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, rot_about, rot_between
 from robogenesis.experts.scene import travel_height
 from skills.place import PlaceParams
+
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
 
 RESTAND_XY_M = 0.05  # a tool set down this near where it started goes back onto its own rest
 RESTAND_LOOK_M = 0.03  # looked at this far above the rest before it is lowered in
@@ -28,7 +31,7 @@ class PlaceExpert(Expert):
 
     params = PlaceParams
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    def actions(self, env: ExpertEnv, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         from labsim.predicates import place_goal
 
         arm = Arm(env, self.options, rng)
@@ -111,13 +114,13 @@ def hand_down_about_rod(rot: np.ndarray, rod: np.ndarray) -> np.ndarray:
     return rot_about(axis, angle) @ rot
 
 
-def settle_rot(env: Any, name: str, restand: bool = False) -> np.ndarray:
+def settle_rot(env: SimQuery, name: str, restand: bool = False) -> np.ndarray:
     """The world rotation that brings a held object back to its resting attitude: a rod lying flat
     (tip along +x as built) or, going back onto its rest, along the rest as it lay at the start (a
     rest turned 0.5 rad met a rod laid across its grooves, which flung it off as the fingers let go),
     anything else standing up."""
     asset = env.asset(name)
-    rot = env.data.body(asset.body).xmat.reshape(3, 3)
+    rot = env.body_rot(name)
     if asset.rod_tip_site and restand:
         was = env.initial_site_pos(asset.rod_tip_site) - env.initial_pos(name)
         return rot_between(env.site_pos(asset.rod_tip_site) - env.body_pos(name), was)

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.base import Expert, ExpertEnv, PlanningError
 from robogenesis.experts.grasp import (
     UP,
     facing,
@@ -87,9 +87,9 @@ class PressExpert(Expert):
         asset = env.asset(device)
         if asset.button_joint is None:
             raise PlanningError(f"{device} has no button")
-        jid = env.model.joint(asset.button_joint).id
-        push = -env.data.xaxis[jid].copy()  # the cap moves against its joint axis when pressed
-        cap = env.data.xpos[env.model.jnt_bodyid[jid]].copy()
+        _, axis = env.joint_frame(asset.button_joint)
+        push = -axis  # the cap moves against its joint axis when pressed
+        cap = env.joint_body_pos(asset.button_joint)
         face = cap - push * CAP_HALF_M
         if abs(push[2]) < 0.9:  # a front button low on a device: press its upper half, hand off the bench
             face = face + UP * CAP_RAISE_M
@@ -109,7 +109,7 @@ class PressExpert(Expert):
         )
         return PressPlan(pre, q_pre, reach, way, push, stand_off, grip)
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    def actions(self, env: ExpertEnv, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         from labsim.predicates import button_pressed
 
         arm = Arm(env, self.options, rng)
