@@ -12,12 +12,15 @@ kinematics of the commanded joints.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from labdata.deck import WORKSPACE_HIGH, WORKSPACE_LOW
+
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
 
 # Reasons a run stops (or an action is clipped); the executor adds policy and simulator reasons.
 NAN = "nan"
@@ -82,7 +85,7 @@ class SafetyStop(Exception):
         self.event = event
 
 
-def keep_out_zones(env: Any) -> list[KeepOutZone]:
+def keep_out_zones(env: SimQuery) -> list[KeepOutZone]:
     """Zones of every heating device in the scene (catalog affordance `heats`), active or not.
 
     A device with a door heats its inside, so its whole body is the zone; a hotplate heats its top
@@ -109,7 +112,7 @@ class SafetyMonitor:
     Clipped events are counted per kind (a policy that is always slightly too fast would otherwise
     flood the record); the first `keep_events` of them are kept verbatim, stops always are."""
 
-    def __init__(self, env: Any, limits: SafetyLimits | None = None, keep_events: int = 50) -> None:
+    def __init__(self, env: SimQuery, limits: SafetyLimits | None = None, keep_events: int = 50) -> None:
         self.env = env
         self.limits = limits or SafetyLimits()
         joint_limits = np.asarray(env.robot.joint_limits, dtype=float)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.base import Expert, ExpertEnv, PlanningError
 from robogenesis.experts.clearance import blocked
 from robogenesis.experts.grasp import DOWN, UP, GraspPlan, finger_axis, grasp_plan
 from robogenesis.experts.motion import Arm, Pose
@@ -21,7 +21,7 @@ LIFT_JITTER_M = 0.02  # the lift varies this much about ExpertOptions.lift_m (ti
 class PickExpert(Expert):
     params = PickParams
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    def actions(self, env: ExpertEnv, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)
         plan = grasp_plan(env, params.object)
         stand_off = self.options.approach_m + float(arm.jitter(0.02, 1)[0])

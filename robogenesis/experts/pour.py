@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from labsim.predicates import POUR_FRACTION
-from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.base import Expert, ExpertEnv, PlanningError
 from robogenesis.experts.grasp import UP, azimuth, finger_axis
 from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, rot_about
 from robogenesis.experts.pour_clearance import clear_lip_height, solid_points_local
 from robogenesis.experts.scene import travel_height
 from skills.pour import PourParams
+
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
 
 ENTRY_TILT_RAD = math.radians(50.0)
 MAX_TILT_RAD = math.radians(125.0)
@@ -57,7 +60,7 @@ LIP_INSIDE_RIM_M = 0.0  # the lip right over the near rim: the stream leaves it 
 class PourExpert(Expert):
     params = PourParams
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    def actions(self, env: ExpertEnv, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)
         src, dst = env.asset(params.source), env.asset(params.target)
         if not (src.is_container and dst.is_container):
@@ -95,7 +98,7 @@ class PourExpert(Expert):
         yield from arm.hold(0.3)
 
     def _tip(
-        self, arm: Arm, env: Any, src: Any, path: list[np.ndarray], reached: int, goal: float
+        self, arm: Arm, env: SimQuery, src: Any, path: list[np.ndarray], reached: int, goal: float
     ) -> Generator[np.ndarray, None, int]:
         """Tilt along `path` (back to `reached` quickly, then on at the pouring pace) until `goal`
         particles have left the source or will have once the tilt is back down; the index reached."""
@@ -122,7 +125,7 @@ class PourExpert(Expert):
         return reached
 
     def _plan(
-        self, arm: Arm, env: Any, held: Held, src: Any, dst: Any, jitter: np.ndarray
+        self, arm: Arm, env: SimQuery, held: Held, src: Any, dst: Any, jitter: np.ndarray
     ) -> tuple[Pose, list[np.ndarray], list[np.ndarray], list[np.ndarray], list[list[np.ndarray]]]:
         """The whole pour, planned before moving, for the first pour direction that works: across
         the fingers (no finger under the lip) towards the target, then away from it, then along."""
@@ -195,7 +198,7 @@ class PourExpert(Expert):
 
     @staticmethod
     def _directions(
-        env: Any, held: Held, src_pos: np.ndarray, dst_pos: np.ndarray
+        env: SimQuery, held: Held, src_pos: np.ndarray, dst_pos: np.ndarray
     ) -> Iterator[tuple[Pose, np.ndarray]]:
         """(carried tool pose, pour direction) pairs, best first. Carried over, the wrist turns with
         the bearing from the base, as in the grasp; where that pose cannot tip far enough (a
@@ -254,9 +257,9 @@ class PourExpert(Expert):
         return max(1, math.ceil(params.volume_ul / src.ul_per_particle - 1e-6))
 
     @staticmethod
-    def _poured(env: Any, src: Any) -> int:
+    def _poured(env: SimQuery, src: Any) -> int:
         return len(src.particles) - env.particles_inside(src.particles, src.name)
 
     @staticmethod
-    def _arrived(env: Any, src: Any, dst: Any) -> int:
+    def _arrived(env: SimQuery, src: Any, dst: Any) -> int:
         return env.particles_inside(src.particles, dst.name)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from labdata.deck import BENCH_TOP_Z
+
+if TYPE_CHECKING:
+    from labsim.query import SimQuery
 
 CLEARANCE_M = 0.05
 CORRIDOR_M = 0.12
@@ -19,7 +22,9 @@ def _near_segment(point: np.ndarray, a: np.ndarray, b: np.ndarray, margin: float
     return float(np.linalg.norm(point - (a + s * ab))) <= margin
 
 
-def travel_height(env: Any, goal: np.ndarray, carrying_m: float = 0.0, ignore: tuple[str, ...] = ()) -> float:
+def travel_height(
+    env: SimQuery, goal: np.ndarray, carrying_m: float = 0.0, ignore: tuple[str, ...] = ()
+) -> float:
     """Tool height for crossing the bench from where the tool is to above `goal`: above every
     labware top near the way (tall fixtures excepted), plus what hangs below the tool."""
     start = env.tool_pos()[:2]

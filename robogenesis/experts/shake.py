@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from robogenesis.experts.base import Expert
+from robogenesis.experts.base import Expert, ExpertEnv
 from robogenesis.experts.grasp import UP, azimuth
 from robogenesis.experts.motion import Arm, Pose
 from skills.shake import ShakeParams
@@ -23,7 +23,7 @@ STILL_S = 1.0  # the predicate wants 0.5 s within 1 cm
 class ShakeExpert(Expert):
     params = ShakeParams
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    def actions(self, env: ExpertEnv, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)
         here = arm.planned()
         lifted = env.body_pos(params.object)[2] - env.initial_pos(params.object)[2]

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from robogenesis.experts.base import Expert, PlanningError
+from robogenesis.experts.base import Expert, ExpertEnv, PlanningError
 from robogenesis.experts.grasp import DOWN, UP
 from robogenesis.experts.held import Held
 from robogenesis.experts.motion import Arm, Pose, rot_about, rot_between
@@ -25,7 +25,7 @@ HAND_TURNS_RAD = (0.0, 0.6, -0.6, 1.2, -1.2, 1.8, -1.8)  # about the vertical ro
 class StirExpert(Expert):
     params = StirParams
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    def actions(self, env: ExpertEnv, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
         arm = Arm(env, self.options, rng)
         rod = env.asset(params.rod)
         if rod.rod_tip_site is None:

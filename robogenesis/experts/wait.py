@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from robogenesis.experts.base import Expert, Idle
+from robogenesis.experts.base import Expert, ExpertEnv, Idle
 from robogenesis.experts.motion import Arm
 from skills.wait import WaitParams
 
@@ -21,7 +21,7 @@ from skills.wait import WaitParams
 class WaitExpert(Expert):
     params = WaitParams
 
-    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray | Idle]:
+    def actions(self, env: ExpertEnv, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray | Idle]:
         arm = Arm(env, self.options, rng)
         env.check("wait", params)  # the wait predicate's clock starts at its first check
         seconds = params.duration_s
