@@ -59,6 +59,9 @@ class MujocoScratch:
     def geom_rot(self, geom: int) -> np.ndarray:
         return self._data.geom_xmat[geom].reshape(3, 3).copy()
 
+    def geom_positions(self) -> np.ndarray:
+        return self._data.geom_xpos.copy()
+
     def geom_distance(self, a: int, b: int, margin_m: float) -> float:
         return float(mujoco.mj_geomDistance(self._model, self._data, a, b, margin_m, None))
 

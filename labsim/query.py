@@ -94,6 +94,11 @@ class ScratchPose(Protocol):
 
     def geom_rot(self, geom: int) -> np.ndarray: ...
 
+    def geom_positions(self) -> np.ndarray:
+        """Every geom's world position (ngeom x 3, by id) in one copy: the broad phase of a check over
+        thousands of geom pairs, where a call per geom would cost more than the check."""
+        ...
+
     def geom_distance(self, a: int, b: int, margin_m: float) -> float:
         """Signed distance between two geoms, or `margin_m` when they are further apart than that."""
         ...

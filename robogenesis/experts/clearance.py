@@ -63,9 +63,10 @@ def blocked(
                 return f"{_name(table[a])} on {_name(table[b])}"
         checks = [(a, b) for a in robot for b in others]
         checks += [(a, b) for a in carried for b in [*others, *arm_links]] if held is not None else []
+        where = scratch.geom_positions()
         for a, b in checks:
             reach = table[a].rbound + table[b].rbound + MARGIN_M
-            if reach > 0 and np.linalg.norm(scratch.geom_pos(a) - scratch.geom_pos(b)) > reach:
+            if reach > 0 and np.linalg.norm(where[a] - where[b]) > reach:
                 continue
             if scratch.geom_distance(a, b, MARGIN_M) < MARGIN_M:
                 return f"{_name(table[a])} on {_name(table[b])}"

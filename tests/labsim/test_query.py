@@ -120,6 +120,7 @@ def test_kinematics_and_limits_come_from_the_profile(env) -> None:
     scratch = env.scratch(from_world=False)  # as the forward solve left it: the arm at home
     np.testing.assert_array_equal(scratch.tool_pos(), tool)
     hand = [g.id for g in env.geoms() if g.body.startswith(f"{env.info.prefix}gripper/") and g.solid]
+    np.testing.assert_array_equal(scratch.geom_positions()[hand], [scratch.geom_pos(g) for g in hand])
     assert min(np.linalg.norm(scratch.geom_pos(g) - tool) for g in hand) < 0.15
 
 
