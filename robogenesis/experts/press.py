@@ -30,6 +30,7 @@ PUSH_STEP_M = 0.0015
 MAX_PUSH_M = 0.02
 HOLD_S = 0.25
 FRONT_PITCHES_RAD = (0.0, 0.3, 0.6)
+CLEAR_BRANCHES = 3  # stand-off branches tried from the spread seeds, per orientation
 RETRACTED_M = -0.01  # closed fingertips this far behind the tool site: press with one open finger
 
 
@@ -55,30 +56,47 @@ class PressExpert(Expert):
         from here gets to is no plan."""
         top = abs(push[2]) > 0.9
         fingers = yaw_dir(natural_yaw(arm.env, face)) if top else np.cross(UP, push)
-        reasons = []
+        reasons: list[str] = []
         pitches = (0.0,) if top else FRONT_PITCHES_RAD
         home = np.asarray(arm.env.robot.home, float)
         # The arm's own branch first, reached from where it is or from home; then any branch, solved
         # from home first: from a place on the far side, a UR5 solving from where it was found a
         # hotplate's low button beside its base only a shoulder turn away, which no clear swing
         # reaches (the branch found from home, which the sampler checked, was 3 in 10 ood scenes).
-        seeds = [(True, arm.q), (True, home), (False, home), (False, arm.q)]
+        # Last, the clear branches found from seeds spread about home: beside a UR5's base, where a
+        # level hand is at the edge of its reach, descent from home or from random restarts missed
+        # by 2 cm a stand-off the sampler had solved from its reset pose (ood heat_liquid seed 41008).
+        seeds = [(True, arm.q), (True, home), (False, home), (False, arm.q), (None, home)]
         for (near, seed), pitch in itertools.product(seeds, pitches):
             approach = push * np.cos(pitch) - UP * np.sin(pitch)
             for rot in facing(arm.env, approach, fingers):
                 # Pressing with one fingertip: shift the tool so that fingertip meets the cap.
                 face_tool = face - rot[:, finger_axis(arm.env)] * finger_offset
                 pre = Pose(face_tool - push * stand_off, rot)
-                try:
-                    q_pre = arm.solve(pre, seed=seed, near=near)
-                    reach = arm.plan_line(Pose(face_tool - push * 0.008, rot), start_q=q_pre)
-                    arm.plan_line(Pose(face_tool + push * MAX_PUSH_M, rot), start_q=reach[-1])
-                    way = arm.plan_travel(pre, travel_height(arm.env, pre.pos), goal_q=q_pre)
-                except PlanningError as exc:
-                    reasons.append(exc.reason)
-                    continue
-                return pre, q_pre, reach, way
+                for q_pre in self._stand_offs(arm, pre, seed, near, reasons):
+                    try:
+                        reach = arm.plan_line(Pose(face_tool - push * 0.008, rot), start_q=q_pre)
+                        arm.plan_line(Pose(face_tool + push * MAX_PUSH_M, rot), start_q=reach[-1])
+                        way = arm.plan_travel(pre, travel_height(arm.env, pre.pos), goal_q=q_pre)
+                    except PlanningError as exc:
+                        reasons.append(exc.reason)
+                        continue
+                    return pre, q_pre, reach, way
         raise PlanningError(f"cannot reach the button: {' | '.join(reasons)}")
+
+    @staticmethod
+    def _stand_offs(
+        arm: Arm, pre: Pose, seed: np.ndarray, near: bool | None, reasons: list[str]
+    ) -> Iterator[np.ndarray]:
+        """Joints for the stand-off from one seed (`near`: in the seed's branch), or with `near`
+        None the first few clear branches found about the seed; a failed solve adds its reason."""
+        if near is None:
+            yield from itertools.islice(arm.clear_solutions(pre, seed), CLEAR_BRANCHES)
+            return
+        try:
+            yield arm.solve(pre, seed=seed, near=near)
+        except PlanningError as exc:
+            reasons.append(exc.reason)
 
     def plan(self, arm: Arm, device: str) -> PressPlan:
         """Everything decided before the arm moves (PlanningError when the button cannot be
