@@ -116,6 +116,16 @@ def test_a_ur5_presses_a_button_beside_its_base_after_placing_on_the_far_side() 
 
 
 @pytest.mark.slow
+def test_a_second_tip_stops_at_the_first_sign_of_flow() -> None:
+    """The first tip of a UR5 pour (ood seed 41006) brought 17 of the 20 particles wanted, one short
+    of the predicate's 90%; the second tip went quickly back to where the first had flowed and aimed
+    at the full amount, and the burst that followed its stop brought 34 (over the 150% allowed). A
+    retry now returns slowly over its last 10 degrees and stops at the first sign of flow again."""
+    result = _run("level2/pour_liquid", "ur5", 41006, "ood")
+    assert result.completed, [(n.id, n.reason, n.detail) for n in result.nodes if not n.success]
+
+
+@pytest.mark.slow
 def test_a_ur5_presses_a_turned_hotplate_button_at_the_edge_of_its_reach() -> None:
     """A hotplate turned 0.44 rad beside a UR5's base (ood seed 41008): the level hand's stand-off
     lies at the edge of the arm's reach, and descent from where the arm placed the beaker, from
