@@ -98,3 +98,36 @@ def test_the_scan_sees_a_leak_under_any_name() -> None:
     )
     owners = sorted(owner for owner, _, _ in field_reads(ast.parse(source)))
     assert owners == ["arm.env.ik", "env", "env", "sim"]
+
+
+def engine_imports(tree: ast.AST) -> list[int]:
+    """Lines that import the MuJoCo engine (`import mujoco`, `from mujoco import ...`, submodules too)."""
+    lines = []
+    for node in ast.walk(tree):
+        names = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module]
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+            else []
+        )
+        if any(name.split(".")[0] == "mujoco" for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_labsim_imports_the_engine() -> None:
+    """Pure maths on poses included (labsim.rotations): a second backend must not need MuJoCo installed
+    for the experts, the runtime or the policy to import."""
+    found = [
+        f"{path.relative_to(ROOT).as_posix()}:{line}"
+        for package in SCANNED
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for line in engine_imports(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+    ]
+    assert found == []
+
+
+def test_the_import_scan_sees_every_spelling() -> None:
+    source = "import mujoco\nimport mujoco.viewer as v\nfrom mujoco import mjtObj\nimport numpy\n"
+    assert engine_imports(ast.parse(source)) == [1, 2, 3]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mujoco
 import numpy as np
 
+from labsim.rotations import mat_to_quat, quat_to_mat
 from robogenesis.experts.cache import geom_named, geom_table, per_env
 
 if TYPE_CHECKING:
@@ -52,11 +52,8 @@ def blocked(
         scratch = env.scratch()  # every free object where it is now
         tool_pos, tool_quat = env.ik.forward(np.asarray(q, float))
         if held is not None:
-            rot = np.zeros(9)
-            mujoco.mju_quat2Mat(rot, tool_quat)
-            rot = rot.reshape(3, 3)
-            quat = np.zeros(4)
-            mujoco.mju_mat2Quat(quat, np.ascontiguousarray(rot @ held.rot_local).reshape(9))
+            rot = quat_to_mat(tool_quat)
+            quat = mat_to_quat(rot @ held.rot_local)
             scratch.place_body(carried_body, tool_pos + rot @ held.origin_local, quat)
         for a, b in pairs:
             if scratch.geom_distance(a, b, MARGIN_M) < MARGIN_M:

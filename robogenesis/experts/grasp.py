@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from labdata.deck import BENCH_TOP_Z, ROBOT_MOUNT
+from labsim.rotations import quat_to_mat
 from robogenesis.experts.base import PlanningError
 from robogenesis.experts.cache import geom_table, per_env
 from robogenesis.experts.motion import Pose, rot_about
@@ -136,11 +137,7 @@ def azimuth(env: SimQuery, point: np.ndarray) -> float:
 def _home_yaw(env: SimQuery) -> tuple[float, float]:
     """(finger-axis yaw, tool azimuth) at the profile's home pose."""
     pos, quat = env.ik.forward(np.asarray(env.robot.home, float))
-    import mujoco
-
-    rot = np.zeros(9)
-    mujoco.mju_quat2Mat(rot, quat)
-    f = rot.reshape(3, 3)[:, finger_axis(env)]
+    f = quat_to_mat(quat)[:, finger_axis(env)]
     return float(np.arctan2(f[1], f[0])), azimuth(env, pos)
 
 

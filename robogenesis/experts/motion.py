@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import mujoco
 import numpy as np
 
 from labdata.deck import WORKSPACE_HIGH, WORKSPACE_LOW
+from labsim.rotations import mat_to_quat, quat_to_mat
 from robogenesis.experts.base import ExpertOptions, PlanningError
 from robogenesis.experts.cache import geom_named, geom_table, per_env
 from robogenesis.experts.clearance import folded
@@ -73,9 +73,7 @@ class Pose:
     rot: np.ndarray
 
     def quat(self) -> np.ndarray:
-        q = np.zeros(4)
-        mujoco.mju_mat2Quat(q, np.ascontiguousarray(self.rot).reshape(9))
-        return q
+        return mat_to_quat(self.rot)
 
     def moved(self, offset: np.ndarray) -> Pose:
         return Pose(self.pos + np.asarray(offset, float), self.rot)
@@ -157,9 +155,7 @@ class Arm:
     def planned(self, q: np.ndarray | None = None) -> Pose:
         """Where the commanded joint targets (or `q`) put the tool."""
         pos, quat = self.env.ik.forward(self.q if q is None else q)
-        rot = np.zeros(9)
-        mujoco.mju_quat2Mat(rot, quat)
-        return Pose(pos, rot.reshape(3, 3))
+        return Pose(pos, quat_to_mat(quat))
 
     def jitter(self, scale: float, size: int = 3) -> np.ndarray:
         """A uniform perturbation of +-scale (times the noise option) per component."""
