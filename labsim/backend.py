@@ -72,6 +72,18 @@ class Env(SimQuery, Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class PlanningScene(Env, Protocol):
+    """An `Env` that also takes the two privileged setters a planner needs to try a layout in one
+    built scene: moving a fixed device (`place_fixture`) and posing the arm (`set_arm`). The sampler's
+    reach check (robogenesis/reach.py) plans against it instead of building every draw; a backend that
+    offers both runs that check unchanged."""
+
+    def place_fixture(self, name: str, offset_xy: tuple[float, float], yaw_rad: float) -> None: ...
+
+    def set_arm(self, q: np.ndarray, gripper_close: float = 0.0) -> None: ...
+
+
 class Backend(Protocol):
     def build(self, scene: SceneSpec, robot: str, randomization: Randomization | None = None) -> Env: ...
 

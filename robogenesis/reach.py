@@ -51,17 +51,17 @@ class ReachModel:
     """The nominal scene of one protocol on one robot, with its items' working points."""
 
     def __init__(self, scene_json: str, robot: str, worked: tuple[tuple[str, str], ...] = ()) -> None:
-        from labsim.backend import get_backend
+        from labsim.backend import PlanningScene, get_backend
         from labsim.scene_spec import SceneSpec
         from robogenesis.experts.grasp import grasp_plan
 
         scene = SceneSpec.model_validate_json(scene_json).model_copy(update={"cameras": []})
         env = get_backend().build(scene, robot)
-        from labsim.mujoco_env import MujocoEnv  # after get_backend, which chooses the GL first
-
-        if not isinstance(env, MujocoEnv):  # place_fixture and arm_hits are MuJoCo's
-            raise TypeError(f"the reach check needs the MuJoCo backend, not {type(env).__name__}")
-        self.env = env
+        if not isinstance(env, PlanningScene):
+            raise TypeError(
+                f"the reach check needs a backend with planning setters, not {type(env).__name__}"
+            )
+        self.env: PlanningScene = env
         self.points: dict[str, list[_Point]] = {}
         self.devices: dict[str, list[Any]] = {}  # device -> the experts of what the protocol does to it
         self.opened: dict[str, Literal["door", "drawer"]] = {}  # device -> the part the protocol opens
