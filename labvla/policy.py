@@ -89,6 +89,10 @@ class LabVLAPolicy:
         # untrained or off-distribution output would become a delta of any size. Clip before it does.
         rel = np.clip(rel, -1.0, 1.0)
         action = to_absolute(self.loaded.stats.robots[self.robot].action.unnormalize(rel), state, emb)
+        # The gripper command is absolute and in [0, 1] (the executor's contract). A saturated output
+        # unnormalizes a hair past the data's q99 (the quantile map's epsilon), which the safety
+        # monitor would clip and log at every step of a closed grip: 69-399 events per press episode.
+        action[:, emb.arm_dim] = np.clip(action[:, emb.arm_dim], 0.0, 1.0)
         action = action[: self.action_horizon]
         self._last_command = float(action[-1, emb.arm_dim])
         return action

@@ -28,6 +28,8 @@ def test_actions_stay_in_the_training_range_of_relative_motion(stage2, datasets,
         chunk = policy.act({"images": ds.images(i), "state": ds.state[i]})
         rel = to_relative(chunk, ds.state[i], emb)
         assert np.all(rel >= lo - 1e-4) and np.all(rel <= hi + 1e-4), (rel.min(0), rel.max(0), lo, hi)
+        grip = chunk[:, emb.arm_dim]  # exactly inside the command range: nothing for the monitor to clip
+        assert np.all((grip >= 0.0) & (grip <= 1.0)), grip
 
 
 def _acting(checkpoint, dataset):
