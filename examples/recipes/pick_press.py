@@ -48,6 +48,7 @@ __all__ = ["KEPT_MARKER", "Recipe", "main", "with_kept_block"]
 ROOT = Path(__file__).resolve().parents[2]
 LEVEL1 = Path("examples/labutopia/level1")
 VARIANTS = ("labvla", "no_stage1", "no_stage1_total", "no_ki", "fast_only")
+PARTIAL = "partial"  # key of recipe-done.json: time spent by sittings that ended mid-command
 STAGE1_STEPS = 3000  # FAST on the tiny random backbone: stage 2 gains more from its steps than stage 1
 
 
@@ -85,23 +86,40 @@ class Recipe:
             # One torch thread: the tiny model gains nothing from two, and on this shared 2-core machine
             # two threads ran stage 2 at 1.8 steps/s where one thread ran it at 15-25.
             env = {"OMP_NUM_THREADS": "1", **(env or {})}
+            # A training run of the cpu preset takes hours; one cut short by the end of a sitting
+            # continues from its last checkpoint (exactly: batches and noise are drawn per step).
+            argv = (*argv, "--resume", "--save-every", str(save_period(argv)))
         step = Step(what, list(argv))
         done = json.loads(self.done_file.read_text()) if self.done_file.exists() else {}
-        if render(step) in done:
-            step.seconds, step.cpu_s = done[render(step)]
+        key = render(step)
+        if key in done:
+            step.seconds, step.cpu_s = done[key]
             step.resumed = True
-            print(f"(done in an earlier run) {render(step)}", flush=True)
+            print(f"(done in an earlier run) {key}", flush=True)
             self.steps.append(step)
             return
-        print(f"$ {render(step)}", flush=True)
+        print(f"$ {key}", flush=True)
         started, cpu0 = time.perf_counter(), _children_cpu()
-        subprocess.run(
-            [sys.executable, "-m", "labc.cli", *argv], cwd=ROOT, check=True, env={**os.environ, **(env or {})}
-        )
-        step.seconds = time.perf_counter() - started
-        step.cpu_s = _children_cpu() - cpu0
+        # Time spent by earlier sittings that were cut short counts towards the step's cost.
+        earlier = done.get(PARTIAL, {}).get(key, [0.0, 0.0])
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "labc.cli", *argv],
+                cwd=ROOT,
+                check=True,
+                env={**os.environ, **(env or {})},
+            )
+        except BaseException:  # an interrupted sitting: keep what it cost, then stop as asked
+            spent = [earlier[0] + time.perf_counter() - started, earlier[1] + _children_cpu() - cpu0]
+            self._record(done, PARTIAL, {**done.get(PARTIAL, {}), key: spent})
+            raise
+        step.seconds = earlier[0] + time.perf_counter() - started
+        step.cpu_s = earlier[1] + _children_cpu() - cpu0
         self.steps.append(step)
-        done[render(step)] = [step.seconds, step.cpu_s]
+        self._record(done, key, [step.seconds, step.cpu_s])
+
+    def _record(self, done: dict, key: str, value: object) -> None:
+        done[key] = value
         self.ws.mkdir(parents=True, exist_ok=True)
         write_text(self.done_file, json.dumps(done, indent=1))
 
@@ -257,6 +275,12 @@ class Recipe:
             "no_ki": (root / "no_ki", "flow"),
             "fast_only": (ck / "stage2", "fast"),
         }
+
+
+def save_period(argv: tuple[str, ...] | list[str]) -> int:
+    """Checkpoint every tenth of a training command's `--steps`: a cut-short run loses at most that."""
+    steps = int(argv[list(argv).index("--steps") + 1])
+    return max(1, steps // 10)
 
 
 def _children_cpu() -> float:

@@ -22,6 +22,9 @@ def _say_where_training_starts(stage: str, out: Path, init: Path | None, resume:
     """Print what a run starts from when that is not what the flags suggest: `--resume` with nothing to
     resume, or stage 2 with no stage-1 checkpoint (both train from scratch rather than fail)."""
     start = f"--init {init}" if init is not None else "freshly initialised weights"
+    if resume and (out / "latest").exists():
+        folder = out / (out / "latest").read_text().strip()
+        click.echo(f"labc: --resume: continuing from {folder}", err=True)
     if resume and not (out / "latest").exists():
         click.echo(f"labc: --resume: no checkpoint in {out} yet, so training starts from {start}", err=True)
     if stage == "flow" and init is None and not (resume and (out / "latest").exists()):

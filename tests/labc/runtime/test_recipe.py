@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import runpy
+import shutil
 import sys
 
 import pytest
@@ -15,7 +16,7 @@ RECIPE = ROOT / "examples" / "recipes" / "pick_press.py"
 
 
 @pytest.mark.slow
-def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
+def test_recipe_miniature_end_to_end(tmp_path, monkeypatch, capfd):
     ws, results = tmp_path / "ws", tmp_path / "results.md"
     argv = [
         str(RECIPE), "--episodes", "1", "--steps", "2", "--batch", "2", "--bench-episodes", "1",
@@ -58,9 +59,22 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch):
     for png in ("results_training.png", "results_success.png"):
         assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG" and f"]({png})" in text
     assert re.search(r"- total: \d+\.\d\d CPU hours .* over \d+ commands\n", text)
-    # A second sitting in the same workspace redoes nothing and keeps the first one's figures.
+    # A second sitting in the same workspace redoes nothing and keeps the first one's figures, except a
+    # training run the first sitting did not finish: that one continues from its last checkpoint.
     commands = len(re.findall(r"^labc ", text, flags=re.M))
+    stage2 = ws / "checkpoints" / "stage2"
+    assert (stage2 / "latest").read_text().strip() == "step-000002"
+    done = json.loads((ws / "recipe-done.json").read_text())
+    (cut,) = [k for k in done if k.startswith("labc train --stage flow") and f"--workspace {ws} " in k]
+    assert "--resume --save-every 1" in cut
+    del done[cut]  # as if the sitting had ended during step 2
+    (ws / "recipe-done.json").write_text(json.dumps(done))
+    (stage2 / "latest").write_text("step-000001")
+    shutil.rmtree(stage2 / "step-000002")
+    capfd.readouterr()
     with pytest.raises(SystemExit) as again:
         runpy.run_path(str(RECIPE), run_name="__main__")
     assert again.value.code == 0
-    assert f"{commands} of them done in earlier sittings" in results.read_text()
+    assert f"--resume: continuing from {stage2 / 'step-000001'}" in capfd.readouterr().err
+    assert (stage2 / "latest").read_text().strip() == "step-000002"
+    assert f"{commands - 1} of them done in earlier sittings" in results.read_text()
