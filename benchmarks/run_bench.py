@@ -1,9 +1,9 @@
-"""Runtime overheads, measured in one run: what the safety monitor and the executor add to a sim step,
+"""Runtime overheads, measured in one run: what the safety monitor and the runner add to a sim step,
 and what skipping camera renders between chunk boundaries saves for a chunked (LabVLA-like) policy.
 
 Prints ratios, so the numbers compare within one machine and one run:
   monitor / step   : cost of SafetyMonitor.filter (limits, speed, FK, zones) per physics-only env.step
-  executor / bare  : a held-still episode through Executor vs the same steps called directly
+  runner / bare    : a held-still episode through the Runner vs the same steps called directly
   render skip      : a 16-action chunked policy with three cameras, rendering every step vs chunk ends
 
 Usage: python benchmarks/run_bench.py [--steps 400]
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class ChunkHold:
-    """Holds the arm with 16-action chunks: the executor's cost, not a model's."""
+    """Holds the arm with 16-action chunks: the runner's cost, not a model's."""
 
     name = "chunk_hold"
 
@@ -47,9 +47,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from labc.runtime.episode import EpisodeSpec, build_env
-    from labc.runtime.executor import Executor, RunOptions
-    from labc.runtime.safety import SafetyMonitor
     from robogenesis.compose import episode_nodes, load_compiled
+    from robogenesis.runner.monitors import Monitor
+    from robogenesis.runner.options import RunOptions
+    from robogenesis.runner.runner import Runner
+    from robogenesis.runner.safety import SafetyMonitor
 
     compiled = load_compiled(ROOT / "examples/labutopia/level2/heat_liquid.yaml", "franka")
     env = build_env(compiled, EpisodeSpec(robot="franka"), cameras=[])
@@ -67,24 +69,26 @@ def main() -> None:
     print(f"env.step {1e3 * step_s:.2f} ms, monitor.filter {1e6 * filter_s:.0f} us: "
           f"monitor / step = {filter_s / step_s:.3f}")  # fmt: skip
 
-    # Executor on one node, the budget cut to `steps` actions; the policy holds still, never succeeds.
+    # The runner on one node, the budget cut to `steps` actions; the policy holds still, never succeeds.
     node = episode_nodes(compiled)[0]
     hz = env.robot.control_hz
     factor = args.steps / hz / node.duration_s
     options = RunOptions(max_retries=0, time_factor=factor, time_slack_s=0.0)
     t0 = time.perf_counter()
-    Executor(env, ChunkHold([]), "franka", 0, options).run([node])
+    Runner(env, ChunkHold([]), options, robot="franka", seed=0, monitors=[SafetyMonitor(env)]).run([node])
     exec_s = (time.perf_counter() - t0) / args.steps
-    print(f"executor {1e3 * exec_s:.2f} ms per action: executor / bare step = {exec_s / step_s:.2f}")
+    print(f"runner {1e3 * exec_s:.2f} ms per action: runner / bare step = {exec_s / step_s:.2f}")
     env.close()
 
     cams = ["front", "side", "wrist"]
     timings = {}
     for label, every in (("every step", True), ("chunk ends", False)):
         env = build_env(compiled, EpisodeSpec(robot="franka", resolution=128), cameras=cams)
-        frame = (lambda obs, text: None) if every else None  # a frame hook forces a render per step
+        frame = Monitor()
+        frame.renders = every  # a monitor that wants every frame forces a render per step
         t0 = time.perf_counter()
-        Executor(env, ChunkHold(cams), "franka", 0, options, on_frame=frame).run([node])
+        monitors = [SafetyMonitor(env), frame]
+        Runner(env, ChunkHold(cams), options, robot="franka", seed=0, monitors=monitors).run([node])
         timings[label] = (time.perf_counter() - t0) / args.steps
         env.close()
     every, ends = timings["every step"], timings["chunk ends"]

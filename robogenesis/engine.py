@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from robogenesis.compose import load_compiled
 from robogenesis.randomize import Split
 from robogenesis.report import RobotReport, SynthReport, Tally
-from robogenesis.rollout import DEFAULT_EXPERTS, SlotJob, SlotResult, expert_lookup
+from robogenesis.rollout import SlotJob, SlotResult
+from robogenesis.runner.policy import DEFAULT_EXPERTS, expert_lookup
 from robogenesis.workers import WorkerCrashed, make_backend
 
 REPORT_NAME = "report.json"

@@ -24,7 +24,7 @@ from robogenesis.compose import load_compiled
 from robogenesis.export.lerobot_v3 import EpisodeRecord
 from robogenesis.randomize import DomainSample
 from robogenesis.rollout import SlotJob, execute
-from robogenesis.validate import Rejection
+from robogenesis.runner.stops import Rejection
 
 
 class ReplayError(RuntimeError):

@@ -14,7 +14,7 @@ from typing import TextIO
 from pydantic import BaseModel, Field
 
 from robogenesis.rollout import SlotResult
-from robogenesis.validate import Rejection
+from robogenesis.runner.stops import Rejection
 
 
 class RobotReport(BaseModel):

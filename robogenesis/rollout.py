@@ -9,11 +9,8 @@ the seed and the stored sample alone. Rejected attempts come back with their rea
 from __future__ import annotations
 
 import hashlib
-import importlib
-import math
 import sys
 import time
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -21,28 +18,14 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from robogenesis.compose import base_scene, episode_nodes, worked_devices
-from robogenesis.experts.base import Idle
 from robogenesis.export.lerobot_v3 import EpisodeRecord
 from robogenesis.progress import NodeProgress
 from robogenesis.randomize import DomainSample, Split, build_env, sample_domain
-from robogenesis.validate import (
-    EMPTY,
-    ERROR,
-    INSTABILITY,
-    NAN,
-    PLANNING,
-    PREDICATE,
-    SCENE,
-    TIMEOUT,
-    EpisodeMonitor,
-    EpisodeRejected,
-    Rejection,
-)
-
-NODE_TIME_FACTOR = 3.0  # an expert may take this many times the node's nominal duration...
-NODE_TIME_SLACK_S = 10.0  # ...plus this, before the attempt is rejected as a timeout
-DEFAULT_EXPERTS = "robogenesis.experts.registry:get_expert"
-DART_RHO = 0.9  # step-to-step correlation of the DART noise (a 0.5 s time constant at 20 Hz)
+from robogenesis.runner.monitors import Recorder, Validator
+from robogenesis.runner.options import RunOptions
+from robogenesis.runner.policy import DEFAULT_EXPERTS, Dart, ExpertPolicy
+from robogenesis.runner.runner import Runner, instability
+from robogenesis.runner.stops import NODE_LEVEL, Rejection, StopReason
 
 
 class SlotJob(BaseModel):
@@ -104,12 +87,6 @@ def _compiled(compiled_json: str) -> Any:
     return CompiledProtocol.model_validate_json(compiled_json)
 
 
-@cache
-def expert_lookup(spec: str) -> Callable[[str], Any]:
-    module, _, attr = spec.partition(":")
-    return getattr(importlib.import_module(module), attr)
-
-
 def phrases(node: Any) -> list[str]:
     return [node.instruction, *node.paraphrases]
 
@@ -159,45 +136,60 @@ def run_slot(job: SlotJob) -> SlotResult:
 
 
 def execute(job: SlotJob, sample: DomainSample, seed: int) -> tuple[EpisodeRecord | Rejection, float]:
-    """One attempt with a given sample and seed: the validated episode, or why it was rejected."""
+    """One attempt with a given sample and seed: the validated episode, or why it was rejected.
+
+    The expert runs through the one runner, under the validator, the deployment safety monitor in its
+    audit role (a demonstration it would clip or stop is rejected with that reason) and the recorder;
+    DART, if asked for, perturbs what is executed and leaves the recorded labels the expert's."""
     from labsim.errors import NumericalInstability, SceneError
 
     compiled = _compiled(job.compiled_json)
-    expert_for = expert_lookup(job.experts)
     try:
         env = build_env(base_scene(compiled, job.robot, job.cameras, job.resolution), job.robot, sample)
     except (SceneError, ValueError) as exc:
-        return Rejection(reason=SCENE, detail=str(exc)), 0.0
-    frames = _Frames()
+        return Rejection(reason=StopReason.SCENE, detail=str(exc)), 0.0
+    recorder = Recorder(lambda node: phrases(node)[sample.phrasing.get(node.id, 0)])
+    options = RunOptions.synthesis()
+    monitors = [Validator(env), options.safety_monitor(env), recorder]
+    policy: Any = ExpertPolicy(job.experts, rng=np.random.default_rng([seed, 1]))
+    if job.dart_sigma_rad > 0.0:
+        policy = Dart(policy, job.dart_sigma_rad, np.random.default_rng([seed, 2]))
     emit = (lambda line: print(line, file=sys.stderr, flush=True)) if job.progress else None
     progress = NodeProgress(emit, prefix=f"{job.robot:>8} {compiled.protocol.name} slot {job.slot}: ")
+    runner = Runner(env, policy, options, robot=job.robot, seed=seed, monitors=monitors, progress=progress)
     try:
-        _roll(env, compiled, sample, seed, expert_for, frames, progress, job.dart_sigma_rad)
-    except EpisodeRejected as exc:
-        return exc.rejection, env.time_s
-    except NumericalInstability as exc:
-        reason = NAN if "NaN" in exc.reason else INSTABILITY
-        return Rejection(reason=reason, node_id=frames.node_id, detail=str(exc)), env.time_s
+        outcome = runner.run(episode_nodes(compiled))
+    except NumericalInstability as exc:  # raised where the runner does not step (an expert's check)
+        stop = instability(exc, runner.node_id)
+        return Rejection(reason=stop.reason, node_id=stop.node_id, detail=stop.detail), env.time_s
     except Exception as exc:
+        node_id = runner.node_id
         if any(c.__name__ == "PlanningError" for c in type(exc).__mro__):  # the experts' contract
-            skill = compiled.node(frames.node_id).skill if frames.node_id else "?"
+            skill = compiled.node(node_id).skill if node_id else "?"
             return Rejection(
-                reason=f"{PLANNING}:{skill}", node_id=frames.node_id, detail=str(exc)
+                reason=f"{StopReason.PLANNING}:{skill}", node_id=node_id, detail=str(exc)
             ), env.time_s
         detail = f"{type(exc).__name__}: {exc}"
-        return Rejection(reason=f"{ERROR}:{type(exc).__name__}", node_id=frames.node_id, detail=detail), 0.0
+        return Rejection(
+            reason=f"{StopReason.ERROR}:{type(exc).__name__}", node_id=node_id, detail=detail
+        ), 0.0
     finally:
         sim_end = env.time_s
         env.close()
-    if not frames.state:
-        return Rejection(reason=EMPTY, detail="the expert produced no actions"), sim_end
+    if not outcome.completed:
+        reason = str(outcome.stop_reason)
+        if outcome.stop_reason in NODE_LEVEL and outcome.node_id is not None:
+            reason = f"{reason}:{compiled.node(outcome.node_id).skill}"
+        return Rejection(reason=reason, node_id=outcome.node_id, detail=outcome.detail), sim_end
+    if not recorder.state:
+        return Rejection(reason=StopReason.EMPTY, detail="the expert produced no actions"), sim_end
     record = EpisodeRecord(
-        images={cam: np.stack(frames.images[cam]) for cam in job.cameras},
-        state=np.stack(frames.state).astype(np.float32),
-        action=np.stack(frames.action).astype(np.float32),
-        tasks=frames.tasks,
-        node_ids=frames.node_ids,
-        wait_s=np.asarray(frames.wait_s, dtype=np.float32),
+        images={cam: np.stack(recorder.images[cam]) for cam in job.cameras},
+        state=np.stack(recorder.state).astype(np.float32),
+        action=np.stack(recorder.action).astype(np.float32),
+        tasks=recorder.tasks,
+        node_ids=recorder.node_ids,
+        wait_s=np.asarray(recorder.wait_s, dtype=np.float32),
         robot=job.robot,
         seed=seed,
         protocol_hash=compiled.protocol.source_sha256,
@@ -215,107 +207,3 @@ def execute(job: SlotJob, sample: DomainSample, seed: int) -> tuple[EpisodeRecor
         },
     )
     return record, sim_end
-
-
-class _Frames:
-    def __init__(self) -> None:
-        self.images: dict[str, list[np.ndarray]] = {}
-        self.state: list[np.ndarray] = []
-        self.action: list[np.ndarray] = []
-        self.tasks: list[str] = []
-        self.node_ids: list[str] = []
-        self.wait_s: list[float] = []
-        self.node_id: str | None = None
-
-    def add(self, obs: Any, action: np.ndarray, task: str, node_id: str, wait_s: float = 0.0) -> None:
-        for cam, img in obs.images.items():
-            self.images.setdefault(cam, []).append(img)
-        self.state.append(obs.state)
-        self.action.append(np.asarray(action, dtype=np.float32))
-        self.tasks.append(task)
-        self.node_ids.append(node_id)
-        self.wait_s.append(wait_s)
-
-
-def _roll(
-    env: Any,
-    compiled: Any,
-    sample: DomainSample,
-    seed: int,
-    expert_for: Callable[[str], Any],
-    frames: _Frames,
-    progress: NodeProgress,
-    dart_sigma_rad: float = 0.0,
-) -> None:
-    monitor = EpisodeMonitor(env)
-    obs = env.reset(seed)
-    rng = np.random.default_rng([seed, 1])
-    dart = _Dart(env, dart_sigma_rad, np.random.default_rng([seed, 2]))
-    for node in episode_nodes(compiled):
-        frames.node_id = monitor.node_id = node.id
-        task = phrases(node)[sample.phrasing.get(node.id, 0)]
-        budget = math.ceil((node.duration_s * NODE_TIME_FACTOR + NODE_TIME_SLACK_S) * env.robot.control_hz)
-        expert = expert_for(node.expert)
-        progress.start(node, env.time_s)
-        steps = 0  # control steps of simulated time, an idle interval included
-        for action in expert.actions(env, node.args, rng):
-            if steps >= budget:
-                raise EpisodeRejected(
-                    Rejection(
-                        reason=f"{TIMEOUT}:{node.skill}",
-                        node_id=node.id,
-                        detail=f"no result after {budget} control steps",
-                    )
-                )
-            if isinstance(action, Idle):
-                # One frame stands for the whole interval: the held command, flagged with its length.
-                hold = env.command()
-                monitor.action(hold)
-                frames.add(obs, hold, task, node.id)
-                frames.wait_s[-1] = env.idle(action.seconds)
-                steps += round(frames.wait_s[-1] * env.robot.control_hz)
-                obs = env.observe()
-            else:
-                action = np.asarray(action, dtype=float)
-                executed = dart.perturb(action)
-                monitor.action(executed)
-                frames.add(obs, action, task, node.id)
-                obs = env.step(executed)
-                steps += 1
-            monitor.state(obs.state)
-            progress.tick(env.time_s)
-        holds = env.check(node.predicate, node.args)
-        progress.end(env.time_s, "done" if holds else f"failed ({node.predicate} does not hold)")
-        if not holds:
-            raise EpisodeRejected(
-                Rejection(
-                    reason=f"{PREDICATE}:{node.skill}",
-                    node_id=node.id,
-                    detail=f"{node.predicate} does not hold after {node.id} ({node.instruction})",
-                )
-            )
-    monitor.finish()
-
-
-class _Dart:
-    """DART (Laskey et al. 2017): the arm executes the expert's joint targets plus noise, so the states
-    recorded include drift off the expert's path, while the labels stay the expert's targets, which
-    pull the arm back. The noise is an AR(1) process (correlation DART_RHO per control step, standard
-    deviation sigma): white noise on position targets would be filtered out by the servos and visit
-    no new states. The gripper command is never perturbed."""
-
-    def __init__(self, env: Any, sigma: float, rng: np.random.Generator) -> None:
-        self.sigma, self.rng = sigma, rng
-        limits = np.asarray(env.robot.joint_limits, dtype=float)
-        self.lo, self.hi = limits[:, 0], limits[:, 1]
-        self.noise = np.zeros(len(self.lo))
-
-    def perturb(self, action: np.ndarray) -> np.ndarray:
-        if self.sigma <= 0.0:
-            return action
-        shock = self.rng.normal(0.0, self.sigma, len(self.noise))
-        self.noise = DART_RHO * self.noise + math.sqrt(1.0 - DART_RHO**2) * shock
-        executed = action.copy()
-        n = len(self.noise)
-        executed[:n] = np.clip(action[:n] + self.noise, self.lo, self.hi)
-        return executed

@@ -138,10 +138,10 @@ def command(
         return  # `labc bench compare ...`: the options above are the bench's, not compare's
     from labc.commands.serve import require_server
     from labc.runtime.bench import BenchError, BenchProtocolError, PolicySpec, run_bench
-    from labc.runtime.executor import RunOptions
     from labdata.robot_profile import list_profiles
     from labinfra.atomic import write_text
     from labinfra.pool import WorkerCrashed
+    from robogenesis.runner.options import RunOptions
 
     ws = Workspace.resolve(workspace)
     split_list = _splits(splits)

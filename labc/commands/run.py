@@ -101,7 +101,6 @@ def command(
     """Run PROTOCOL... (default: the level-1 suite) with a policy; report each node's outcome."""
     from labc.commands.serve import require_server
     from labc.runtime.episode import EpisodeSpec, run_episode
-    from labc.runtime.executor import RunOptions
     from labc.runtime.floors import FloorPolicy
     from labc.runtime.policies import PolicyLoadError, load_policy
     from labdata.errors import UnknownRobotError
@@ -109,6 +108,7 @@ def command(
     from labinfra.atomic import write_text
     from labsim.errors import SceneError
     from robogenesis.compose import CompositionError, NotAProtocolError, load_compiled
+    from robogenesis.runner.options import RunOptions
 
     ws = Workspace.resolve(workspace)
     if not protocols:

@@ -1,10 +1,10 @@
 """`LabEnv`: one compiled protocol as a gymnasium environment, node by node, under the run's safety monitor.
 
 The caller drives instead of a policy: each `step(action)` sends one action through the same pieces the
-executor of `labc run` uses (`labc.runtime.executor`: the safety monitor, the node budget, the success
-predicate, the stop vocabulary), so an episode here ends for the same reasons, at the same step, as
-`labc run` ends it for a learned policy sending the same actions (the predicate is judged after every
-action; `labc run` waits for a scripted expert to finish its motion first). A node whose predicate holds gives way to the next node
+episode runner of `labc run` and synthesis uses (`robogenesis.runner.runner`: the safety monitor, the
+node budget, the success predicate, the stop vocabulary), so an episode here ends for the same reasons,
+at the same step, as `labc run` ends it for a learned policy sending the same actions (the predicate is
+judged after every action; `labc run` waits for a scripted expert to finish its motion first). A node whose predicate holds gives way to the next node
 in schedule order; a node that runs out of its budget is retried (up to `max_retries`) from wherever the
 world is, as `labc run` does, and then the episode is truncated. A safe stop terminates the episode and
 no further action reaches the simulator.
@@ -16,7 +16,7 @@ joint targets, then the gripper command in [0, 1] (1 closed).
 
 For a policy that needs the simulator itself (the scripted experts), `env.unwrapped` exposes `sim` (the
 labsim environment), `node` (the current compiled node), `attempt` (its try, from 0), `robot` and
-`seed`: `ExpertPolicy.bind(env.unwrapped.sim, env.unwrapped.node, rng)` is what the executor calls.
+`seed`: `ExpertPolicy.bind(env.unwrapped.sim, env.unwrapped.node, rng)` is what the runner calls.
 """
 
 from __future__ import annotations
@@ -29,16 +29,10 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from labc.runtime.executor import (
-    STOPS,
-    RunOptions,
-    begin_attempt,
-    predicate_holds,
-    send_action,
-    stopped,
-)
-from labc.runtime.results import OK, TIMEOUT
 from labinfra.lerobot import IMAGE_PREFIX, STATE_KEY
+from robogenesis.runner.options import RunOptions
+from robogenesis.runner.runner import begin_attempt, predicate_holds, send_action
+from robogenesis.runner.stops import Stop, StopReason
 
 IMAGE_KEY = IMAGE_PREFIX + "{}"
 TASK_KEY = "task"
@@ -126,7 +120,6 @@ class LabEnv(gym.Env):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         from labc.runtime.episode import EpisodeSpec, build_env
-        from labc.runtime.safety import SafetyMonitor
 
         super().reset(seed=seed)
         episode_seed = int(self.np_random.integers(0, MAX_SEED)) if seed is None else int(seed)
@@ -136,8 +129,8 @@ class LabEnv(gym.Env):
         self.seed = episode_seed
         self._reset_state()
         observation = self.sim.reset(episode_seed)
-        self.monitor = SafetyMonitor(self.sim, self.options.limits)
-        self.budget = begin_attempt(self.sim, self.monitor, self.node, self.options)
+        self.monitor = self.options.safety_monitor(self.sim)
+        self.budget = begin_attempt(self.sim, [self.monitor], self.node, self.options)
         self._last = self._observation(observation)
         return self._last, self._info()
 
@@ -145,29 +138,35 @@ class LabEnv(gym.Env):
         if self.sim is None:
             raise RuntimeError("call reset() before step()")
         if self.stop_reason is not None:  # over: nothing more reaches the simulator
-            return self._copy(), 0.0, self.stop_reason != TIMEOUT, self.stop_reason == TIMEOUT, self._info()
+            return (
+                self._copy(),
+                0.0,
+                self.stop_reason != StopReason.TIMEOUT,
+                self.stop_reason == StopReason.TIMEOUT,
+                self._info(),
+            )
         reward = 0.0
         try:
-            observation = send_action(self.sim, self.monitor, action, render=bool(self.cameras))
+            observation = send_action(self.sim, [self.monitor], action, render=bool(self.cameras))
             self.sent += 1
             if predicate_holds(self.sim, self.node):
                 reward = 1.0 / len(self.nodes)  # the episode's rewards sum to the fraction of nodes done
                 self.index += 1
                 if self.index == len(self.nodes):
-                    self.stop_reason = OK
+                    self.stop_reason = StopReason.OK
                 else:
                     self._begin(attempt=0)
             elif self.sent >= self.budget:
                 if self.attempt < self.options.max_retries:
                     self._begin(attempt=self.attempt + 1)
                 else:
-                    self.stop_reason = TIMEOUT
+                    self.stop_reason = StopReason.TIMEOUT
                     self.detail = f"{self.node.predicate} did not hold within {self.budget} control steps"
-        except STOPS as stop:
-            self.stop_reason, self.detail = stopped(stop)
+        except Stop as stop:
+            self.stop_reason, self.detail = stop.reason, stop.detail
             observation = self.sim.observe(render=bool(self.cameras))
         self._last = self._observation(observation)
-        truncated = self.stop_reason == TIMEOUT
+        truncated = self.stop_reason == StopReason.TIMEOUT
         terminated = self.stop_reason is not None and not truncated
         return self._last, reward, terminated, truncated, self._info()
 
@@ -188,7 +187,7 @@ class LabEnv(gym.Env):
 
     def _begin(self, attempt: int) -> None:
         self.attempt, self.sent = attempt, 0
-        self.budget = begin_attempt(self.sim, self.monitor, self.node, self.options)
+        self.budget = begin_attempt(self.sim, [self.monitor], self.node, self.options)
 
     def _observation(self, observation: Any) -> dict[str, Any]:
         out: dict[str, Any] = {IMAGE_KEY.format(c): np.array(observation.images[c]) for c in self.cameras}
@@ -209,6 +208,6 @@ class LabEnv(gym.Env):
             "step_budget": self.budget,
             "stop_reason": self.stop_reason,
             "detail": self.detail,
-            "is_success": self.stop_reason == OK,
+            "is_success": self.stop_reason == StopReason.OK,
             "seed": self.seed,
         }

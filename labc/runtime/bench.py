@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from labc.runtime.episode import DEFAULT_RESOLUTION, EpisodeSpec, run_episode
-from labc.runtime.executor import RunOptions
 from labc.runtime.stats import wilson
 from robogenesis.compose import suite_root
 from robogenesis.randomize import Split
+from robogenesis.runner.options import RunOptions
 
 if TYPE_CHECKING:
     from labc.runtime.policies import Policy

@@ -15,10 +15,13 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from labc.runtime.executor import Executor, RunOptions
-from labc.runtime.results import SAFE_STOPS, RunResult
+from labc.runtime.results import RunResult
 from labc.runtime.video import VideoRecorder
+from robogenesis.progress import NodeProgress
 from robogenesis.randomize import DomainSample, Split
+from robogenesis.runner.options import RunOptions
+from robogenesis.runner.runner import Runner
+from robogenesis.runner.stops import SAFE_STOPS
 
 VIDEO_CAMERA = "front"
 DEFAULT_RESOLUTION = 128  # what `labc synthesize` renders by default, so a policy sees familiar images
@@ -68,25 +71,26 @@ def run_episode(
     started = time.perf_counter()
     env = build_env(compiled, spec, cameras)
     recorder = VideoRecorder(VIDEO_CAMERA, env.robot.control_hz) if spec.video is not None else None
+    monitor = options.safety_monitor(env)  # the deployment filter: clips or stops
+    monitors = [monitor] if recorder is None else [monitor, recorder]
     try:
-        executor = Executor(
+        runner = Runner(
             env,
             policy,
-            spec.robot,
-            spec.seed,
             options,
-            on_frame=recorder,
+            robot=spec.robot,
+            seed=spec.seed,
+            monitors=monitors,
             protocol=compiled.protocol.name,
-            on_progress=progress,
+            progress=NodeProgress(progress),
         )
-        outcome = executor.run(episode_nodes(compiled))
+        outcome = runner.run(episode_nodes(compiled))
         sim_s = env.time_s
     finally:
         env.close()
     video = None
     if recorder is not None and recorder.frames and spec.video is not None:  # a recorder means a video
         video = str(recorder.save(spec.video))
-    monitor = executor.monitor
     return RunResult(
         protocol=compiled.protocol.name,
         source=compiled.protocol.source,

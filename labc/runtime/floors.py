@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from labc.runtime.executor import EpisodeContext
 from labc.runtime.policies import PolicyLoadError
 from labinfra import lerobot
+from robogenesis.runner.policy import EpisodeContext
 
 NEAREST_CHUNK = 16  # LabVLA's tiny preset predicts chunks of this length
 

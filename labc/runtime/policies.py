@@ -1,36 +1,15 @@
-"""Policies the executor can run, behind the one contract of ARCHITECTURE.md.
-
-`reset(instruction, robot)` starts a node; `act(observation) -> [chunk, A]` returns absolute actions
-(arm joint targets, then the gripper command) that the executor steps one by one before asking again.
-
-Two small, optional extensions, which policies that do not need them simply do not define:
-
-- `start(context)`, called once per episode after the reset with the protocol's name, the robot and the
-  seed (`EpisodeContext`): the replay floor picks its recorded episode there.
-- `bind(env, node, rng)`, called right after `reset`: hands over the environment and the compiled node.
-  A scripted expert needs them (it plans from object poses and the node's typed arguments); a learned
-  policy sees only the instruction and the observation, so it has no `bind`.
-- an empty chunk (shape `[0, A]`) means "I consider this instruction done": from then on the executor
-  holds the arm and checks the node's predicate until it holds or the node's time runs out.
-- `reports_done = True` says the policy will send that signal; the executor then judges the node only
-  once the policy is done, so a scripted motion is not cut off the moment its predicate first holds
-  (a pick "succeeds" 10 cm up, halfway through the lift the next skill was planned after). Policies
-  without it (learned ones) are judged after every action.
-
-`cameras` says which cameras the policy looks at (the executor builds the scene with them) and `name`
-labels results.
-"""
+"""Policies `labc run` and `labc bench` can load, behind the one contract of ARCHITECTURE.md (see
+`robogenesis.runner.policy` for the contract and its optional extensions; the scripted expert lives
+there too, since synthesis runs it through the same runner)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 
-from robogenesis.experts.base import Idle
-from robogenesis.rollout import DEFAULT_EXPERTS, expert_lookup
+from robogenesis.runner.policy import DEFAULT_EXPERTS, ExpertPolicy, Policy
 
 POLICIES = ("expert", "labvla", "openpi", "replay", "nearest")
 FLOORS = ("replay", "nearest")  # blind policies built from a recorded dataset (labc.runtime.floors)
@@ -38,53 +17,6 @@ FLOORS = ("replay", "nearest")  # blind policies built from a recorded dataset (
 
 class PolicyLoadError(ValueError):
     """The policy cannot be built (no checkpoint, an unknown name); a usage problem, not a crash."""
-
-
-@runtime_checkable
-class Policy(Protocol):
-    name: str
-    cameras: list[str]
-
-    def reset(self, instruction: str, robot: str) -> None: ...
-
-    def act(self, observation: Any) -> np.ndarray: ...
-
-
-class ExpertPolicy:
-    """The scripted RoboGenesis expert of each node's skill, as a policy.
-
-    Experts read the environment between actions, so a chunk is a single action: the executor steps it
-    and asks again, which is exactly how the data engine drives them."""
-
-    name = "expert"
-    cameras: list[str] = []  # noqa: RUF012  (experts read the simulator, not images)
-    reports_done = True  # its trajectory ends; judge the node then, not mid-motion
-
-    def __init__(self, experts: str = DEFAULT_EXPERTS) -> None:
-        self.experts = experts
-        self.instruction: str | None = None
-        self.robot: str | None = None
-        self._actions: Iterator[np.ndarray] | None = None
-        self._width = 0
-
-    def reset(self, instruction: str, robot: str) -> None:
-        self.instruction, self.robot = instruction, robot
-        self._actions = None
-
-    def bind(self, env: Any, node: Any, rng: np.random.Generator) -> None:
-        expert = expert_lookup(self.experts)(node.expert)
-        self._actions = iter(expert.actions(env, node.args, rng))
-        self._width = env.robot.n_arm + 1
-
-    def act(self, observation: Any) -> np.ndarray:
-        if self._actions is None:
-            raise RuntimeError("the expert policy needs bind(env, node, rng) after reset()")
-        action = next(self._actions, None)
-        if action is None or isinstance(action, Idle):
-            # An idle wait is the executor's hold: it fast-forwards the still world until the node's
-            # predicate (the wait's clock) holds; nothing of the expert is left after it but a hold.
-            return np.zeros((0, self._width))
-        return np.asarray(action, dtype=float)[None, :]
 
 
 class LabVLAAdapter:

@@ -4,33 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from labc.runtime.safety import SafetyEvent
-
-# Node-level reasons the executor gives besides the monitor's (labc.runtime.safety).
-OK = "ok"
-TIMEOUT = "timeout"  # the node's time ran out before its predicate held
-NOT_DONE = "predicate"  # the policy said it was done, the predicate does not hold
-POLICY_ERROR = "policy_error"  # the policy raised
-STALL = "stall"  # the policy did not answer within the stall timeout
-INSTABILITY = "instability"  # the simulator diverged
-SIM_ERROR = "sim_error"  # the simulator cannot evaluate the node (a predicate it lacks, a missing part)
-NOT_RUN = "not_run"  # an earlier node stopped the run
-
-SAFE_STOPS = frozenset({POLICY_ERROR, STALL, INSTABILITY, SIM_ERROR})
-
-
-class NodeResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    skill: str
-    instruction: str
-    success: bool
-    time_s: float = Field(description="simulated seconds spent on the node, every attempt included")
-    wall_s: float
-    steps: int = Field(description="actions sent to the simulator for this node")
-    retries: int = Field(description="attempts after the first")
-    reason: str = Field(description="ok, or why the last attempt failed")
-    detail: str = ""
+from robogenesis.runner.runner import NodeResult
+from robogenesis.runner.safety import SafetyEvent
 
 
 class RunResult(BaseModel):

@@ -7,13 +7,16 @@ from typing import Any
 
 import numpy as np
 
+from robogenesis.runner.monitors import Monitor
+
 VIDEO_CODEC = "libx264"
 BANNER_PX = 14  # height of one caption line at 1x scale
 CAPTION_LINES = 2  # fixed, so every frame of a video has the same size
 
 
-class VideoRecorder:
-    """Collects frames from one camera; `save` encodes them to MP4 atomically.
+class VideoRecorder(Monitor):
+    """Collects frames from one camera; `save` encodes them to MP4 atomically. As a runner monitor it
+    keeps the frame after every action, idle wait and hold, captioned with the node's instruction.
 
     The caption band is drawn above the image (not over it), so the overlay never hides the scene;
     text is wrapped to the frame width."""
@@ -23,6 +26,15 @@ class VideoRecorder:
         self.fps = fps
         self.frames: list[np.ndarray] = []
         self._captions: dict[str, np.ndarray] = {}
+        self.instruction = ""
+
+    renders = True
+
+    def begin_node(self, node: Any) -> None:
+        self.instruction = node.instruction
+
+    def after_step(self, obs: Any) -> None:
+        self(obs, self.instruction)
 
     def __call__(self, observation: Any, instruction: str) -> None:
         image = observation.images.get(self.camera)

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from robogenesis.experts.base import Idle
+
 
 class PlanningError(Exception):
     """Named like the experts' contract: the rollout counts it as a planning rejection."""
@@ -49,6 +51,8 @@ class Broken:
                 action[0] = np.nan
             if k == 2 and self.fault == "limits":
                 action[0] = env.robot.joint_limits[0][1] + 0.5
+            if k == 2 and self.fault == "fast":  # twice the joint's speed limit for one step
+                action[0] += 2.0 * env.robot.velocity_limits[0] / env.robot.control_hz
             if k == 2 and self.fault == "knock":
                 env.set_body_pos("beaker", np.array([0.5, 0.0, 0.2]))
             if k == 2 and self.fault == "spill":
@@ -77,6 +81,28 @@ broken_planning = _broken("planning")
 broken_crash = _broken("crash")
 broken_knock = _broken("knock")
 broken_spill = _broken("spill")
+broken_fast = _broken("fast")
+
+
+class Pause:
+    """Holds for a few steps, idles through most of the wait, then holds a few steps more: the runner
+    must go on with an expert after its `Idle`, in synthesis and in `labc run` alike."""
+
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray | Idle]:
+        env.check("wait", params)
+        hold = np.append(np.asarray(env.robot.home, dtype=float), 0.0)
+        for _ in range(PAUSE_STEPS):
+            yield hold
+        yield Idle(params.duration_s)
+        for _ in range(PAUSE_STEPS):
+            yield hold
+
+
+PAUSE_STEPS = 3
+
+
+def pause(name: str) -> Pause:
+    return Pause()
 
 
 class Truncated:

@@ -8,8 +8,8 @@ import pytest
 
 import labc.gym
 from labc.gym import LabEnv, env_name, suite_ids
-from labc.runtime.policies import ExpertPolicy
-from labc.runtime.results import OK, TIMEOUT
+from robogenesis.runner.policy import ExpertPolicy
+from robogenesis.runner.stops import StopReason
 from tests.labc.conftest import EXAMPLES
 
 PRESS = EXAMPLES / "level1" / "press.yaml"
@@ -98,7 +98,7 @@ def test_a_wild_action_is_a_safe_stop_and_nothing_more_is_sent() -> None:
 
 
 def test_a_node_that_runs_out_of_time_is_retried_then_truncated() -> None:
-    from labc.runtime.executor import RunOptions
+    from robogenesis.runner.options import RunOptions
 
     options = RunOptions(max_retries=1, time_factor=0.01, time_slack_s=0.1)
     env = LabEnv(PRESS, cameras=(), options=options)
@@ -113,7 +113,7 @@ def test_a_node_that_runs_out_of_time_is_retried_then_truncated() -> None:
             if terminated or truncated:
                 break
         assert (terminated, truncated) == (False, True)
-        assert info["stop_reason"] == TIMEOUT and "press_button" in info["detail"]
+        assert info["stop_reason"] == StopReason.TIMEOUT and "press_button" in info["detail"]
         budget = info["step_budget"]
         assert steps == 2 * budget and sorted(set(attempts)) == [0, 1]
     finally:
@@ -144,7 +144,7 @@ def test_the_expert_presses_the_button_through_gym() -> None:
     env = gym.make("labc/Press-v0", cameras=("wrist",), resolution=32)
     try:
         total, info, steps = run_expert(env, seed=0)
-        assert info["stop_reason"] == OK and info["is_success"]
+        assert info["stop_reason"] == StopReason.OK and info["is_success"]
         assert total == pytest.approx(1.0)
         assert info["node_id"] == "n0001" and info["predicate"] == "press_button"
         assert 0 < steps < info["step_budget"]

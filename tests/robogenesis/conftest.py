@@ -23,7 +23,8 @@ def hold_protocol(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def slot_job(protocol: Path, robot: str = "franka", **overrides):
     """One slot of `protocol` as the engine would plan it: seed 0, no cameras, 32 px, one attempt."""
     from robogenesis.compose import load_compiled
-    from robogenesis.rollout import DEFAULT_EXPERTS, SlotJob
+    from robogenesis.rollout import SlotJob
+    from robogenesis.runner.policy import DEFAULT_EXPERTS
 
     fields = {
         "source": str(protocol),

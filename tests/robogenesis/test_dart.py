@@ -46,20 +46,28 @@ def test_dart_labels_stay_the_experts_while_the_arm_drifts(hold_protocol) -> Non
 
 def test_dart_perturbs_only_arm_targets_within_limits() -> None:
     from labdata.robot_profile import load_profile
-    from robogenesis.rollout import _Dart
+    from robogenesis.runner.policy import Dart
 
     class _Env:
         robot = load_profile("franka")
 
-    dart = _Dart(_Env(), 0.05, np.random.default_rng(0))
+    class _Still:  # a policy without bind: DART wraps any policy
+        name, cameras = "still", []
+
+    def dart(sigma: float) -> Dart:
+        wrapper = Dart(_Still(), sigma, np.random.default_rng(0))
+        wrapper.bind(_Env(), None, np.random.default_rng(1))
+        return wrapper
+
+    noisy = dart(0.05)
     action = np.append(np.asarray(_Env.robot.home, float), 1.0)
-    executed = np.array([dart.perturb(action) for _ in range(200)])
+    executed = np.array([noisy.perturb(action) for _ in range(200)])
     assert np.all(executed[:, -1] == 1.0)  # the gripper command is the expert's
     noise = executed[:, :-1] - action[:-1]
     assert 0.02 < noise.std() < 0.08
     limits = np.asarray(_Env.robot.joint_limits)
     assert np.all(executed[:, :-1] >= limits[:, 0]) and np.all(executed[:, :-1] <= limits[:, 1])
-    assert _Dart(_Env(), 0.0, np.random.default_rng(0)).perturb(action) is action
+    assert dart(0.0).perturb(action) is action
 
 
 @pytest.mark.slow

@@ -150,9 +150,13 @@ def test_resume_after_kill_mid_run(reference_run, hold_protocol, tmp_path) -> No
         ("planning", "planning:wait"),
         ("knock", "knocked_off"),
         ("spill", "spill"),
+        ("fast", "joint_speed"),  # the deployment safety monitor would clip it
     ],
 )
 def test_broken_expert_is_rejected_with_its_reason(hold_protocol, tmp_path, fault, reason) -> None:
+    from robogenesis.runner.stops import StopReason
+
+    assert reason.split(":")[0] in set(StopReason)  # one vocabulary, whatever the path
     config = tiny_config(hold_protocol, tmp_path, episodes=1, experts=f"{TINY}:broken_{fault}", cameras=[])
     report = synthesize(config, quiet=True)
     assert report.accepted == 0 and report.attempted == 2

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from labc.runtime.episode import EpisodeSpec, run_episode
-from labc.runtime.executor import RunOptions
+from robogenesis.runner.options import RunOptions
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "labutopia"
 
@@ -24,8 +24,8 @@ def _run(
     """The bench episode at `seed`; with `placement` (and `yaw`), the seed's scene with those items
     moved (and turned): a seed recorded under older ranges or an older sampler draws another scene
     now, and pinning the shift keeps the bug in view."""
-    from labc.runtime.policies import ExpertPolicy
     from robogenesis.compose import load_compiled
+    from robogenesis.runner.policy import ExpertPolicy
 
     compiled = load_compiled(EXAMPLES / f"{task}.lab", robot)
     spec = EpisodeSpec(robot=robot, seed=seed, split=split)

@@ -47,7 +47,7 @@ def _slot(robot: str, experts: str, protocol: Path = PICK) -> Any:
 
 @pytest.mark.parametrize("robot", ["franka", "ur5"])
 def test_pick_example_validates_and_broken_pick_is_rejected(robot: str) -> None:
-    from robogenesis.rollout import DEFAULT_EXPERTS
+    from robogenesis.runner.policy import DEFAULT_EXPERTS
 
     good = _slot(robot, DEFAULT_EXPERTS)
     assert good.episode is not None, [r.model_dump() for r in good.rejections]
@@ -61,7 +61,7 @@ def test_pipette_protocol_synthesizes_on_franka() -> None:
     """The README's pipetting example, 118 nodes (pick the pipette, tips, aspirate, dispense, mix,
     drop tips, put it back): one validated episode whose frames walk every node in order."""
     from robogenesis.compose import episode_nodes, load_compiled
-    from robogenesis.rollout import DEFAULT_EXPERTS
+    from robogenesis.runner.policy import DEFAULT_EXPERTS
 
     result = _slot("franka", DEFAULT_EXPERTS, PIPETTING)
     assert result.episode is not None, [r.model_dump() for r in result.rejections]

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from robogenesis.compose import builtin_suite, episode_nodes, load_compiled
-from robogenesis.rollout import DEFAULT_EXPERTS, SlotJob, run_slot
+from robogenesis.rollout import SlotJob, run_slot
+from robogenesis.runner.policy import DEFAULT_EXPERTS
 from tests.helpers import TINY
 from tests.robogenesis.conftest import slot_job
 

@@ -118,7 +118,7 @@ def test_a_task_whose_protocol_has_errors_is_exit_1_and_a_non_protocol_exit_2(tm
     """The same mistake gets the same code as `labc run`: errors in a protocol are 1, a file that is
     not a protocol is 2; both before any episode runs."""
     from labc.runtime.bench import BenchError, BenchProtocolError, BenchTask, PolicySpec, plan
-    from labc.runtime.executor import RunOptions
+    from robogenesis.runner.options import RunOptions
 
     broken = tmp_path / "broken.lab"
     broken.write_text(

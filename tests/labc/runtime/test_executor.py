@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from labc.runtime.episode import EpisodeSpec, run_episode
-from labc.runtime.executor import RunOptions, node_budget
+from robogenesis.runner.options import RunOptions, node_budget
 from tests.helpers.protocols import HOLD_PROTOCOL
 from tests.labc.runtime import policies
 

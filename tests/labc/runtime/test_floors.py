@@ -91,10 +91,10 @@ def test_a_dataset_without_the_task_is_a_usage_error(pick_data, tmp_path, capsys
 def test_blind_replay_solves_its_scene_and_fails_when_the_beaker_moves(pick_data, compiled_of):
     """The miniature bench of the issue: same recorded episode, same seed, the beaker 6 cm away."""
     from labc.runtime.episode import EpisodeSpec, run_episode
-    from labc.runtime.executor import RunOptions
     from labc.runtime.floors import FloorData, ReplayPolicy
     from labsim.errors import SceneError
     from robogenesis.randomize import DomainSample
+    from robogenesis.runner.options import RunOptions
 
     row = _rows(pick_data)[0]
     recorded = DomainSample.model_validate(json.loads(row["labc/randomization"]))

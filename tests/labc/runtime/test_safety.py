@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from labc.runtime.episode import EpisodeSpec, run_episode
-from labc.runtime.executor import RunOptions
-from labc.runtime.safety import SafetyMonitor, SafetyStop
+from robogenesis.runner.options import RunOptions
+from robogenesis.runner.safety import SafetyMonitor, SafetyStop
 from tests.labc.runtime import policies
 
 FAST = RunOptions(max_retries=1, time_factor=0.25, time_slack_s=0.5, stall_timeout_s=0.5)

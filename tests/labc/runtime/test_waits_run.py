@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from labc.runtime.episode import EpisodeSpec, run_episode
-from labc.runtime.executor import RunOptions
-from labc.runtime.policies import ExpertPolicy
+from robogenesis.runner.options import RunOptions
+from robogenesis.runner.policy import ExpertPolicy
 
 WAIT = """\
 labc: 1

@@ -18,19 +18,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from labdata.deck import WORKSPACE_HIGH, WORKSPACE_LOW
+from robogenesis.runner.monitors import Monitor
+from robogenesis.runner.stops import Stop, StopReason
 
 if TYPE_CHECKING:
     from labsim.query import SimQuery
-
-# Reasons a run stops (or an action is clipped); the executor adds policy and simulator reasons.
-NAN = "nan"
-BAD_ACTION = "bad_action"
-JOINT_LIMITS = "joint_limits"
-JOINT_SPEED = "joint_speed"
-EXPLODING = "exploding"
-GRIPPER = "gripper"
-WORKSPACE = "workspace"
-KEEP_OUT = "keep_out"
 
 HOT_MARGIN_M = 0.01  # a zone is this much wider than the heating surface
 HOT_HEIGHT_M = 0.03  # and reaches this far above it
@@ -77,11 +69,11 @@ class SafetyEvent(BaseModel):
     detail: str
 
 
-class SafetyStop(Exception):
+class SafetyStop(Stop):
     """The monitor refused an action; the run ends in a safe stop with `event` as its reason."""
 
-    def __init__(self, event: SafetyEvent) -> None:
-        super().__init__(f"{event.kind}: {event.detail}")
+    def __init__(self, event: SafetyEvent, detail: str | None = None) -> None:
+        super().__init__(StopReason(event.kind), detail or event.detail, event.node_id)
         self.event = event
 
 
@@ -106,7 +98,7 @@ def keep_out_zones(env: SimQuery) -> list[KeepOutZone]:
     return zones
 
 
-class SafetyMonitor:
+class SafetyMonitor(Monitor):
     """Filters actions for one environment; `filter` returns the action that may be sent, or raises.
 
     Clipped events are counted per kind (a policy that is always slightly too fast would otherwise
@@ -133,6 +125,13 @@ class SafetyMonitor:
         """Take the command in force now as the reference for speed checks (at a node's start)."""
         self.last = np.asarray(self.env.command(), dtype=float)
 
+    def begin_node(self, node: Any) -> None:
+        self.node_id = node.id
+        self.sync()
+
+    def before_step(self, obs: Any, label: np.ndarray, action: np.ndarray) -> np.ndarray:
+        return self.filter(action)
+
     def _event(self, kind: str, outcome: Literal["clipped", "stopped"], detail: str) -> SafetyEvent:
         event = SafetyEvent(kind=kind, outcome=outcome, node_id=self.node_id, step=self.step, detail=detail)
         self.counts[f"{kind}:{outcome}"] = self.counts.get(f"{kind}:{outcome}", 0) + 1
@@ -148,16 +147,20 @@ class SafetyMonitor:
         try:
             a = np.array(action, dtype=float).reshape(-1)
         except (TypeError, ValueError):
-            self._stop(BAD_ACTION, f"the action is not numeric ({type(action).__name__})")
+            self._stop(StopReason.BAD_ACTION, f"the action is not numeric ({type(action).__name__})")
         if a.shape != (self.n_arm + 1,):
-            self._stop(BAD_ACTION, f"the action has {a.size} values, the robot takes {self.n_arm + 1}")
+            self._stop(
+                StopReason.BAD_ACTION, f"the action has {a.size} values, the robot takes {self.n_arm + 1}"
+            )
         if not np.all(np.isfinite(a)):
-            self._stop(NAN, f"non-finite values at index {np.flatnonzero(~np.isfinite(a)).tolist()}")
+            self._stop(
+                StopReason.NAN, f"non-finite values at index {np.flatnonzero(~np.isfinite(a)).tolist()}"
+            )
         arm = self._joint_limits(a[: self.n_arm])
         arm = self._joint_speed(arm)
         grip = float(a[-1])
         if not 0.0 <= grip <= 1.0:
-            self._event(GRIPPER, "clipped", f"gripper command {grip:.3f} clipped to [0, 1]")
+            self._event(StopReason.GRIPPER, "clipped", f"gripper command {grip:.3f} clipped to [0, 1]")
             grip = min(max(grip, 0.0), 1.0)
         self._cartesian(arm)
         safe = np.concatenate([arm, [grip]])
@@ -172,14 +175,16 @@ class SafetyMonitor:
         if past[worst] > margin:
             name = self.env.robot.arm_joints[worst]
             self._stop(
-                JOINT_LIMITS,
+                StopReason.JOINT_LIMITS,
                 f"joint {name} commanded to {arm[worst]:.3f} rad, limits "
                 f"[{self.lo[worst]:.3f}, {self.hi[worst]:.3f}]",
             )
         if past[worst] > 0.0:
             name = self.env.robot.arm_joints[worst]
             self._event(
-                JOINT_LIMITS, "clipped", f"joint {name} target {arm[worst]:.3f} rad clipped to its limit"
+                StopReason.JOINT_LIMITS,
+                "clipped",
+                f"joint {name} target {arm[worst]:.3f} rad clipped to its limit",
             )
             arm = np.clip(arm, self.lo, self.hi)
         return arm
@@ -196,11 +201,11 @@ class SafetyMonitor:
         speed = jump / self.dt
         if ratio[worst] > self.limits.explode_factor:
             self._stop(
-                EXPLODING,
+                StopReason.EXPLODING,
                 f"joint {name} asked to move {jump:.3f} rad in one step ({speed:.1f} rad/s, limit "
                 f"{self.speed[worst]:g})",
             )
-        self._event(JOINT_SPEED, "clipped", f"joint {name} at {speed:.2f} rad/s clipped")
+        self._event(StopReason.JOINT_SPEED, "clipped", f"joint {name} at {speed:.2f} rad/s clipped")
         # The whole step is scaled down, so the arm keeps its direction in joint space.
         return self.last[: self.n_arm] + delta / ratio[worst]
 
@@ -209,7 +214,26 @@ class SafetyMonitor:
         low, high = np.asarray(self.limits.workspace_min), np.asarray(self.limits.workspace_max)
         if np.any(tool < low) or np.any(tool > high):
             where = ", ".join(f"{v:.2f}" for v in tool)
-            self._stop(WORKSPACE, f"the tool would reach ({where}), outside the workspace box")
+            self._stop(StopReason.WORKSPACE, f"the tool would reach ({where}), outside the workspace box")
         for zone in self.zones:
             if zone.contains(tool) and self.env.device_on(zone.device):
-                self._stop(KEEP_OUT, f"the tool would enter the zone over {zone.device}, which is on")
+                self._stop(
+                    StopReason.KEEP_OUT, f"the tool would enter the zone over {zone.device}, which is on"
+                )
+
+
+class SafetyAudit(SafetyMonitor):
+    """The deployment monitor in an audit role (synthesis): the action goes out unchanged, and one that
+    the monitor would clip stops the episode with the clip's reason, as one it would stop does. A
+    demonstration deployment would have to correct is not exported: a policy trained on it would learn
+    motions the monitor refuses."""
+
+    def _event(self, kind: str, outcome: Literal["clipped", "stopped"], detail: str) -> SafetyEvent:
+        event = super()._event(kind, outcome, detail)
+        if outcome == "clipped":
+            raise SafetyStop(event, f"{detail} (the deployment monitor would clip it)")
+        return event
+
+    def before_step(self, obs: Any, label: np.ndarray, action: np.ndarray) -> np.ndarray:
+        self.filter(action)
+        return action
