@@ -7,7 +7,7 @@ unnormalizing, so an action never asks for a larger relative motion than the dat
 dimension. Stage-1 checkpoints (no expert) act by decoding FAST tokens, constrained to exactly
 chunk x action-dims coefficients; should a sequence still not decode, the policy holds its current pose
 for the chunk and records why in `last_error`, instead of crashing. Only the first `action_horizon`
-actions of a chunk are returned (all of them by default): the executor runs what it gets and asks
+actions of a chunk are returned (all of them by default): the runner runs what it gets and asks
 again, so a shorter horizon closes the loop more often on the same model.
 """
 

@@ -1,7 +1,7 @@
 """Progress lines for long nodes (a 30-minute heat, a long stir), so a run is never silent for minutes.
 
-The data engine's rollout and `labc run`'s executor both report through `NodeProgress`: a line when a
-long node starts, one every `every_wall_s` wall seconds while it runs, and one when it ends, each with
+The episode runner (`robogenesis.runner`) reports through `NodeProgress`, in synthesis and `labc run`:
+a line when a long node starts, one every `every_wall_s` wall seconds while it runs, and one when it ends, each with
 the node id, its skill and the simulated seconds done out of the node's nominal duration. Short nodes
 print nothing; an idle wait that the simulator fast-forwards prints its start and end only.
 """

@@ -4,7 +4,7 @@ The server's metadata says which cameras it wants (`cameras`, or the image keys 
 `example_observation`); each `act` sends those images, the state and the node's instruction (`prompt`) and
 expects `actions` of shape (horizon, the robot's arm joints + 1) as absolute targets. Everything that can
 go wrong on the link (nobody listening, a handshake that fails, an answer of the wrong shape, a server
-error) raises `OpenpiError` with what happened; inside an episode the executor turns that into a
+error) raises `OpenpiError` with what happened; inside an episode the runner turns that into a
 `policy_error` safe stop, and `check_server` lets a command refuse to start instead.
 """
 

@@ -14,7 +14,7 @@ little.
 
 Both need the node being executed (they look up its frames by compiled node id, which stands in for
 the instruction that a learned policy reads) and the episode's protocol and seed; they receive them
-through the executor's optional `start` and `bind` hooks, and their actions pass the same safety
+through the runner's optional `start` and `bind` hooks, and their actions pass the same safety
 monitor as any policy's. Datasets are read with LabVLA's LeRobot v3 reader; images are never decoded.
 """
 

@@ -21,7 +21,7 @@ class PolicyLoadError(ValueError):
 
 class LabVLAAdapter:
     """A LabVLA checkpoint as a policy: `labvla.policy.LabVLAPolicy` already has the contract; this
-    adds the cameras it was trained on, so the executor renders exactly those."""
+    adds the cameras it was trained on, so the runner renders exactly those."""
 
     name = "labvla"
 

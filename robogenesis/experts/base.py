@@ -1,7 +1,7 @@
 """The expert contract: one scripted controller per atomic skill, yielding joint-target actions.
 
-The engine steps the environment with every yielded action, records observation and action, and after
-the generator ends calls `env.check(params.skill, params)`. Experts read the environment between
+The episode runner (`robogenesis.runner`) steps the environment with every yielded action, records
+observation and action in synthesis, and after the generator ends checks the node's predicate. Experts read the environment between
 yields (object poses, joint values, pipette state), so every phase starts from where the last one
 really ended rather than from where it was planned to end.
 """
@@ -66,11 +66,10 @@ class ExpertEnv(SimQuery, Protocol):
 @dataclass(frozen=True)
 class Idle:
     """Yielded by an expert instead of an action: hold the current command while `seconds` of
-    simulated time pass. The engine does not simulate or record every control step of it: it records
-    one frame that stands for the whole interval (its `wait_s` column says how long) and lets the
-    simulator fast-forward a world at rest (`Env.idle`). It is the last thing an expert yields for a
-    node: `labc run` hands the rest of the node to the executor's hold, which fast-forwards the same
-    way until the node's predicate holds."""
+    simulated time pass. The runner does not simulate or record every control step of it: synthesis
+    records one frame that stands for the whole interval (its `wait_s` column says how long) and the
+    simulator fast-forwards a world at rest (`Env.idle`). The expert goes on after it, in synthesis and
+    in `labc run` alike; the interval counts against the node's time budget."""
 
     seconds: float
 

@@ -26,18 +26,18 @@ def capped(name: str) -> Any:
 
 @contextmanager
 def scripted_replaced_by(spec: str) -> Iterator[None]:
-    from robogenesis import rollout
     from robogenesis.experts import registry
+    from robogenesis.runner.policy import expert_lookup
 
-    replacement = rollout.expert_lookup(spec)
+    replacement = expert_lookup(spec)
     original = registry.get_expert
-    rollout.expert_lookup.cache_clear()  # it may hold the scripted function under the default spec
+    expert_lookup.cache_clear()  # it may hold the scripted function under the default spec
     registry.get_expert = replacement  # type: ignore[assignment]
     try:
         yield
     finally:
         registry.get_expert = original  # type: ignore[assignment]
-        rollout.expert_lookup.cache_clear()
+        expert_lookup.cache_clear()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""What the LabVLA policy hands the executor, whatever the network outputs."""
+"""What the LabVLA policy hands the runner, whatever the network outputs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The executor's walk over the DAG: order, time budgets, retries, and policies that declare themselves done."""
+"""The runner's walk over the DAG in `labc run`: order, time budgets, retries, and policies that declare themselves done."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ class LookingHold(policies._Base):
     cameras = ["front"]  # noqa: RUF012
 
     def act(self, observation):
-        image = observation.images["front"]  # KeyError -> policy_error if the executor skipped it
+        image = observation.images["front"]  # KeyError -> policy_error if the runner skipped it
         assert image.shape == (32, 32, 3) and image.any()
         return np.tile(self.here(), (16, 1))
 

@@ -1,6 +1,6 @@
 """The validity floors (blind replay, state-only nearest neighbour) on a dataset synthesized here.
 
-They run through `labc run` / `labc bench` and the one executor like every policy; a blind replay must
+They run through `labc run` / `labc bench` and the one runner like every policy; a blind replay must
 solve its own recorded scene and fail once the beaker is moved a few centimetres.
 """
 

@@ -1,4 +1,4 @@
-"""`labc run` through a 30-minute wait: the executor's hold fast-forwards the still world, the wait's
+"""`labc run` through a 30-minute wait: the runner's hold fast-forwards the still world, the wait's
 predicate still judges simulated time, and long nodes print progress (stderr, so `--json` parses)."""
 
 from __future__ import annotations
