@@ -100,7 +100,7 @@ class ExpertPolicy:
 
     def bind(self, env: Any, node: Any, rng: np.random.Generator) -> None:
         expert = expert_lookup(self.experts)(node.expert)
-        self._actions = iter(expert.actions(env, node.args, self.rng or rng))
+        self._actions = iter(expert.actions(env, node.args, rng if self.rng is None else self.rng))
         self._width = env.robot.n_arm + 1
 
     def act(self, observation: Any) -> np.ndarray | Idle:
