@@ -228,6 +228,14 @@ class SafetyAudit(SafetyMonitor):
     demonstration deployment would have to correct is not exported: a policy trained on it would learn
     motions the monitor refuses."""
 
+    _audited = False  # a label has been checked this episode: speeds are measured label to label
+
+    def sync(self) -> None:
+        # Only at the episode's start: later the command in force carries DART's noise, and the next
+        # label is paced from the previous label, not from where the noise left the servos.
+        if not self._audited:
+            super().sync()
+
     def _event(self, kind: str, outcome: Literal["clipped", "stopped"], detail: str) -> SafetyEvent:
         event = super()._event(kind, outcome, detail)
         if outcome == "clipped":
@@ -235,5 +243,9 @@ class SafetyAudit(SafetyMonitor):
         return event
 
     def before_step(self, obs: Any, label: np.ndarray, action: np.ndarray) -> np.ndarray:
-        self.filter(action)
+        # The demonstration is its labels: with DART the executed action is the label plus the data
+        # engine's own noise, which no policy is taught to send. Auditing the executed actions rejected
+        # 9 of 23 DART attempts at sigma 0.05 (noise on top of an expert at 0.9 of a speed limit).
+        self.filter(label)
+        self._audited = True
         return action

@@ -44,6 +44,16 @@ def test_dart_labels_stay_the_experts_while_the_arm_drifts(hold_protocol) -> Non
     assert noisy.provenance["dart_sigma_rad"] == 0.05 and clean.provenance["dart_sigma_rad"] == 0.0
 
 
+def test_the_audit_judges_the_demonstration_not_the_noise(hold_protocol) -> None:
+    """At sigma 0.2 the executed targets jump past the joints' speed limits (about 1.8 rad/s of noise
+    per step at 20 Hz); the labels, which are what a policy learns to send, stay slow. The deployment
+    monitor's audit checks the labels, so the attempt is exported."""
+    noisy = run_slot(_job(hold_protocol, 0.2))
+    assert noisy.episode is not None, noisy.rejections
+    speed = np.abs(np.diff(noisy.episode.state[:, :7], axis=0)).max() * 20.0
+    assert speed > 1.0  # the arm really was thrown about
+
+
 def test_dart_perturbs_only_arm_targets_within_limits() -> None:
     from labdata.robot_profile import load_profile
     from robogenesis.runner.policy import Dart
