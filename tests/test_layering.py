@@ -10,6 +10,7 @@ import ast
 from collections import defaultdict
 
 from tests.conftest import ROOT
+from tests.helpers.imports import absolute_imports
 from tests.helpers.layers import LAYERS
 
 RANK = {package: rank for rank, layer in enumerate(LAYERS) for package in layer}
@@ -29,18 +30,9 @@ def imports_by_package() -> dict[tuple[str, str], list[str]]:
     for package in RANK:
         for path in sorted((ROOT / package).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import):
-                    names = [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                    names = [node.module]
-                else:
-                    continue
-                for name in names:
-                    target = name.split(".")[0]
-                    if target in RANK and target != package:
-                        where = f"{path.relative_to(ROOT)}:{node.lineno}"
-                        edges[package, target].append(where)
+            for target, line in absolute_imports(tree):
+                if target in RANK and target != package:
+                    edges[package, target].append(f"{path.relative_to(ROOT)}:{line}")
     return edges
 
 

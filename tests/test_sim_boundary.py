@@ -16,6 +16,7 @@ import ast
 from collections import defaultdict
 
 from tests.conftest import ROOT
+from tests.helpers.imports import absolute_imports
 from tests.helpers.layers import LAYERS
 
 ENGINE_FIELDS = {"model", "data"}
@@ -102,18 +103,7 @@ def test_the_scan_sees_a_leak_under_any_name() -> None:
 
 def engine_imports(tree: ast.AST) -> list[int]:
     """Lines that import the MuJoCo engine (`import mujoco`, `from mujoco import ...`, submodules too)."""
-    lines = []
-    for node in ast.walk(tree):
-        names = (
-            [alias.name for alias in node.names]
-            if isinstance(node, ast.Import)
-            else [node.module]
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
-            else []
-        )
-        if any(name.split(".")[0] == "mujoco" for name in names):
-            lines.append(node.lineno)
-    return lines
+    return [line for package, line in absolute_imports(tree) if package == "mujoco"]
 
 
 def test_only_labsim_imports_the_engine() -> None:
