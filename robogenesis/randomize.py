@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from labdata.deck import BENCH_TOP_Z, Placement
 from labsim.scene_spec import CameraPose, LabwareSpec, Material, Room, SceneLook, SceneSpec
 
 if TYPE_CHECKING:
-    from labdata.deck import Placement
     from robogenesis.reach import ReachModel
 
 Split = Literal["id", "ood"]
@@ -63,6 +63,7 @@ OBJECT_MATERIALS: dict[str, dict[str, tuple[float, float, float]]] = {
 }
 ARRANGEMENT_TRIES = 200  # wide placement and the reach check reject more draws
 RESET_TRIES = 20  # reset poses drawn for one arrangement before the sample is given up
+ROD_REST_M = 0.05  # how high a rod's raised end stands above the bench, at most
 ITEM_TRIES = 100  # per item, for a shift and turn that keep its footprint on the bench
 LIGHT_INTENSITY: dict[str, tuple[float, float]] = {"id": (0.55, 0.85), "ood": (0.3, 0.55)}
 LIGHT_WARMTH: dict[str, tuple[float, float]] = {"id": (-0.05, 0.05), "ood": (0.05, 0.15)}
@@ -247,23 +248,56 @@ def _reset_pose(
     split: Split,
     rng: np.random.Generator,
     worked: tuple[tuple[str, str], ...],
-    placement: dict[str, tuple[float, float]],
-    yaw: dict[str, float],
+    arrangement: _Arrangement,
 ) -> tuple[float, ...]:
-    """The reset offsets, drawn again (alone) until the devices' experts plan from that pose too: the
-    arrangement was checked from the home pose. Drawn after every other value, as before devices were
-    checked, so scenes without devices keep the values their seeds always gave."""
+    """The reset offsets, drawn again (alone) until the open hand there is clear of the labware and the
+    devices' experts plan from that pose too: the arrangement was checked from the home pose. Drawn
+    after every other value, as before devices were checked, so scenes whose first draw passes keep the
+    values their seeds always gave."""
     from labsim.errors import SceneError
 
     problem = None
+    reach = _reach(scene, worked)
     for _ in range(RESET_TRIES):
         offsets = reset_offsets(scene.robots[0], split, rng)
-        if not worked:
-            return offsets
-        problem = _reach(scene, worked).device_problem(placement, yaw, offsets)
+        problem = reach.hand_problem(arrangement.placed, arrangement.tops, offsets)
+        if problem is None and worked:
+            problem = reach.device_problem(arrangement.placement, arrangement.yaw, offsets)
         if problem is None:
             return offsets
-    raise SceneError(f"no {split} reset pose from which the arm can work the devices (last: {problem})")
+    raise SceneError(f"no {split} reset pose from which the arm can work the scene (last: {problem})")
+
+
+class _Arrangement(BaseModel):
+    """Where the draw put things: shifts and turns by item, distractors, and the laid-out footprints
+    with each item's top height (what the reset pose's hand must keep clear of)."""
+
+    model_config = ConfigDict(frozen=True)
+    placement: dict[str, tuple[float, float]]
+    yaw: dict[str, float]
+    clutter: list[Distractor]
+    placed: list[Placement]
+    tops: dict[str, float]
+
+
+def _tops(items: list[LabwareSpec]) -> dict[str, float]:
+    """Top heights of the items the open hand could meet. Devices are left out: the reach check puts
+    the arm itself against their geometry (`ReachModel.device_problem`), and their bench footprint is
+    far wider than what stands up near the arm."""
+    from labdata.catalog import load_catalog
+
+    catalog = load_catalog()
+    out = {}
+    for item in items:
+        geometry = catalog.get(item.type).geometry
+        if geometry.shape in DEVICE_SHAPES:
+            continue
+        # A rod lies along the bench, one end on a rest block.
+        height = (
+            geometry.outer_size_m[0] + ROD_REST_M if geometry.shape == "rod" else geometry.outer_size_m[2]
+        )
+        out[item.name] = BENCH_TOP_Z + float(height)
+    return out
 
 
 def _arrangement(
@@ -271,7 +305,7 @@ def _arrangement(
     split: Split,
     rng: np.random.Generator,
     worked: tuple[tuple[str, str], ...],
-) -> tuple[dict[str, tuple[float, float]], dict[str, float], list[Distractor]]:
+) -> _Arrangement:
     """Shifts, turns and distractors that fit on the bench together and that the arm can work, drawn
     again until they do.
 
@@ -303,12 +337,23 @@ def _arrangement(
         except SceneError as exc:
             problem = str(exc)
             continue
-        found = reach.problem(placement, yaw) or reach.sweep_problem(placement, yaw, placed)
+        tops = _tops(candidate)
+        found = (
+            reach.problem(placement, yaw)
+            or reach.sweep_problem(placement, yaw, placed)
+            or reach.hand_problem(placed, tops)
+        )
         if found is not None:
             problem = found
             continue
         site_of = {p.name: p.site for p in placed}
-        return placement, yaw, [d.model_copy(update={"site": site_of[d.name]}) for d in clutter]
+        return _Arrangement(
+            placement=placement,
+            yaw=yaw,
+            clutter=[d.model_copy(update={"site": site_of[d.name]}) for d in clutter],
+            placed=placed,
+            tops=tops,
+        )
     raise SceneError(
         f"no {split} arrangement fits on the bench within the arm's reach in {ARRANGEMENT_TRIES} draws"
         f" (last: {problem})"
@@ -342,7 +387,8 @@ def sample_domain(
     (`robogenesis.compose.worked_devices`)."""
     from labsim.scene_builder import SCENE_CAMERA_POSES
 
-    placement, yaw, clutter = _arrangement(scene, split, rng, worked)
+    arrangement = _arrangement(scene, split, rng, worked)
+    placement, yaw, clutter = arrangement.placement, arrangement.yaw, arrangement.clutter
     cameras = {}
     for name, (pos, target) in SCENE_CAMERA_POSES.items():
         shift = _spatial(rng, CAMERA_SHIFT_M[split])
@@ -369,7 +415,7 @@ def sample_domain(
     benches = sorted(BENCHES[split])
     bench = benches[int(rng.integers(len(benches)))]
     phrasing = {node: int(rng.integers(count)) for node, count in sorted((phrase_counts or {}).items())}
-    reset_joints = _reset_pose(scene, split, rng, worked, placement, yaw)
+    reset_joints = _reset_pose(scene, split, rng, worked, arrangement)
     room = _room(split, rng)  # drawn last: the values above stay what they were before the room existed
     return DomainSample(
         split=split,

@@ -30,6 +30,11 @@ IK_RESTARTS = 4
 LIFT_BRANCHES = 6  # clear grasp solutions tried for a lift when the first cannot rise
 JITTER_MARGIN_M = 0.005  # the pick expert's grasp jitter is at most 4 mm sideways
 WAY_CHECK_EVERY = 3  # control steps between collision checks along a planned way (20 Hz: < 2 cm apart)
+# The open hand at the reset pose, around the tool point: a Robotiq 2F-85 opens 85 mm, and a reset pose
+# need not point the fingers straight down.
+HAND_HALF_M = 0.06
+HAND_BELOW_TOOL_M = 0.02
+HAND_CLEARANCE_M = 0.03
 
 
 def _device_experts() -> dict[str, Any]:
@@ -152,6 +157,40 @@ class ReachModel:
                     return f"the {box.name} would sweep into {item.name}"
         return None
 
+    def hand_problem(
+        self, placed: list[Placement], tops: dict[str, float], home_offset: tuple[float, ...] = ()
+    ) -> str | None:
+        """Which laid-out item (`placed`; those with a top height in `tops`) stands under or in the
+        open hand at the reset pose, or None. A UR5's hand rests 15 cm above the bench and an ood reset
+        pose lowers it to 7; a 100 mL distractor under it went along between the open fingers and was
+        dropped onto the beaker to be picked (ood pour_liquid seed 74007)."""
+        tool = self._tool_at(home_offset)
+        lowest = float(tool[2]) - HAND_BELOW_TOOL_M - HAND_CLEARANCE_M
+        for item in placed:
+            top = tops.get(item.name)
+            if (
+                top is not None
+                and top > lowest
+                and abs(item.x - tool[0]) < item.half_x + HAND_HALF_M
+                and abs(item.y - tool[1]) < item.half_y + HAND_HALF_M
+            ):
+                return (
+                    f"the hand at its reset pose (tool at z {tool[2]:.3f} m) is over {item.name}"
+                    f" (top at {top:.3f} m)"
+                )
+        return None
+
+    def _start(self, home_offset: tuple[float, ...]) -> np.ndarray:
+        start = np.asarray(self.env.robot.home, float)
+        if home_offset:
+            lo, hi = self.env.arm_limits()
+            start = np.clip(start + np.asarray(home_offset, float), lo, hi)
+        return start
+
+    def _tool_at(self, home_offset: tuple[float, ...]) -> np.ndarray:
+        self.env.set_arm(self._start(home_offset))
+        return self.env.tool_pos().copy()
+
     def device_problem(
         self,
         shifts: dict[str, tuple[float, float]],
@@ -164,10 +203,7 @@ class ReachModel:
             return None
         for name in self.devices:  # all moved before any check: the answer depends on the draw only
             self.env.place_fixture(name, shifts.get(name, (0.0, 0.0)), yaws.get(name, 0.0))
-        start = np.asarray(self.env.robot.home, float)
-        if home_offset:
-            lo, hi = self.env.arm_limits()
-            start = np.clip(start + np.asarray(home_offset, float), lo, hi)
+        start = self._start(home_offset)
         self.env.set_arm(start)
         hit = self.env.arm_hits(start, list(self.devices))
         if hit:

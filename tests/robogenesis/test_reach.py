@@ -132,3 +132,30 @@ def test_a_grasp_the_arm_cannot_lift_from_is_refused(robot, labware, shifts, yaw
     problem = model.problem(shifts, yaws)
     assert problem is not None and problem.startswith(f"{refused}: the arm cannot lift"), problem
     assert model.problem({}, {}) is None
+
+
+def test_labware_under_the_open_hand_at_reset_is_refused() -> None:
+    """A UR5's hand rests 15 cm above the bench; a beaker whose top comes within a few cm of the open
+    fingers, right under them, is refused (a 100 mL distractor there was carried off between the
+    fingers and dropped onto the beaker to pick, ood pour_liquid seed 74007). A low item under the hand,
+    or a tall one 20 cm aside, is not; a reset pose that lowers the hand can make the same beaker a
+    problem."""
+    from labdata.deck import BENCH_TOP_Z, Placement
+    from robogenesis.reach import ReachModel
+
+    model = ReachModel(SceneSpec(labware=[], cameras=[]).model_dump_json(), "ur5")
+    tool = model._tool_at(())
+
+    def beaker(dx: float) -> list[Placement]:
+        return [Placement(name="b", site="", x=tool[0] + dx, y=tool[1], half_x=0.035, half_y=0.035)]
+
+    tall, low = {"b": float(tool[2]) - 0.03}, {"b": BENCH_TOP_Z + 0.03}
+    found = model.hand_problem(beaker(0.0), tall)
+    assert found is not None and "over b" in found
+    assert model.hand_problem(beaker(0.0), low) is None
+    assert model.hand_problem(beaker(0.20), tall) is None
+    lowered = (0.0, 0.12, 0.12, 0.0, 0.0, 0.0)  # shoulder and elbow bent: the hand drops ~10 cm
+    assert float(model._tool_at(lowered)[2]) < float(tool[2]) - 0.05
+    clear_at_home = {"b": float(tool[2]) - 0.07}
+    assert model.hand_problem(beaker(0.0), clear_at_home) is None
+    assert model.hand_problem(beaker(0.0), clear_at_home, lowered) is not None
