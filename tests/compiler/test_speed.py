@@ -19,11 +19,12 @@ from tests.conftest import EXAMPLES, ROOT
 
 
 def test_cold_compile_imports_nothing_heavy(tmp_path):
-    """Nor PyYAML for a `.lab` file once the catalog's parse is in the user cache (the first run fills it)."""
+    """Nor PyYAML for a `.lab` file once the catalog's parse is in the user cache (the first run fills it),
+    nor the `regex` module lark would import for a feature the grammar does not use."""
     code = (
         "import sys; from labc.cli import main; "
         "main(['compile', sys.argv[1], '--workspace', sys.argv[2]]); "
-        "print(sorted(m for m in ('networkx', 'numpy', 'mujoco', 'torch', 'pint', 'yaml', 'jinja2') if m in sys.modules), "
+        "print(sorted(m for m in ('networkx', 'numpy', 'mujoco', 'torch', 'pint', 'yaml', 'jinja2', 'regex') if m in sys.modules), "
         "file=sys.stderr)"
     )
     env = {**os.environ, "LABC_CACHE_DIR": str(tmp_path / "cache")}
@@ -39,6 +40,15 @@ def test_cold_compile_imports_nothing_heavy(tmp_path):
         assert proc.returncode == 0, proc.stderr
         expected = "['yaml']" if run == 0 else "[]"
         assert proc.stderr.strip().splitlines()[-1] == expected
+
+
+def test_regex_stays_importable_after_the_parser_loads() -> None:
+    """protocol_lang keeps lark from importing `regex` by a None entry in sys.modules; the entry must
+    be gone afterwards, or transformers (which needs `regex`) would fail to import in the same process."""
+    code = "import protocol_lang, sys; assert 'regex' not in sys.modules; import regex; print(regex.__name__)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "regex"
 
 
 def test_node_order_is_topological():
