@@ -17,8 +17,8 @@ from typing import TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from robogenesis.bands import Split
 from robogenesis.compose import load_compiled
-from robogenesis.randomize import Split
 from robogenesis.report import RobotReport, SynthReport, Tally
 from robogenesis.rollout import SlotJob, SlotResult
 from robogenesis.runner.policy import DEFAULT_EXPERTS, expert_lookup

@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from robogenesis.bands import Split
 from robogenesis.compose import base_scene, episode_nodes, worked_devices
 from robogenesis.export.lerobot_v3 import EpisodeRecord
 from robogenesis.progress import NodeProgress
-from robogenesis.randomize import DomainSample, Split, build_env, sample_domain
+from robogenesis.randomize import DomainSample, build_env, sample_domain
 from robogenesis.runner.monitors import Recorder, Validator
 from robogenesis.runner.options import RunOptions
 from robogenesis.runner.policy import DEFAULT_EXPERTS, Dart, ExpertPolicy

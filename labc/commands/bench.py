@@ -22,7 +22,7 @@ from labc.commands.run import DATA_HELP, POLICIES, check_data
 from labc.workspace import Workspace, announce_default
 
 if TYPE_CHECKING:
-    from robogenesis.randomize import Split
+    from robogenesis.bands import Split
 
 MODE_OPTION = click.option(
     "--mode",

@@ -23,8 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from labc.runtime.episode import DEFAULT_RESOLUTION, EpisodeSpec, run_episode
 from labc.runtime.stats import wilson
+from robogenesis.bands import Split
 from robogenesis.compose import suite_root
-from robogenesis.randomize import Split
 from robogenesis.runner.options import RunOptions
 
 if TYPE_CHECKING:

@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from labc.runtime.results import RunResult
 from labc.runtime.video import VideoRecorder
+from robogenesis.bands import Split
 from robogenesis.progress import NodeProgress
-from robogenesis.randomize import DomainSample, Split
+from robogenesis.randomize import DomainSample
 from robogenesis.runner.options import RunOptions
 from robogenesis.runner.runner import Runner
 from robogenesis.runner.stops import SAFE_STOPS

@@ -6,15 +6,8 @@ import numpy as np
 import pytest
 
 from labsim.scene_spec import LabwareSpec, SceneSpec
-from robogenesis.randomize import (
-    AXES,
-    BENCHES,
-    CLUTTER_TYPES,
-    FREE_BOX_M,
-    OBJECT_MATERIALS,
-    apply_domain,
-    sample_domain,
-)
+from robogenesis.arrangement import CLUTTER_TYPES, FREE_BOX_M
+from robogenesis.randomize import AXES, BENCHES, OBJECT_MATERIALS, apply_domain, sample_domain
 
 SCENE = SceneSpec(
     labware=[
@@ -32,7 +25,7 @@ def _samples(split: str, n: int = 80) -> list:
 
 def _device_out(s, name: str) -> float:
     """A device's distance from the id region in units of its bounds (> 1: outside)."""
-    from robogenesis.randomize import DEVICE_SIDE_M, DEVICE_YAW_RAD
+    from robogenesis.arrangement import DEVICE_SIDE_M, DEVICE_YAW_RAD
 
     side = abs(s.placement[name][1]) / DEVICE_SIDE_M["id"][1]
     return max(side, abs(s.yaw[name]) / DEVICE_YAW_RAD["id"][1])

@@ -71,7 +71,8 @@ def test_distractors_are_laid_out_clear_of_the_door_arc(split: str) -> None:
     import numpy as np
 
     from labsim.scene_builder import lay_out
-    from robogenesis.randomize import _reach, apply_domain, sample_domain
+    from robogenesis.arrangement import _reach
+    from robogenesis.randomize import apply_domain, sample_domain
 
     scene = SceneSpec(
         labware=[LabwareSpec(name="drying_box", type="drying_box")], cameras=[], robots=["franka"]
