@@ -181,3 +181,20 @@ def test_the_hand_rolls_about_a_rod_to_point_down() -> None:
         back = hand_down_about_rod(rolled, rod)
         assert float(back[:, 2] @ np.array([0.0, 0.0, -1.0])) > 0.998
         assert np.allclose(back @ rolled.T @ rod, rod)
+
+
+@pytest.mark.slow
+def test_franka_picks_a_beaker_beside_its_base_after_opening_a_door() -> None:
+    """After opening the drying box the arm could not come down over a beaker 32 cm from the Panda's
+    base in its own branch; the descent planned from the grasp up went only to the travel height, in
+    a branch that could not rise to the lift's top, and the pick stopped on a PlanningError."""
+    result = _run(
+        "level4/device_operation",
+        "franka",
+        75000,
+        split="ood",
+        placement={"beaker": (-0.132, -0.026), "drying_box": (0.004, 0.127)},
+        yaw={"drying_box": 0.184},
+    )
+    opened, picked = result.nodes[0], result.nodes[1]
+    assert opened.success and picked.success, [(n.id, n.reason, n.detail[:200]) for n in result.nodes[:2]]
