@@ -14,7 +14,11 @@ that already finished, so a long recipe can be split over several sittings. Poli
 - `fast_only`: the full stage-2 checkpoint decoded through FAST tokens (`--mode fast`), no flow expert;
 - `solo_<robot>`: stage 2 on the first robot's data alone, benched on that robot against the full model.
 
-Next to them the validity floors, benched from the same synthesized data (`--floors`): `replay` (one
+Every stage-2 training also sees DART recovery episodes (`--dart-episodes` per task and robot, the
+expert's labels on states its noisy execution reached, `labc synthesize --dart`): at 197 such episodes
+beside 480 clean ones, in-distribution success rose from 13/60 to 29/60 at equal steps (docs/results.md).
+
+Next to them the validity floors, benched from the same synthesized (clean) data (`--floors`): `replay` (one
 recorded episode played open loop, blind) and `nearest` (state-only nearest-neighbour action chunks). A
 learned policy is only shown to see if it beats them; the page lists each policy's differences from the
 first floor with Newcombe 95% intervals (`labc bench compare`).
@@ -132,6 +136,13 @@ class Recipe:
             "--resolution", str(a.resolution), "--workers", str(a.workers), "--seed", "0", "--quiet",
             "--workspace", ws,
         )  # fmt: skip
+        if a.dart_episodes:
+            self.labc(
+                "synthesize DART recovery data",
+                "synthesize", *protocols, "--robots", a.robots, "--episodes", str(a.dart_episodes),
+                "--dart", str(a.dart_sigma), "--resolution", str(a.resolution), "--workers", str(a.workers),
+                "--seed", "2", "--quiet", "--out", str(self.ws / "dart-data"), "--workspace", ws,
+            )  # fmt: skip
         if self.stage1_protocols:
             self.labc(
                 "synthesize stage-1 data",
@@ -193,11 +204,17 @@ class Recipe:
         self.labc(
             f"train stage 2 on {self.solo} alone",
             "train", "--stage", "flow", "--steps", str(a.steps), "--init", str(self.ws / "checkpoints" / "stage1"),
-            "--data", str(self.ws / "data" / self.solo), "--out", str(out), "--lr-backbone", str(a.lr_stage2),
+            *self.stage2_data(self.solo), "--out", str(out), "--lr-backbone", str(a.lr_stage2),
             "--lr-expert", str(a.lr_expert), "--batch", str(a.batch), "--seed", str(seed), "--val-fraction",
             str(a.val_fraction), "--workspace", str(self.ws / "scratch"),
         )  # fmt: skip
         return out
+
+    def stage2_data(self, robot: str = "") -> list[str]:
+        """`--data` options of stage 2 and its ablations: the clean episodes and the DART ones (of one
+        robot, given `robot`). The floors bench from the clean ones alone."""
+        folders = [self.ws / "data"] + ([self.ws / "dart-data"] if self.args.dart_episodes else [])
+        return [x for folder in folders for x in ("--data", str(folder / robot if robot else folder))]
 
     @property
     def stage1_protocols(self) -> list[str]:
@@ -233,6 +250,7 @@ class Recipe:
         stage2 = ["--lr-backbone", str(a.lr_stage2), "--lr-expert", str(a.lr_expert)]
         common = ["--batch", str(a.batch), "--seed", str(seed), "--val-fraction", str(a.val_fraction)]
         data, scratch = str(self.ws / "data"), str(self.ws / "scratch")
+        data2 = self.stage2_data()
         root = self.ws / "ablations" if main else self.ws / "ablations" / f"seed-{seed}"
         ck = self.ws / "checkpoints" if main else root
         tag = "" if main else f" (seed {seed})"
@@ -250,7 +268,7 @@ class Recipe:
         if wanted & {"labvla", "fast_only"}:
             self.labc(
                 f"train stage 2{tag}", "train", "--stage", "flow", "--steps", str(a.steps), *stage2, *common,
-                *out2, *place, *(["--data", data] if main and data1 else []),
+                *out2, *data2, "--workspace", ws if main else scratch,
             )  # fmt: skip
         # Ablations train in a scratch workspace so the main one's `latest` stays the full model and
         # stage 2 from scratch does not pick up the stage-1 checkpoint by default.
@@ -258,14 +276,14 @@ class Recipe:
         for name in sorted(wanted & set(scratch_steps)):
             self.labc(
                 f"train stage 2 without stage 1{' (equal total steps)' if name.endswith('total') else ''}{tag}",
-                "train", "--stage", "flow", "--steps", str(scratch_steps[name]), *fresh, "--data", data,
+                "train", "--stage", "flow", "--steps", str(scratch_steps[name]), *fresh, *data2,
                 "--out", str(root / name), *stage2, *common, "--workspace", scratch,
             )  # fmt: skip
         if "no_ki" in wanted:
             self.labc(
                 f"train stage 2 without knowledge insulation{tag}",
                 "train", "--stage", "flow", "--steps", str(a.steps), "--no-insulation", "--init",
-                str(ck / "stage1"), "--data", data, "--out", str(root / "no_ki"), *stage2, *common,
+                str(ck / "stage1"), *data2, "--out", str(root / "no_ki"), *stage2, *common,
                 "--workspace", scratch,
             )  # fmt: skip
         return {
@@ -324,6 +342,16 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--robots", default="franka,ur5")
     p.add_argument("--episodes", type=int, default=20, help="synthesized episodes per task and robot")
     p.add_argument("--resolution", type=int, default=64)
+    p.add_argument(
+        "--dart-episodes",
+        type=int,
+        default=8,
+        help="DART recovery episodes per task and robot for stage 2 (0: none); about 40%% of --episodes "
+        "as in the run that measured them",
+    )
+    p.add_argument(
+        "--dart-sigma", type=float, default=0.05, help="DART noise (rad) on executed joint targets"
+    )
     # Measured on this recipe's data (8 bench episodes per task and robot, id, deterministic flow chunks):
     # 3000 + 4000 steps at batch 8 -> 4/32 successes, 3000 + 8000 -> 9/32; 400 + 400 at batch 4 -> 0/32
     # (at 2c7f8e5). The full recipe at 403a368, 3 bench episodes a cell, gave labvla 1/24 at 3000 + 8000:

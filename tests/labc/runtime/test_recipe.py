@@ -23,7 +23,7 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch, capfd):
         "--robots", "franka", "--tasks", "press", "--splits", "id", "--max-retries", "0",
         "--workers", "0", "--resolution", "32", "--variants", "labvla,no_stage1,no_stage1_total,no_ki", "--seeds", "0",
         "--stage1-tasks", "level1/press,level1/pick", "--stage1-episodes", "1", "--solo", "franka",
-        "--workspace", str(ws), "--results", str(results),
+        "--dart-episodes", "1", "--workspace", str(ws), "--results", str(results),
     ]  # fmt: skip
     monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as done:
@@ -50,6 +50,12 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch, capfd):
     assert stage1["accepted"] == 2
     assert f"--data {ws / 'stage1-data'} --workspace {ws}" in text
     assert "labc train --stage flow --steps 4 --preset" in text  # equal total steps: 2 + 2
+    # DART recovery episodes join the clean ones in every stage-2 training, not the floors' data.
+    dart = json.loads((ws / "dart-data" / "report.json").read_text())
+    assert dart["accepted"] == 1 and "--dart 0.05" in text
+    stage2_lines = [line for line in text.splitlines() if line.startswith("labc train --stage flow")]
+    assert len(stage2_lines) == 5  # stage 2, no stage 1 (twice: equal expert and total steps), no KI, solo
+    assert all(f"--data {ws / 'dart-data'}" in line for line in stage2_lines)
     assert "labc bench --suite labutopia --levels 1 --tasks press --policy labvla" in text
     # Cross-embodiment: stage 2 on franka's data alone, compared on franka's episodes.
     assert (ws / "runs" / "bench" / "solo_franka.json").exists()
