@@ -122,3 +122,30 @@ def truncated(name: str) -> Truncated:
     from robogenesis.experts.registry import get_expert as real
 
     return Truncated(real(name))
+
+
+class Unlucky:
+    """An expert whose first `fails` plans (each drawing from the rng) raise the experts' own
+    PlanningError, then plans: one action, the home pose."""
+
+    def __init__(self, fails: int) -> None:
+        self.fails = fails
+        self.plans = 0
+
+    def actions(self, env: Any, params: Any, rng: np.random.Generator) -> Iterator[np.ndarray]:
+        from robogenesis.experts.base import PlanningError as ExpertPlanningError
+
+        self.plans += 1
+        rng.uniform()
+        if self.plans <= self.fails:
+            raise ExpertPlanningError(f"draw {self.plans} does not plan")
+        yield np.concatenate([np.asarray(env.robot.home, dtype=float), [0.0]])
+
+
+UNLUCKY: dict[int, Unlucky] = {}
+
+
+def unlucky(name: str) -> Unlucky:
+    """`unlucky-N`: fails its first N plans (one instance per name, so a test can count its plans)."""
+    fails = int(name.rsplit("-", 1)[1])
+    return UNLUCKY.setdefault(fails, Unlucky(fails))

@@ -95,3 +95,29 @@ def test_no_module_spells_a_stop_reason_of_its_own() -> None:
                 ):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
+
+
+def test_an_expert_whose_plan_fails_before_moving_draws_another() -> None:
+    """Near the edge of reach one random variation of a plan works and the next does not; before
+    anything has moved the expert policy draws again, up to EXPERT_PLANS plans, then fails."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from robogenesis.experts.base import PlanningError
+    from robogenesis.runner.policy import EXPERT_PLANS
+    from tests.helpers import tiny_experts
+
+    env = SimpleNamespace(robot=SimpleNamespace(n_arm=2, home=[0.1, 0.2]))
+    tiny_experts.UNLUCKY.clear()
+    for fails in (EXPERT_PLANS - 1, EXPERT_PLANS):
+        policy = ExpertPolicy(experts="tests.helpers.tiny_experts:unlucky")
+        policy.reset("move", "tiny")
+        policy.bind(env, SimpleNamespace(expert=f"unlucky-{fails}", args=None), np.random.default_rng(0))
+        if fails < EXPERT_PLANS:
+            assert np.allclose(policy.act(None), [[0.1, 0.2, 0.0]])
+            assert len(policy.act(None)) == 0  # then done
+        else:
+            with pytest.raises(PlanningError):
+                policy.act(None)
+        assert tiny_experts.UNLUCKY[fails].plans == min(fails + 1, EXPERT_PLANS)
