@@ -47,7 +47,9 @@ def _run(
                 )
             }
         )
-    return run_episode(compiled, ExpertPolicy(), spec, RunOptions(max_retries=0))
+    # No stall guard: these tests are about what the expert plans, and a plan that takes over 60 s of
+    # wall time on a loaded machine (CI beside a bench) is slow, not wrong.
+    return run_episode(compiled, ExpertPolicy(), spec, RunOptions(max_retries=0, stall_timeout_s=None))
 
 
 def test_ur5_works_door_and_drawer_in_its_own_arm_branch() -> None:
