@@ -17,21 +17,16 @@ import mujoco
 import numpy as np
 
 from labdata.deck import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z
+from labdata.look import (
+    BOTTLE_RGBA,
+    FAR_WALL_X,
+    NEAR_WALL_X,
+    SHELF_HEIGHTS_M,
+    SIDE_WALL_Y,
+    WALL_HEIGHT,
+)
 from labsim.assets.shapes import add_box, add_cylinder
 from labsim.scene_spec import Room
-
-FAR_WALL_X = 1.75  # beyond the bench's back edge (1.30 m) and the devices on it
-SIDE_WALL_Y = 1.9  # beyond the side camera (y = 1.25 m)
-NEAR_WALL_X = -1.4  # behind the front camera (x = -0.45 m)
-WALL_HEIGHT = 2.8
-SHELF_HEIGHTS_M = (1.45, 1.85)
-BOTTLE_RGBA = [
-    (0.45, 0.28, 0.12, 0.85),  # amber glass
-    (0.85, 0.88, 0.9, 0.6),  # clear glass
-    (0.2, 0.35, 0.75, 0.9),  # blue-capped media bottle
-    (0.9, 0.9, 0.88, 1.0),  # white plastic
-    (0.3, 0.55, 0.35, 0.9),  # green glass
-]
 
 
 def add_room(spec: mujoco.MjSpec, room: Room) -> None:
