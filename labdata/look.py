@@ -21,6 +21,15 @@ SIDE_WALL_Y = 1.9  # beyond the side camera (y = 1.25 m)
 NEAR_WALL_X = -1.4  # behind the front camera (x = -0.45 m)
 WALL_HEIGHT = 2.8
 SHELF_HEIGHTS_M = (1.45, 1.85)
+# The bench's back riser (a panel with a service strip and a reagent shelf), between the bench top's
+# back edge (x = 1.30 m) and the far wall: in the front camera's view over the bench.
+RISER_X = 1.47
+RISER_TOP_Z = 1.45
+RISER_SERVICE_Z = 0.86
+RISER_SHELF_Z = 1.08
+# Self-lit share of wall paint: vertical walls get little of the lights above the bench, and read as
+# grey rather than as the paint colour without it.
+WALL_GLOW = 0.25
 BOTTLE_RGBA: tuple[Rgba, ...] = (
     (0.45, 0.28, 0.12, 0.85),  # amber glass
     (0.85, 0.88, 0.9, 0.6),  # clear glass

@@ -80,7 +80,7 @@ def _dress_labware(spec: mujoco.MjSpec, body: str, look: Material) -> None:
 def _add_bench(spec: mujoco.MjSpec, look: SceneLook | None = None) -> None:
     look = look or SceneLook()
     world = spec.worldbody
-    add_room(spec, look.room)
+    add_room(spec, look.room, finished=not look.finish.plain)
     cx, cy = BENCH_CENTER_XY
     hx, hy = BENCH_HALF_SIZE
     thick = 0.03

@@ -43,11 +43,12 @@ def pattern_pixels(pattern: str, seed: int = 0) -> np.ndarray:
         level = 0.94 + 0.06 * rng.random((n, n))
         dots = rng.random((n, n)) < 0.03
         level[dots] = rng.uniform(0.78, 0.88, int(dots.sum()))
-    elif pattern == "grain":
+    elif pattern == "grain":  # straight grain along the bench, gently wavy, with a seam between planks
         u = np.linspace(0.0, 2.0 * np.pi, n, endpoint=False)
-        wobble = 0.6 * np.sin(u[:, None] * 2.0 + rng.uniform(0, 6.3)) + 0.25 * np.sin(u[None, :] * 3.0)
-        rings = np.sin(u[None, :] * 9.0 + 3.0 * wobble + 0.3 * rng.standard_normal((n, n)).cumsum(1) / 8)
-        level = 0.82 + 0.1 * rings + 0.04 * rng.random((n, n))
+        wobble = np.sin(u[:, None] + rng.uniform(0, 6.3)) + 0.3 * np.sin(3.0 * u[:, None] + u[None, :])
+        rings = np.sin(16.0 * u[None, :] + 1.2 * wobble + 0.4 * rng.standard_normal((1, n)))
+        level = 0.84 + 0.08 * rings + 0.03 * rng.random((n, n))
+        level[:, :2] *= 0.85
     elif pattern == "brushed":
         streaks = rng.random((1, n)).repeat(n, axis=0)
         level = 0.88 + 0.1 * (0.6 * streaks + 0.4 * rng.random((n, n)))

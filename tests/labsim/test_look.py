@@ -99,6 +99,22 @@ def test_finishes_dress_glass_liquid_and_bench(models: dict[str, mujoco.MjModel]
     assert plain.vis.headlight.ambient[0] == pytest.approx(0.35)
 
 
+def test_the_bench_riser_stands_behind_the_bench(models: dict[str, mujoco.MjModel]) -> None:
+    """The finished room adds to the world (the riser, its shelf and bottles); everything of the room
+    behind the bench top's back edge (riser, wall shelves, window) stands clear of the experts'
+    workspace and is drawn only (no contacts)."""
+    from labdata.deck import WORKSPACE_HIGH
+
+    lab, plain = models["lab"], models["plain"]
+    world = [g for g in range(lab.ngeom) if lab.geom_bodyid[g] == 0]
+    assert len(world) > len([g for g in range(plain.ngeom) if plain.geom_bodyid[g] == 0])
+    riser = [g for g in world if lab.geom_matid[g] == -1 and lab.geom_pos[g, 0] > WORKSPACE_HIGH[0]]
+    assert len(riser) >= 8
+    for g in riser:
+        assert lab.geom_contype[g] == lab.geom_conaffinity[g] == 0
+        assert lab.geom_pos[g, 0] - lab.geom_size[g, 0] > WORKSPACE_HIGH[0]  # cylinders: radius
+
+
 def _rollout(scene: SceneSpec) -> np.ndarray:
     env = get_backend().build(scene, "franka")
     obs = env.reset(3)
