@@ -32,6 +32,7 @@ from labsim.robot_model import build_robot_spec
 from labsim.scene_spec import Material, SceneLook, SceneSpec
 
 ROBOT_PREFIX = "r0/"
+HEADLIGHT_DIFFUSE = 0.2  # with finishes; MuJoCo's default is 0.4
 # name -> (camera position, point it looks at)
 SCENE_CAMERA_POSES: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
     "front": ((-0.45, -0.4, 1.65), (0.55, 0.0, 0.8)),
@@ -190,6 +191,8 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
     spec.visual.quality.shadowsize = 2048
     ambient = 0.35 if scene.look.finish.plain else scene.look.finish.ambient
     spec.visual.headlight.ambient = [ambient] * 3
+    if not scene.look.finish.plain:  # key, fill and a full headlight burnt a white bench top to white
+        spec.visual.headlight.diffuse = [HEADLIGHT_DIFFUSE] * 3
     spec.stat.center = [0.45, 0.0, 0.9]
     spec.stat.extent = 1.5
     _add_bench(spec, scene.look)
