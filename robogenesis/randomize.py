@@ -46,7 +46,8 @@ WINDOW_Y_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.4), "ood": (0.4, 0.8
 # GLASS_TINTS and LIQUIDS), the ambient light on the lighting axis, the bench top's pattern follows
 # its material.
 AMBIENT: dict[str, tuple[float, float]] = {"id": (0.2, 0.3), "ood": (0.3, 0.42)}
-GLASS_ALPHA_SCALE = 0.4  # a labware item drawn as glass: its sampled alpha, this much more see-through
+GLASS_ALPHA_SCALE = 0.4  # glassware drawn as glass: its sampled alpha, this much more see-through
+GLASSWARE_SHAPES = ("cylinder", "flask", "rod")  # catalog shapes made of glass (beakers, flasks, rod)
 
 
 class Appearance(BaseModel):
@@ -207,11 +208,19 @@ def _room_look(sample: RoomSample | None) -> Room:
     )
 
 
-def _object_material(look: Appearance, split_of_material: str, finished: bool) -> Material:
-    """The shell's material. With finishes, glass is drawn as glass: the hue only tints it and it is
-    more see-through (the alpha scaled down keeps the split's alpha bands disjoint); before them, every
-    material was a saturated colour at the sampled alpha."""
-    glass = finished and look.material == "glass"
+def _glassware(scene: SceneSpec) -> set[str]:
+    from labdata.catalog import load_catalog
+
+    catalog = load_catalog()
+    return {i.name for i in scene.labware if catalog.get(i.type).geometry.shape in GLASSWARE_SHAPES}
+
+
+def _object_material(look: Appearance, split_of_material: str, glassy: bool) -> Material:
+    """The shell's material. Glassware (with finishes) sampled as glass is drawn as glass: the hue only
+    tints it and it is more see-through (the alpha scaled down keeps the split's alpha bands
+    disjoint). Anything else, and everything before finishes existed, is a saturated colour at the
+    sampled alpha (a see-through glass hotplate would read as nothing at all)."""
+    glass = glassy and look.material == "glass"
     saturation, value = (0.12, 0.97) if glass else (0.55, 0.85)
     alpha = look.alpha * GLASS_ALPHA_SCALE if glass else look.alpha
     r, g, b = colorsys.hsv_to_rgb(look.hue, saturation, value)
@@ -229,6 +238,7 @@ def apply_domain(scene: SceneSpec, sample: DomainSample) -> SceneSpec:
     labware += [LabwareSpec(name=d.name, type=d.type, site=d.site) for d in sample.clutter]
     rgba, specular, shininess, reflectance = BENCHES[_split_of(BENCHES, sample.bench)][sample.bench]
     finished = sample.finish is not None
+    glassware = _glassware(scene) if finished else set()
     light = sample.lighting
     diffuse = (
         light.intensity * (1.0 + light.warmth),
@@ -237,7 +247,7 @@ def apply_domain(scene: SceneSpec, sample: DomainSample) -> SceneSpec:
     )
     look = SceneLook(
         labware={
-            name: _object_material(a, _split_of(OBJECT_MATERIALS, a.material), finished)
+            name: _object_material(a, _split_of(OBJECT_MATERIALS, a.material), name in glassware)
             for name, a in sample.appearance.items()
         },
         bench=Material(

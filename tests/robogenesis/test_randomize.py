@@ -218,6 +218,10 @@ def test_finishes_follow_the_sample_and_a_sample_without_them_replays_plain() ->
     now = apply_domain(SCENE, glass).look.labware["beaker"]
     assert then.rgba[3] == pytest.approx(glass.appearance["beaker"].alpha)
     assert now.rgba[3] < then.rgba[3] and min(now.rgba[:3]) > min(then.rgba[:3])  # clearer, paler
+    # a hotplate sampled as glass stays a coloured, mostly opaque shell: it is not glassware
+    plate = next(s for s in _samples("id") if s.appearance["hotplate"].material == "glass")
+    drawn = apply_domain(SCENE, plate).look.labware["hotplate"]
+    assert drawn.rgba[3] == pytest.approx(plate.appearance["hotplate"].alpha)
 
 
 def test_every_bench_material_has_a_pattern() -> None:
