@@ -1,5 +1,5 @@
 """The room around the bench: floor, painted walls, a window, shelving with reagent bottles, a
-fume hood and the cabinet under the bench top.
+fume hood, the cabinet under the bench top and (with finishes) the reagent riser behind it.
 
 Without it the scene cameras see a white slab floating in black, which no lab photograph looks like and
 which gives a policy no background to be robust to. Everything here is seen, never touched: visual
@@ -8,7 +8,8 @@ stand far enough out that no camera pose of the randomization puts one between a
 
 Cost: a few dozen boxes and a few cylinders, untextured (a tiled floor texture alone cost 1.5 ms per
 three-camera frame); filling the background that was black is most of what remains
-(benchmarks/sim_bench.py prints bare bench against room).
+(benchmarks/sim_bench.py prints bare bench, plain room and finished lab). The layout's numbers are in
+labdata.look, beside the palettes.
 """
 
 from __future__ import annotations
