@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -152,11 +152,12 @@ def _randomized(scene: Any, compiled: Any, robot: str, split: str, seed: int) ->
     the look it drew."""
     import numpy as np
 
+    from robogenesis.bands import Split
     from robogenesis.compose import worked_devices
     from robogenesis.randomize import build_env, sample_domain
 
     worked = worked_devices(compiled) if compiled is not None else ()
-    sample = sample_domain(scene, split, np.random.default_rng([seed, 0]), worked=worked)  # type: ignore[arg-type]
+    sample = sample_domain(scene, cast(Split, split), np.random.default_rng([seed, 0]), worked=worked)
     look = [f"bench {sample.bench}", f"light x{sample.lighting.intensity:.2f}"]
     if sample.room is not None:
         look += [
