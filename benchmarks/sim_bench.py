@@ -1,6 +1,6 @@
-"""labsim speed: physics steps/s, ms per frame per camera in both render modes, what the room around
-the bench costs (the bare bench against the lab room, fast mode, interleaved), and the real-time
-factor of a 20 s episode with three cameras at 10 Hz (target: >= 2x real time on one core).
+"""labsim speed: physics steps/s, ms per frame per camera in both render modes, what the lab's look
+costs (the bare bench, the room with plain finishes, the finished lab: fast mode, interleaved), and
+the real-time factor of a 20 s episode with three cameras at 10 Hz (target: >= 2x real time on one core).
 
 Run: .venv/bin/python benchmarks/sim_bench.py [--robot franka] [--resolution 128]
 """
@@ -87,17 +87,23 @@ def main() -> None:
 
 
 def room_cost(labware: list, res: tuple[int, int], robot: str, cams: list[str], reps: int = 30) -> None:
-    """ms per three-camera frame, fast mode, with the bare bench and with the room, interleaved so
-    that load on the machine hits both alike."""
+    """ms per three-camera frame, fast mode: the bare bench, the room with plain finishes (the scene
+    before glass, liquid and bench finishes existed) and the finished lab, interleaved so that load on
+    the machine hits all alike."""
     import numpy as np
 
     from labsim.backend import get_backend
     from labsim.cameras import CameraRig
-    from labsim.scene_spec import Room, SceneLook, SceneSpec
+    from labsim.scene_spec import Finish, Room, SceneLook, SceneSpec
 
+    looks = {
+        "bare bench": SceneLook(room=Room(bare=True), finish=Finish(plain=True)),
+        "plain room": SceneLook(finish=Finish(plain=True)),
+        "finished lab": SceneLook(),
+    }
     rigs = {}
-    for name, room in (("bare bench", Room(bare=True)), ("lab room", Room())):
-        scene = SceneSpec(labware=labware, resolution=res, cameras=[], look=SceneLook(room=room))
+    for name, look in looks.items():
+        scene = SceneSpec(labware=labware, resolution=res, cameras=[], look=look)
         env = get_backend().build(scene, robot)
         env.reset(0)
         rigs[name] = (env, CameraRig(env.model, res, "fast"))
@@ -108,9 +114,10 @@ def room_cost(labware: list, res: tuple[int, int], robot: str, cams: list[str], 
             start = time.perf_counter()
             rig.render(env.data, cams)
             times[name].append(1000 * (time.perf_counter() - start))
-    bare, room = (float(np.median(times[n])) for n in rigs)
+    bare, plain, lab = (float(np.median(times[n])) for n in rigs)
     print(
-        f"room: {bare:.1f} ms (bare bench) -> {room:.1f} ms (lab room) per 3-camera fast frame, x{room / bare:.2f}"
+        f"look: {bare:.1f} ms (bare bench) -> {plain:.1f} ms (plain room, x{plain / bare:.2f}) -> {lab:.1f} ms"
+        f" (finished lab, x{lab / bare:.2f}; x{lab / plain:.2f} over the plain room) per 3-camera fast frame"
     )
     for env, rig in rigs.values():
         rig.close()

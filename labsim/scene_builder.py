@@ -20,8 +20,10 @@ from labdata.deck import (
     place_all,
 )
 from labdata.errors import LayoutError
+from labdata.look import BENCH_PATTERNS, BENCHES, DEFAULT_BENCH
 from labdata.robot_profile import PHYSICS_TIMESTEP_S, RobotProfile, load_profile
 from labsim.assets import AssetInfo, build_labware, footprint
+from labsim.assets.finish import finish_glass, finish_liquid, surface_material
 from labsim.assets.room import add_room
 from labsim.assets.shapes import turned_half_xy
 from labsim.cameras import LABWARE_GROUP
@@ -30,6 +32,7 @@ from labsim.robot_model import build_robot_spec
 from labsim.scene_spec import Material, SceneLook, SceneSpec
 
 ROBOT_PREFIX = "r0/"
+HEADLIGHT_DIFFUSE = 0.2  # with finishes; MuJoCo's default is 0.4
 # name -> (camera position, point it looks at)
 SCENE_CAMERA_POSES: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
     "front": ((-0.45, -0.4, 1.65), (0.55, 0.0, 0.8)),
@@ -66,20 +69,9 @@ def look_at_xyaxes(pos: tuple[float, float, float], target: tuple[float, float, 
     return [*right.tolist(), *up.tolist()]
 
 
-def _material(spec: mujoco.MjSpec, name: str, look: Material) -> str:
-    spec.add_material(
-        name=name,
-        rgba=list(look.rgba),
-        specular=look.specular,
-        shininess=look.shininess,
-        reflectance=look.reflectance,
-    )
-    return name
-
-
 def _dress_labware(spec: mujoco.MjSpec, body: str, look: Material) -> None:
     """Give every shell geom of a labware item (not its liquid) the randomized material."""
-    material = _material(spec, f"{body}/look", look)
+    material = surface_material(spec, f"{body}/look", look)
     for geom in spec.body(body).find_all(mujoco.mjtObj.mjOBJ_GEOM):
         if geom.group == LABWARE_GROUP:
             geom.material = material
@@ -89,7 +81,7 @@ def _dress_labware(spec: mujoco.MjSpec, body: str, look: Material) -> None:
 def _add_bench(spec: mujoco.MjSpec, look: SceneLook | None = None) -> None:
     look = look or SceneLook()
     world = spec.worldbody
-    add_room(spec, look.room)
+    add_room(spec, look.room, finished=not look.finish.plain)
     cx, cy = BENCH_CENTER_XY
     hx, hy = BENCH_HALF_SIZE
     thick = 0.03
@@ -102,9 +94,14 @@ def _add_bench(spec: mujoco.MjSpec, look: SceneLook | None = None) -> None:
         group=2,
         friction=[1.0, 0.005, 0.0001],
     )
-    if look.bench is not None:
-        top.material = _material(spec, "bench_top/look", look.bench)
-        top.rgba = list(look.bench.rgba)
+    bench = look.bench
+    if bench is None and not look.finish.plain:
+        rgba, specular, shininess, reflectance = BENCHES["id"][DEFAULT_BENCH]
+        bench = Material(rgba=rgba, specular=specular, shininess=shininess, reflectance=reflectance,
+                         pattern=BENCH_PATTERNS[DEFAULT_BENCH])  # fmt: skip
+    if bench is not None:
+        top.material = surface_material(spec, "bench_top/look", bench)
+        top.rgba = list(bench.rgba)
     for sx in (-1, 1):
         for sy in (-1, 1):
             world.add_geom(
@@ -192,7 +189,10 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
     spec.visual.global_.offwidth = max(640, width)
     spec.visual.global_.offheight = max(480, height)
     spec.visual.quality.shadowsize = 2048
-    spec.visual.headlight.ambient = [0.35, 0.35, 0.35]
+    ambient = 0.35 if scene.look.finish.plain else scene.look.finish.ambient
+    spec.visual.headlight.ambient = [ambient] * 3
+    if not scene.look.finish.plain:  # key, fill and a full headlight burnt a white bench top to white
+        spec.visual.headlight.diffuse = [HEADLIGHT_DIFFUSE] * 3
     spec.stat.center = [0.45, 0.0, 0.9]
     spec.stat.extent = 1.5
     _add_bench(spec, scene.look)
@@ -213,6 +213,9 @@ def build_scene_spec(scene: SceneSpec, robot: str) -> tuple[mujoco.MjSpec, Scene
         )
         if info.assets[item.name].button_joint:  # the cap slides into its own housing when pressed
             spec.add_exclude(bodyname1=item.name, bodyname2=f"{item.name}/button")
+        if not scene.look.finish.plain:
+            finish_glass(spec, info.assets[item.name].body, scene.look.finish)
+            finish_liquid(spec, info.assets[item.name].particles, scene.look.finish)
         if item.name in scene.look.labware:
             _dress_labware(spec, info.assets[item.name].body, scene.look.labware[item.name])
     return spec, info

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from labdata.look import DEFAULT_GLASS, DEFAULT_LIQUID
+
 DEFAULT_CAMERAS = ("front", "side", "wrist")
 SCENE_CAMERAS = ("front", "side", "top")
 CPU_RESOLUTION = (128, 128)
@@ -45,6 +47,24 @@ class Material(BaseModel):
     specular: float = Field(0.5, ge=0.0, le=1.0)
     shininess: float = Field(0.5, ge=0.0, le=1.0)
     reflectance: float = Field(0.0, ge=0.0, le=1.0)
+    pattern: Literal["speckle", "grain", "brushed"] | None = Field(
+        None, description="Procedural texture of the surface (labsim.assets.finish); None: plain colour."
+    )
+
+
+class Finish(BaseModel):
+    """How glass, liquid and the bench top are finished (labsim.assets.finish), and the ambient light.
+    Visual only; the randomizer varies tints and light per split."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    glass_rgba: Rgba = DEFAULT_GLASS
+    liquid_rgba: Rgba = DEFAULT_LIQUID
+    ambient: float = Field(0.25, ge=0.0, le=1.0, description="Headlight ambient light, grey level.")
+    plain: bool = Field(
+        False,
+        description="No finishes: the scene of episodes recorded before they existed, so their replays"
+        " render as recorded.",
+    )
 
 
 class Room(BaseModel):
@@ -85,6 +105,7 @@ class SceneLook(BaseModel):
     light_offset: Vec3 = Field((0.0, 0.0, 0.0), description="Shift of the key light's position (m).")
     cameras: dict[str, CameraPose] = Field(default_factory=dict, description="Scene camera pose overrides.")
     room: Room = Field(default_factory=Room)
+    finish: Finish = Field(default_factory=Finish)
 
 
 class SceneSpec(BaseModel):

@@ -15,7 +15,16 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from labsim.scene_spec import CameraPose, LabwareSpec, Material, Room, SceneLook, SceneSpec
+from labdata.look import (
+    BENCH_PATTERNS,
+    BENCHES,
+    FLOORS,
+    GLASS_TINTS,
+    LIQUIDS,
+    OBJECT_MATERIALS,
+    WALLS,
+)
+from labsim.scene_spec import CameraPose, Finish, LabwareSpec, Material, Room, SceneLook, SceneSpec
 from robogenesis.arrangement import Distractor, arrange, posed, reset_pose
 from robogenesis.bands import Split, band, signed, spatial
 
@@ -26,39 +35,19 @@ CAMERA_SHIFT_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.04), "ood": (0.0
 CAMERA_FOV_DEG: dict[str, tuple[float, float]] = {"id": (52.0, 58.0), "ood": (58.0, 64.0)}
 HUE: dict[str, tuple[float, float]] = {"id": (0.0, 0.5), "ood": (0.5, 1.0)}
 ALPHA: dict[str, tuple[float, float]] = {"id": (0.55, 1.0), "ood": (0.3, 0.55)}
-# material name -> (specular, shininess, reflectance)
-OBJECT_MATERIALS: dict[str, dict[str, tuple[float, float, float]]] = {
-    "id": {"glass": (0.8, 0.9, 0.1), "matte_plastic": (0.1, 0.1, 0.0)},
-    "ood": {"metal": (1.0, 0.6, 0.4), "ceramic": (0.4, 0.3, 0.05)},
-}
 LIGHT_INTENSITY: dict[str, tuple[float, float]] = {"id": (0.55, 0.85), "ood": (0.3, 0.55)}
 LIGHT_WARMTH: dict[str, tuple[float, float]] = {"id": (-0.05, 0.05), "ood": (0.05, 0.15)}
 LIGHT_SHIFT_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.3), "ood": (0.3, 0.6)}
-# bench material name -> (rgba, specular, shininess, reflectance)
-BENCHES: dict[str, dict[str, tuple[tuple[float, float, float, float], float, float, float]]] = {
-    "id": {
-        "white_laminate": ((0.93, 0.93, 0.9, 1.0), 0.3, 0.4, 0.0),
-        "grey_epoxy": ((0.55, 0.57, 0.6, 1.0), 0.5, 0.6, 0.05),
-        "light_wood": ((0.78, 0.64, 0.45, 1.0), 0.1, 0.2, 0.0),
-    },
-    "ood": {
-        "black_resin": ((0.08, 0.08, 0.09, 1.0), 0.7, 0.8, 0.1),
-        "steel": ((0.7, 0.72, 0.75, 1.0), 1.0, 0.9, 0.3),
-        "dark_wood": ((0.36, 0.22, 0.12, 1.0), 0.1, 0.2, 0.0),
-    },
-}
-# The room behind the bench (labsim.assets.room): wall paint, floor and where the window is along the
-# far wall on the appearance axis, shelf bottles on the clutter axis.
-WALLS: dict[str, dict[str, tuple[float, float, float]]] = {
-    "id": {"warm_white": (0.9, 0.89, 0.84), "pale_grey": (0.8, 0.81, 0.82), "cream": (0.93, 0.88, 0.76)},
-    "ood": {"pale_green": (0.74, 0.85, 0.76), "pale_blue": (0.74, 0.8, 0.9), "taupe": (0.66, 0.6, 0.5)},
-}
-FLOORS: dict[str, dict[str, tuple[float, float, float]]] = {
-    "id": {"grey_tile": (0.62, 0.63, 0.6), "sand_tile": (0.7, 0.66, 0.58)},
-    "ood": {"blue_vinyl": (0.45, 0.55, 0.65), "dark_tile": (0.3, 0.3, 0.32)},
-}
+# The room behind the bench (labsim.assets.room; its palettes are in labdata.look): wall paint, floor
+# and where the window is along the far wall on the appearance axis, shelf bottles on the clutter axis.
 SHELF_BOTTLES: dict[str, tuple[int, int]] = {"id": (3, 5), "ood": (6, 8)}
 WINDOW_Y_M: dict[str, tuple[float, float]] = {"id": (0.0, 0.4), "ood": (0.4, 0.8)}  # |y|
+# Finishes (labsim.assets.finish): glass tint and liquid colour on the appearance axis (labdata.look's
+# GLASS_TINTS and LIQUIDS), the ambient light on the lighting axis, the bench top's pattern follows
+# its material.
+AMBIENT: dict[str, tuple[float, float]] = {"id": (0.2, 0.3), "ood": (0.3, 0.42)}
+GLASS_ALPHA_SCALE = 0.4  # glassware drawn as glass: its sampled alpha, this much more see-through
+GLASSWARE_SHAPES = ("cylinder", "flask", "rod")  # catalog shapes made of glass (beakers, flasks, rod)
 
 
 class Appearance(BaseModel):
@@ -84,6 +73,13 @@ class RoomSample(BaseModel):
     bottle_seed: int
 
 
+class FinishSample(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    glass: str = Field(description="Glass tint (labdata.look.GLASS_TINTS).")
+    liquid: str = Field(description="Liquid colour (labdata.look.LIQUIDS).")
+    ambient: float = Field(description="Ambient light, grey level.")
+
+
 class DomainSample(BaseModel):
     """Every value drawn for one episode, per axis, plus the per-node paraphrase choice."""
 
@@ -103,6 +99,9 @@ class DomainSample(BaseModel):
         default_factory=dict, description="node id -> 0 for the instruction, k for paraphrase k"
     )
     room: RoomSample | None = Field(None, description="None in samples recorded before the room existed")
+    finish: FinishSample | None = Field(
+        None, description="None in samples recorded before glass, liquid and bench finishes existed"
+    )
 
 
 def sample_domain(
@@ -146,7 +145,8 @@ def sample_domain(
     bench = benches[int(rng.integers(len(benches)))]
     phrasing = {node: int(rng.integers(count)) for node, count in sorted((phrase_counts or {}).items())}
     reset_joints = reset_pose(scene, split, rng, worked, arrangement)
-    room = _room(split, rng)  # drawn last: the values above stay what they were before the room existed
+    room = _room(split, rng)  # drawn after all else: the values above stay what they were before it
+    finish = _finish(split, rng)  # and the finishes after the room, for the same reason
     return DomainSample(
         split=split,
         placement=placement,
@@ -159,6 +159,7 @@ def sample_domain(
         bench=bench,
         phrasing=phrasing,
         room=room,
+        finish=finish,
     )
 
 
@@ -171,6 +172,25 @@ def _room(split: Split, rng: np.random.Generator) -> RoomSample:
         window_y=signed(rng, WINDOW_Y_M[split]),
         bottles=int(rng.integers(lo, hi + 1)),
         bottle_seed=int(rng.integers(2**31)),
+    )
+
+
+def _finish(split: Split, rng: np.random.Generator) -> FinishSample:
+    glasses, liquids = sorted(GLASS_TINTS[split]), sorted(LIQUIDS[split])
+    return FinishSample(
+        glass=glasses[int(rng.integers(len(glasses)))],
+        liquid=liquids[int(rng.integers(len(liquids)))],
+        ambient=band(rng, AMBIENT[split]),
+    )
+
+
+def _finish_look(sample: FinishSample | None) -> Finish:
+    if sample is None:  # recorded before finishes existed: replay renders the scene it recorded
+        return Finish(plain=True)
+    return Finish(
+        glass_rgba=GLASS_TINTS[_split_of(GLASS_TINTS, sample.glass)][sample.glass],
+        liquid_rgba=LIQUIDS[_split_of(LIQUIDS, sample.liquid)][sample.liquid],
+        ambient=sample.ambient,
     )
 
 
@@ -188,12 +208,24 @@ def _room_look(sample: RoomSample | None) -> Room:
     )
 
 
-def _object_material(look: Appearance, split_of_material: str) -> Material:
-    r, g, b = colorsys.hsv_to_rgb(look.hue, 0.55, 0.85)
+def _glassware(scene: SceneSpec) -> set[str]:
+    from labdata.catalog import load_catalog
+
+    catalog = load_catalog()
+    return {i.name for i in scene.labware if catalog.get(i.type).geometry.shape in GLASSWARE_SHAPES}
+
+
+def _object_material(look: Appearance, split_of_material: str, glassy: bool) -> Material:
+    """The shell's material. Glassware (with finishes) sampled as glass is drawn as glass: the hue only
+    tints it and it is more see-through (the alpha scaled down keeps the split's alpha bands
+    disjoint). Anything else, and everything before finishes existed, is a saturated colour at the
+    sampled alpha (a see-through glass hotplate would read as nothing at all)."""
+    glass = glassy and look.material == "glass"
+    saturation, value = (0.12, 0.97) if glass else (0.55, 0.85)
+    alpha = look.alpha * GLASS_ALPHA_SCALE if glass else look.alpha
+    r, g, b = colorsys.hsv_to_rgb(look.hue, saturation, value)
     specular, shininess, reflectance = OBJECT_MATERIALS[split_of_material][look.material]
-    return Material(
-        rgba=(r, g, b, look.alpha), specular=specular, shininess=shininess, reflectance=reflectance
-    )
+    return Material(rgba=(r, g, b, alpha), specular=specular, shininess=shininess, reflectance=reflectance)
 
 
 def _split_of(table: Mapping[str, Mapping[str, object]], name: str) -> str:
@@ -205,6 +237,8 @@ def apply_domain(scene: SceneSpec, sample: DomainSample) -> SceneSpec:
     labware = [posed(item, sample.placement, sample.yaw) for item in scene.labware]
     labware += [LabwareSpec(name=d.name, type=d.type, site=d.site) for d in sample.clutter]
     rgba, specular, shininess, reflectance = BENCHES[_split_of(BENCHES, sample.bench)][sample.bench]
+    finished = sample.finish is not None
+    glassware = _glassware(scene) if finished else set()
     light = sample.lighting
     diffuse = (
         light.intensity * (1.0 + light.warmth),
@@ -213,14 +247,21 @@ def apply_domain(scene: SceneSpec, sample: DomainSample) -> SceneSpec:
     )
     look = SceneLook(
         labware={
-            name: _object_material(a, _split_of(OBJECT_MATERIALS, a.material))
+            name: _object_material(a, _split_of(OBJECT_MATERIALS, a.material), name in glassware)
             for name, a in sample.appearance.items()
         },
-        bench=Material(rgba=rgba, specular=specular, shininess=shininess, reflectance=reflectance),
+        bench=Material(
+            rgba=rgba,
+            specular=specular,
+            shininess=shininess,
+            reflectance=reflectance,
+            pattern=BENCH_PATTERNS[sample.bench] if finished else None,
+        ),
         light_diffuse=diffuse,
         light_offset=light.offset,
         cameras=sample.cameras,
         room=_room_look(sample.room),
+        finish=_finish_look(sample.finish),
     )
     return SceneSpec(**{**dict(scene), "labware": labware, "look": look})
 

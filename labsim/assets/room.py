@@ -1,5 +1,5 @@
 """The room around the bench: floor, painted walls, a window, shelving with reagent bottles, a
-fume hood and the cabinet under the bench top.
+fume hood, the cabinet under the bench top and (with finishes) the reagent riser behind it.
 
 Without it the scene cameras see a white slab floating in black, which no lab photograph looks like and
 which gives a policy no background to be robust to. Everything here is seen, never touched: visual
@@ -8,7 +8,8 @@ stand far enough out that no camera pose of the randomization puts one between a
 
 Cost: a few dozen boxes and a few cylinders, untextured (a tiled floor texture alone cost 1.5 ms per
 three-camera frame); filling the background that was black is most of what remains
-(benchmarks/sim_bench.py prints bare bench against room).
+(benchmarks/sim_bench.py prints bare bench, plain room and finished lab). The layout's numbers are in
+labdata.look, beside the palettes.
 """
 
 from __future__ import annotations
@@ -17,24 +18,26 @@ import mujoco
 import numpy as np
 
 from labdata.deck import BENCH_CENTER_XY, BENCH_HALF_SIZE, BENCH_TOP_Z
+from labdata.look import (
+    BOTTLE_RGBA,
+    FAR_WALL_X,
+    NEAR_WALL_X,
+    RISER_SERVICE_Z,
+    RISER_SHELF_Z,
+    RISER_TOP_Z,
+    RISER_X,
+    SHELF_HEIGHTS_M,
+    SIDE_WALL_Y,
+    WALL_GLOW,
+    WALL_HEIGHT,
+)
 from labsim.assets.shapes import add_box, add_cylinder
 from labsim.scene_spec import Room
 
-FAR_WALL_X = 1.75  # beyond the bench's back edge (1.30 m) and the devices on it
-SIDE_WALL_Y = 1.9  # beyond the side camera (y = 1.25 m)
-NEAR_WALL_X = -1.4  # behind the front camera (x = -0.45 m)
-WALL_HEIGHT = 2.8
-SHELF_HEIGHTS_M = (1.45, 1.85)
-BOTTLE_RGBA = [
-    (0.45, 0.28, 0.12, 0.85),  # amber glass
-    (0.85, 0.88, 0.9, 0.6),  # clear glass
-    (0.2, 0.35, 0.75, 0.9),  # blue-capped media bottle
-    (0.9, 0.9, 0.88, 1.0),  # white plastic
-    (0.3, 0.55, 0.35, 0.9),  # green glass
-]
 
-
-def add_room(spec: mujoco.MjSpec, room: Room) -> None:
+def add_room(spec: mujoco.MjSpec, room: Room, finished: bool = True) -> None:
+    """The room for `room`; `finished` adds the bench's reagent riser and lights the paint the way a
+    lit room's walls look (without: the room as built before finishes existed, for old replays)."""
     world = spec.worldbody
     if room.bare:
         world.add_geom(
@@ -54,7 +57,7 @@ def add_room(spec: mujoco.MjSpec, room: Room) -> None:
         rgba=[1, 1, 1, 1],
         group=2,
     )
-    paint = _plain_material(spec, "room/paint", room.wall_rgba)
+    paint = _plain_material(spec, "room/paint", room.wall_rgba, WALL_GLOW if finished else 0.0)
     half_z = WALL_HEIGHT / 2
     depth = (FAR_WALL_X - NEAR_WALL_X) / 2
     walls = [
@@ -69,6 +72,8 @@ def add_room(spec: mujoco.MjSpec, room: Room) -> None:
     _shelves(world, room)
     _fume_hood(world)
     _bench_cabinet(world, room)
+    if finished:
+        _bench_riser(world, room)
 
 
 def _window(world: mujoco.MjsBody, room: Room) -> None:
@@ -131,6 +136,36 @@ def _bench_cabinet(world: mujoco.MjsBody, room: Room) -> None:
         _seen(add_box(world, (0.05, 0.012, 0.008), (x, front_y - 0.012, BENCH_TOP_Z - 0.12), pull))
 
 
+def _bench_riser(world: mujoco.MjsBody, room: Room) -> None:
+    """The back of a lab bench: a panel rising from the floor behind the bench top's back edge, a
+    service strip with gas taps and sockets, and a reagent shelf with bottles on it. It is the front
+    camera's backdrop (which otherwise looked over the bench at bare wall and floor), and stands behind
+    the bench's back edge, where no labware is placed and no expert moves the tool."""
+    x0 = BENCH_CENTER_XY[0] + BENCH_HALF_SIZE[0] + 0.005  # just behind the back edge
+    _, hy = BENCH_HALF_SIZE
+    shelf_half = (RISER_X - x0) / 2
+    panel = room.cabinet_rgba
+    _seen(add_box(world, (0.01, hy, RISER_TOP_Z / 2), (RISER_X + 0.01, 0.0, RISER_TOP_Z / 2), panel))
+    _seen(add_box(world, (shelf_half, hy, 0.02), (x0 + shelf_half, 0.0, BENCH_TOP_Z - 0.025), panel))
+    _seen(add_box(world, (0.02, hy, 0.05), (RISER_X - 0.02, 0.0, RISER_SERVICE_Z), (0.85, 0.85, 0.83, 1.0)))
+    for k, y in enumerate((-0.6, -0.2, 0.2, 0.6)):  # sockets (white) and gas taps (yellow)
+        rgba = (0.95, 0.95, 0.93, 1.0) if k % 2 else (0.9, 0.75, 0.1, 1.0)
+        _seen(add_box(world, (0.012, 0.035, 0.03), (RISER_X - 0.045, y, RISER_SERVICE_Z), rgba))
+    _seen(
+        add_box(
+            world, (shelf_half, hy, 0.012), (x0 + shelf_half, 0.0, RISER_SHELF_Z), (0.55, 0.45, 0.35, 1.0)
+        )
+    )
+    rng = np.random.default_rng([room.bottle_seed, 1])  # the wall shelves keep their own draws
+    for i in range(room.bottles):
+        radius = float(rng.uniform(0.025, 0.04))
+        height = float(rng.uniform(0.09, 0.17))
+        y = -hy + 0.1 + (i + float(rng.uniform(0.2, 0.8))) * (2 * hy - 0.2) / room.bottles
+        rgba = BOTTLE_RGBA[int(rng.integers(len(BOTTLE_RGBA)))]
+        pos = (x0 + shelf_half, y, RISER_SHELF_Z + 0.012 + height / 2)
+        _seen(add_cylinder(world, radius, height / 2, pos, rgba))
+
+
 def _seen(geom: mujoco.MjsGeom, material: str | None = None) -> mujoco.MjsGeom:
     """Visual only: no contacts (a static world geom has no mass to speak of)."""
     geom.contype = 0
@@ -140,6 +175,8 @@ def _seen(geom: mujoco.MjsGeom, material: str | None = None) -> mujoco.MjsGeom:
     return geom
 
 
-def _plain_material(spec: mujoco.MjSpec, name: str, rgba: tuple[float, float, float, float]) -> str:
-    spec.add_material(name=name, rgba=list(rgba), specular=0.1, shininess=0.1)
+def _plain_material(
+    spec: mujoco.MjSpec, name: str, rgba: tuple[float, float, float, float], glow: float = 0.0
+) -> str:
+    spec.add_material(name=name, rgba=list(rgba), specular=0.1, shininess=0.1, emission=glow)
     return name

@@ -5,6 +5,7 @@ from functools import cache
 import numpy as np
 import pytest
 
+from labdata.look import BENCH_PATTERNS, FLOORS, GLASS_TINTS, LIQUIDS, WALLS
 from labsim.scene_spec import LabwareSpec, SceneSpec
 from robogenesis.arrangement import CLUTTER_TYPES, FREE_BOX_M
 from robogenesis.randomize import AXES, BENCHES, OBJECT_MATERIALS, apply_domain, sample_domain
@@ -48,8 +49,9 @@ def _features(s) -> dict[str, set]:
         "clutter": {(len(s.clutter), *sorted(d.type for d in s.clutter)), ("bottles", s.room.bottles)},
         "camera": {round(shift, 9)},
         "appearance": {(a.material, round(a.hue, 9), round(a.alpha, 9)) for a in s.appearance.values()}
-        | {("wall", s.room.wall), ("floor", s.room.floor), ("window", round(abs(s.room.window_y), 9))},
-        "lighting": {round(s.lighting.intensity, 9)},
+        | {("wall", s.room.wall), ("floor", s.room.floor), ("window", round(abs(s.room.window_y), 9))}
+        | {("glass", s.finish.glass), ("liquid", s.finish.liquid)},
+        "lighting": {round(s.lighting.intensity, 9), ("ambient", round(s.finish.ambient, 9))},
         "bench": {s.bench},
     }
 
@@ -65,6 +67,9 @@ def test_id_and_ood_values_are_disjoint_on_every_axis() -> None:
     assert not set(CLUTTER_TYPES["id"]) & set(CLUTTER_TYPES["ood"])
     assert not set(BENCHES["id"]) & set(BENCHES["ood"])
     assert not set(OBJECT_MATERIALS["id"]) & set(OBJECT_MATERIALS["ood"])
+    for palette in (WALLS, FLOORS, GLASS_TINTS, LIQUIDS):
+        assert not set(palette["id"]) & set(palette["ood"])
+        assert not set(palette["id"].values()) & set(palette["ood"].values())  # colours too, not only names
     id_shift = max(max(_features(s)["camera"]) for s in ids)
     ood_shift = min(min(_features(s)["camera"]) for s in oods)
     assert id_shift <= ood_shift
@@ -172,16 +177,62 @@ def test_the_room_is_drawn_last_so_earlier_values_keep_their_seeds(monkeypatch: 
 
     with_room = sample_domain(SCENE, "id", np.random.default_rng(7), {"n1": 3})
     monkeypatch.setattr(randomize, "_room", lambda split, rng: None)
+    monkeypatch.setattr(randomize, "_finish", lambda split, rng: None)
     without = sample_domain(SCENE, "id", np.random.default_rng(7), {"n1": 3})
     assert with_room.room is not None and without.room is None
-    assert with_room.model_copy(update={"room": None}) == without
+    assert with_room.model_copy(update={"room": None, "finish": None}) == without
+
+
+def test_the_finishes_are_drawn_after_the_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Glass, liquid and ambient light are drawn after everything else, the room included: every
+    episode recorded before them keeps its scene and its room."""
+    import robogenesis.randomize as randomize
+
+    finished = sample_domain(SCENE, "id", np.random.default_rng(7), {"n1": 3})
+    monkeypatch.setattr(randomize, "_finish", lambda split, rng: None)
+    without = sample_domain(SCENE, "id", np.random.default_rng(7), {"n1": 3})
+    assert finished.finish is not None and without.finish is None
+    assert finished.model_copy(update={"finish": None}) == without
+
+
+def test_finishes_follow_the_sample_and_a_sample_without_them_replays_plain() -> None:
+    from labsim.scene_spec import Finish
+
+    for split in ("id", "ood"):
+        s = _samples(split)[0]
+        look = apply_domain(SCENE, s).look
+        assert look.finish.liquid_rgba == LIQUIDS[split][s.finish.liquid]
+        assert look.finish.glass_rgba == GLASS_TINTS[split][s.finish.glass]
+        assert look.finish.ambient == s.finish.ambient and not look.finish.plain
+        assert look.bench is not None and look.bench.pattern == BENCH_PATTERNS[s.bench]
+    old = _samples("id")[0].model_dump(mode="json")
+    del old["finish"]
+    look = apply_domain(SCENE, type(_samples("id")[0]).model_validate(old)).look
+    assert look.finish == Finish(plain=True)
+    assert look.bench is not None and look.bench.pattern is None
+    # a glass beaker of an old sample is drawn as it was recorded: saturated, at the sampled alpha
+    glass = next(s for s in _samples("id") if s.appearance["beaker"].material == "glass")
+    recorded = glass.model_dump(mode="json")
+    del recorded["finish"]
+    then = apply_domain(SCENE, type(glass).model_validate(recorded)).look.labware["beaker"]
+    now = apply_domain(SCENE, glass).look.labware["beaker"]
+    assert then.rgba[3] == pytest.approx(glass.appearance["beaker"].alpha)
+    assert now.rgba[3] < then.rgba[3] and min(now.rgba[:3]) > min(then.rgba[:3])  # clearer, paler
+    # a hotplate sampled as glass stays a coloured, mostly opaque shell: it is not glassware
+    plate = next(s for s in _samples("id") if s.appearance["hotplate"].material == "glass")
+    drawn = apply_domain(SCENE, plate).look.labware["hotplate"]
+    assert drawn.rgba[3] == pytest.approx(plate.appearance["hotplate"].alpha)
+
+
+def test_every_bench_material_has_a_pattern() -> None:
+    assert set(BENCH_PATTERNS) == set(BENCHES["id"]) | set(BENCHES["ood"])
 
 
 def test_a_sample_recorded_before_the_room_replays_without_it() -> None:
     from labsim.scene_spec import Room
 
     old = _samples("id")[0].model_dump(mode="json")
-    del old["room"]
+    del old["room"], old["finish"]
     scene = apply_domain(SCENE, type(_samples("id")[0]).model_validate(old))
     assert scene.look.room == Room(bare=True)
     drawn = apply_domain(SCENE, _samples("ood")[0])
