@@ -79,6 +79,12 @@ class LabVLAConfig(BaseModel):
     # (and are validated); None keeps no average (the 4B preset: a second copy of 4B weights).
     ema_decay: float | None = None
     data_resolution: int | None = None  # pixels of the training images, so a bench renders the same
+    # Frames back of the state delta fed next to the state (state now minus state then, normalized by
+    # its own quantiles, in the padded state vector after the state). A single state cannot tell the
+    # approach to a button from the retreat after pressing it: both pass the same poses, and a chunk
+    # averaged over the two hovers at the stand-off (issue 13). None feeds the state alone, as in
+    # checkpoints from before it existed. The policy keeps the states it was shown to form the delta.
+    state_delta: int | None = Field(None, ge=1)
 
     @property
     def tiny_backbone(self) -> bool:

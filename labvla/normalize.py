@@ -72,6 +72,7 @@ class RobotStats(BaseModel):
     state: Quantiles
     action: Quantiles
     gripper_hold: GripperHold | None = None  # absent in checkpoints written before it existed
+    state_delta: Quantiles | None = None  # of state(t) - state(t - k), when the model is fed that delta
 
 
 class NormStats(BaseModel):

@@ -59,6 +59,8 @@ class LabVLAPolicy:
         self.last_error = ""
         self._generator = torch.Generator().manual_seed(seed)
         self._last_command: float | None = None  # gripper command of the last chunk sent, this episode
+        self._seen: list[tuple[int, np.ndarray]] = []  # (step, state) at each act() of this episode
+        self._step = 0  # control steps handed out this episode (the runner executes every one)
         self._token_lengths = torch.from_numpy(self.loaded.fast.token_lengths())
 
     def reset(self, instruction: str, robot: str) -> None:
@@ -67,6 +69,16 @@ class LabVLAPolicy:
         self._generator = torch.Generator().manual_seed(self.seed)
         self.last_error = ""
         self._last_command = None
+        self._seen, self._step = [], 0
+
+    def past_state(self) -> np.ndarray | None:
+        """The state seen `state_delta` steps ago, or the earliest seen if none is that old (the training
+        frames' rule: `LeRobotDataset.past_state`); None before the first observation."""
+        k = self.config.state_delta
+        if k is None or not self._seen:
+            return None
+        older = [state for step, state in self._seen if step <= self._step - k]
+        return older[-1] if older else self._seen[0][1]
 
     def act(self, observation: Observation | dict) -> np.ndarray:
         """An action chunk [chunk, A] in the simulator's layout: absolute arm targets, then gripper."""
@@ -79,12 +91,16 @@ class LabVLAPolicy:
         _, emb = self.config.embodiment(self.robot)
         if state.shape != (emb.state_dim,):
             raise ValueError(f"state has shape {state.shape}, robot {self.robot} expects ({emb.state_dim},)")
-        sample = self.builder.sample(images, state, self.instruction, self.robot)
+        past = self.past_state()
+        self._seen.append((self._step, state.copy()))
+        sample = self.builder.sample(images, state, self.instruction, self.robot, past_state=past)
         batch = self.builder.collate([sample]).to(self.device)
         with torch.no_grad():
             rel = self._flow(batch)[:, : emb.action_dim] if self.mode == "flow" else self._fast(batch, emb)
         if rel is None:
-            return self.hold(state)
+            held = self.hold(state)
+            self._step += len(held)
+            return held
         # Normalized [-1, 1] is the training range (q01..q99); unnormalizing extrapolates linearly, so an
         # untrained or off-distribution output would become a delta of any size. Clip before it does.
         rel = np.clip(rel, -1.0, 1.0)
@@ -95,6 +111,7 @@ class LabVLAPolicy:
         action[:, emb.arm_dim] = np.clip(action[:, emb.arm_dim], 0.0, 1.0)
         action = action[: self.action_horizon]
         self._last_command = float(action[-1, emb.arm_dim])
+        self._step += len(action)
         return action
 
     def hold(self, state: np.ndarray) -> np.ndarray:

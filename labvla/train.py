@@ -34,7 +34,7 @@ from labvla.checkpoint import (
 )
 from labvla.config import LabVLAConfig, preset_config
 from labvla.data.lerobot import LeRobotDataset
-from labvla.data.samples import FrameIndex, SampleBuilder, fit_stats_and_fast
+from labvla.data.samples import FrameIndex, SampleBuilder, fit_state_delta, fit_stats_and_fast
 from labvla.embodiment import Embodiment
 from labvla.model import LabVLA
 from labvla.prompt import TextTokenizer
@@ -68,6 +68,9 @@ class TrainOptions(BaseModel):
     val_frames: int = 256
     save_every: int | None = None
     insulation: bool = True
+    # Feed the state delta over this many frames (`LabVLAConfig.state_delta`); None keeps the preset's
+    # (or the initial checkpoint's) choice.
+    state_delta: int | None = None
     chunk: int | None = None
     image_size: int | None = None
     workers: int = 0
@@ -181,6 +184,10 @@ def train(opts: TrainOptions, on_step: Callable[[dict], None] | None = None) -> 
         model, stats, text, fast = _fresh(opts, datasets, index)
     config: LabVLAConfig = model.config
     index.chunk = val_index.chunk = config.chunk
+    if resume_from is None and opts.state_delta is not None:
+        config.state_delta = opts.state_delta
+        fit_state_delta(index, config, stats.robots)
+    index.delta_frames = val_index.delta_frames = config.state_delta
     for emb in _embodiments(datasets):
         if config.embodiment(emb.name)[1] != emb:
             raise ValueError(f"robot {emb.name}: sizes differ from the model's embodiment")

@@ -61,6 +61,12 @@ def _say_where_training_starts(stage: str, out: Path, init: Path | None, resume:
 @click.option("--lr-expert", type=float, default=1e-4, show_default=True)
 @click.option("--no-insulation", is_flag=True, help="Let the flow loss train the backbone (ablation).")
 @click.option("--chunk", type=click.IntRange(min=1), help="Action chunk length (preset default).")
+@click.option(
+    "--state-delta",
+    type=click.IntRange(min=1),
+    metavar="FRAMES",
+    help="Also feed the expert the state's change over this many frames (tells approach from retreat).",
+)
 @click.option("--image-size", type=click.IntRange(min=16), help="Model input image size (preset default).")
 @click.option(
     "--save-every", type=click.IntRange(min=1), help="Checkpoint period in steps (default: at the end)."
@@ -101,6 +107,7 @@ def command(
     lr_expert: float,
     no_insulation: bool,
     chunk: int | None,
+    state_delta: int | None,
     image_size: int | None,
     save_every: int | None,
     seed: int,
@@ -157,6 +164,7 @@ def command(
         lr_expert=lr_expert,
         insulation=not no_insulation,
         chunk=chunk,
+        state_delta=state_delta,
         image_size=image_size,
         save_every=save_every,
         seed=seed,

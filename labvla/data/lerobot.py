@@ -154,6 +154,15 @@ class LeRobotDataset:
         pad = idx >= end
         return self.action[np.minimum(idx, end - 1)], pad
 
+    def past_state(self, i: int, frames: int) -> np.ndarray:
+        """The state `frames` frames before frame i, or the earliest state since the episode began or a
+        wait ended (what a policy that keeps the states it was shown has seen: `LabVLAPolicy`)."""
+        start, _ = self.episode_bounds(int(self.episode_index[i]))
+        earlier = self._waits[: np.searchsorted(self._waits, i)]
+        if earlier.size and earlier[-1] >= start:
+            start = int(earlier[-1]) + 1
+        return self.state[max(i - frames, start)]
+
     def images(self, i: int) -> dict[str, np.ndarray]:
         """Decoded camera frames (uint8 HxWx3) of global frame i."""
         ep = int(self.episode_index[i])

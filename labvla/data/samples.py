@@ -53,11 +53,22 @@ class SampleBuilder:
         robot: str,
         chunk: np.ndarray | None = None,
         past_end: np.ndarray | None = None,
+        past_state: np.ndarray | None = None,
     ) -> Sample:
+        """`past_state`: the state `config.state_delta` frames earlier (None: none seen yet, a zero delta)."""
         cfg = self.config
         eid, emb = cfg.embodiment(robot)
         rs = self.stats.robots[robot]
         s_norm = rs.state.normalize(np.asarray(state, np.float32)[: emb.state_dim])
+        s_in = s_norm
+        if cfg.state_delta is not None:
+            if rs.state_delta is None:
+                raise ValueError(
+                    f"robot {robot}: the model is fed a state delta but has no statistics for it"
+                )
+            now = np.asarray(state, np.float32)[: emb.state_dim]
+            then = now if past_state is None else np.asarray(past_state, np.float32)[: emb.state_dim]
+            s_in = np.concatenate([s_norm, rs.state_delta.normalize(now - then)])
         ids, types = prompt_ids(
             self.text,
             len(cfg.cameras),
@@ -80,7 +91,7 @@ class SampleBuilder:
             # whole chunk, so it is trained to hold the final pose there rather than left untrained on
             # steps it will run. `past_end` stays in the signature for callers that report it.
             action_mask = np.broadcast_to(dim_mask[None], (cfg.chunk, cfg.pad_dim)).copy()
-        state_pad, _ = pad(s_norm, cfg.pad_dim)
+        state_pad, _ = pad(s_in, cfg.pad_dim)
         missing = [c for c in cfg.cameras if c not in images]
         if missing:
             raise ValueError(f"observation lacks camera(s) {', '.join(missing)}")
@@ -145,6 +156,7 @@ class FrameIndex:
         """`episodes` (dataset position -> episode indices) keeps only those episodes' frames."""
         self.datasets = list(datasets)
         self.chunk = chunk
+        self.delta_frames: int | None = None  # the model's `state_delta`, set by whoever builds samples
         self.entries = [
             (d, i)
             for d, ds in enumerate(self.datasets)
@@ -155,11 +167,15 @@ class FrameIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def raw(self, k: int) -> tuple[dict[str, np.ndarray], np.ndarray, str, str, np.ndarray, np.ndarray]:
+    def raw(
+        self, k: int
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, str, str, np.ndarray, np.ndarray, np.ndarray | None]:
+        """`SampleBuilder.sample`'s arguments for frame k (the past state only with `delta_frames`)."""
         d, i = self.entries[k]
         ds = self.datasets[d]
         chunk, past_end = ds.action_chunk(i, self.chunk)
-        return ds.images(i), ds.state[i], ds.task(i), ds.robot[i], chunk, past_end
+        past = None if self.delta_frames is None else ds.past_state(i, self.delta_frames)
+        return ds.images(i), ds.state[i], ds.task(i), ds.robot[i], chunk, past_end, past
 
     def robot_arrays(
         self, robot: str, limit: int, seed: int
@@ -191,6 +207,25 @@ def fit_stats_and_fast(
         )
         robots[emb.name] = rs
         normalized += [rs.action.normalize(r) for r in rel]
+    if config.state_delta is not None:
+        fit_state_delta(index, config, robots)
     fast = FastTokenizer(scale=config.fast_scale, vocab_size=config.fast_vocab).fit(normalized)
     config.fast_vocab = fast.vocab_size
     return NormStats(robots=robots), fast
+
+
+def fit_state_delta(index: FrameIndex, config: LabVLAConfig, robots: dict[str, RobotStats]) -> None:
+    """Quantiles of state(t) - state(t - `config.state_delta`) per robot, into `robots` (in place), over
+    every indexed frame: a stage-2 run started from a checkpoint without them fits them here too."""
+    assert config.state_delta is not None
+    for emb in config.embodiments:
+        if 2 * emb.state_dim > config.pad_dim:
+            raise ValueError(
+                f"robot {emb.name}: state and its delta need {2 * emb.state_dim} > {config.pad_dim} dims"
+            )
+        deltas = [
+            ds.state[i, : emb.state_dim] - ds.past_state(i, config.state_delta)[: emb.state_dim]
+            for d, i in index.entries
+            if (ds := index.datasets[d]).robot[i] == emb.name
+        ]
+        robots[emb.name] = robots[emb.name].model_copy(update={"state_delta": Quantiles.of(np.stack(deltas))})

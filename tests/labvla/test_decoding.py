@@ -65,7 +65,7 @@ def test_steps_past_the_end_are_trained_to_hold(young, datasets) -> None:
     ds = LeRobotDataset(datasets[0])
     index = FrameIndex([ds], chunk=16)
     _, end = ds.episode_bounds(0)
-    images, state, task, robot, chunk, past_end = index.raw(end - 3)
+    images, state, task, robot, chunk, past_end, _ = index.raw(end - 3)
     assert past_end.sum() == 13
     sample = loaded.builder().sample(images, state, task, robot, chunk, past_end)
     assert sample.action_mask[:, :8].all() and not sample.action_mask[:, 8:].any()
