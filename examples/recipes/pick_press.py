@@ -205,10 +205,15 @@ class Recipe:
             f"train stage 2 on {self.solo} alone",
             "train", "--stage", "flow", "--steps", str(a.steps), "--init", str(self.ws / "checkpoints" / "stage1"),
             *self.stage2_data(self.solo), "--out", str(out), "--lr-backbone", str(a.lr_stage2),
-            "--lr-expert", str(a.lr_expert), "--batch", str(a.batch), "--seed", str(seed), "--val-fraction",
-            str(a.val_fraction), "--workspace", str(self.ws / "scratch"),
+            "--lr-expert", str(a.lr_expert), *self.delta, "--batch", str(a.batch), "--seed", str(seed),
+            "--val-fraction", str(a.val_fraction), "--workspace", str(self.ws / "scratch"),
         )  # fmt: skip
         return out
+
+    @property
+    def delta(self) -> list[str]:
+        """The state-delta option of every stage-2 training (the same for the model and its ablations)."""
+        return [] if self.args.state_delta is None else ["--state-delta", str(self.args.state_delta)]
 
     def stage2_data(self, robot: str = "") -> list[str]:
         """`--data` options of stage 2 and its ablations: the clean episodes and the DART ones (of one
@@ -247,7 +252,7 @@ class Recipe:
         steps1 = a.steps_stage1 if a.steps_stage1 is not None else min(STAGE1_STEPS, a.steps)
         fresh = ["--preset", a.preset, "--image-size", str(a.image_size)]  # runs that build a model
         stage1 = ["--lr-backbone", str(a.lr_stage1)]
-        stage2 = ["--lr-backbone", str(a.lr_stage2), "--lr-expert", str(a.lr_expert)]
+        stage2 = ["--lr-backbone", str(a.lr_stage2), "--lr-expert", str(a.lr_expert), *self.delta]
         common = ["--batch", str(a.batch), "--seed", str(seed), "--val-fraction", str(a.val_fraction)]
         data, scratch = str(self.ws / "data"), str(self.ws / "scratch")
         data2 = self.stage2_data()
@@ -351,6 +356,14 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--dart-sigma", type=float, default=0.05, help="DART noise (rad) on executed joint targets"
+    )
+    p.add_argument(
+        "--state-delta",
+        type=int,
+        default=None,
+        metavar="FRAMES",
+        help="every stage-2 training also feeds the expert the state's change over this many frames "
+        "(`labc train --state-delta`; default: the state alone)",
     )
     # Measured on this recipe's data (8 bench episodes per task and robot, id, deterministic flow chunks):
     # 3000 + 4000 steps at batch 8 -> 4/32 successes, 3000 + 8000 -> 9/32; 400 + 400 at batch 4 -> 0/32

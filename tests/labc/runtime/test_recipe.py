@@ -23,7 +23,7 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch, capfd):
         "--robots", "franka", "--tasks", "press", "--splits", "id", "--max-retries", "0",
         "--workers", "0", "--resolution", "32", "--variants", "labvla,no_stage1,no_stage1_total,no_ki", "--seeds", "0",
         "--stage1-tasks", "level1/press,level1/pick", "--stage1-episodes", "1", "--solo", "franka",
-        "--dart-episodes", "1", "--workspace", str(ws), "--results", str(results),
+        "--dart-episodes", "1", "--state-delta", "4", "--workspace", str(ws), "--results", str(results),
     ]  # fmt: skip
     monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as done:
@@ -56,6 +56,11 @@ def test_recipe_miniature_end_to_end(tmp_path, monkeypatch, capfd):
     stage2_lines = [line for line in text.splitlines() if line.startswith("labc train --stage flow")]
     assert len(stage2_lines) == 5  # stage 2, no stage 1 (twice: equal expert and total steps), no KI, solo
     assert all(f"--data {ws / 'dart-data'}" in line for line in stage2_lines)
+    assert all("--state-delta 4" in line for line in stage2_lines)  # the model and every ablation alike
+    assert (
+        json.loads((ws / "checkpoints" / "stage2" / "step-000002" / "config.json").read_text())["state_delta"]
+        == 4
+    )
     assert "labc bench --suite labutopia --levels 1 --tasks press --policy labvla" in text
     # Cross-embodiment: stage 2 on franka's data alone, compared on franka's episodes.
     assert (ws / "runs" / "bench" / "solo_franka.json").exists()
