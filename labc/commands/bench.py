@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from labc.commands.options import ACTION_HORIZON_OPTION, InputError, workspace_option
+from labc.commands.options import ACTION_HORIZON_OPTION, SAMPLE_NOISE_OPTION, InputError, workspace_option
 from labc.commands.run import DATA_HELP, POLICIES, check_data
 from labc.workspace import Workspace, announce_default
 
@@ -82,6 +82,7 @@ def _levels(value: str) -> list[int]:
 @click.option("--data", type=click.Path(path_type=Path), help=DATA_HELP)
 @MODE_OPTION
 @ACTION_HORIZON_OPTION
+@SAMPLE_NOISE_OPTION
 @click.option("--episodes", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option(
     "--seed",
@@ -121,6 +122,7 @@ def command(
     data: Path | None,
     mode: str,
     action_horizon: int | None,
+    sample_noise: float | None,
     episodes: int,
     seed: int | None,
     splits: str,
@@ -172,6 +174,7 @@ def command(
         server=server,
         data=data,
         action_horizon=action_horizon,
+        sample_noise=sample_noise,
     )
     if out is None:
         out = ws.runs / "bench"

@@ -32,6 +32,12 @@ ACTION_HORIZON_OPTION = click.option(
     help="LabVLA: actions of each predicted chunk to execute before predicting again "
     "(default: the checkpoint's setting, else the whole chunk).",
 )
+SAMPLE_NOISE_OPTION = click.option(
+    "--sample-noise",
+    type=click.FloatRange(min=0.0),
+    help="LabVLA: scale of the noise each chunk's flow starts from; 0 gives one deterministic chunk, "
+    "1 samples one of the demonstrations' ways (default: the checkpoint's setting).",
+)
 
 
 class InputError(click.ClickException):

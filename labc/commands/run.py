@@ -17,6 +17,7 @@ import click
 
 from labc.commands.options import (
     ACTION_HORIZON_OPTION,
+    SAMPLE_NOISE_OPTION,
     VIDEO_IN_WORKSPACE,
     InputError,
     video_option,
@@ -60,6 +61,7 @@ def level1_suite() -> list[Path]:
 )
 @click.option("--data", type=click.Path(path_type=Path), help=DATA_HELP)
 @ACTION_HORIZON_OPTION
+@SAMPLE_NOISE_OPTION
 @click.option("--robot", help=f"Robot profile (default {DEFAULT_ROBOT}).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Scene randomization and reset seed.")
 @click.option("--split", type=click.Choice(["id", "ood"]), default="id", show_default=True)
@@ -87,6 +89,7 @@ def command(
     checkpoint: Path | None,
     data: Path | None,
     action_horizon: int | None,
+    sample_noise: float | None,
     robot: str | None,
     seed: int,
     split: str,
@@ -142,6 +145,7 @@ def command(
             server=server,
             data=data,
             action_horizon=action_horizon,
+            sample_noise=sample_noise,
         )
     except PolicyLoadError as exc:
         raise InputError(str(exc)) from None

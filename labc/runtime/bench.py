@@ -60,6 +60,7 @@ class PolicySpec(BaseModel):
     server: str | None = None  # ws://HOST:PORT of an openpi policy server
     data: Path | None = None  # the recorded dataset(s) of the replay and nearest floors
     action_horizon: int | None = None  # LabVLA: actions executed per predicted chunk
+    sample_noise: float | None = None  # LabVLA: scale of the flow's starting noise
 
 
 class BenchTask(BaseModel):
@@ -256,6 +257,7 @@ def _policy(spec: PolicySpec) -> Policy:
         server=spec.server,
         data=spec.data,
         action_horizon=spec.action_horizon,
+        sample_noise=spec.sample_noise,
         **kwargs,
     )
 

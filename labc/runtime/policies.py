@@ -26,12 +26,19 @@ class LabVLAAdapter:
     name = "labvla"
 
     def __init__(
-        self, checkpoint: Path, seed: int = 0, mode: str = "auto", action_horizon: int | None = None
+        self,
+        checkpoint: Path,
+        seed: int = 0,
+        mode: str = "auto",
+        action_horizon: int | None = None,
+        sample_noise: float | None = None,
     ) -> None:
         from labvla.policy import LabVLAPolicy
 
         self.checkpoint = checkpoint
-        self.inner = LabVLAPolicy(checkpoint, mode=mode, seed=seed, action_horizon=action_horizon)
+        self.inner = LabVLAPolicy(
+            checkpoint, mode=mode, seed=seed, action_horizon=action_horizon, sample_noise=sample_noise
+        )
         self.cameras = list(self.inner.config.cameras)
         self.image_size = int(self.inner.config.image_size)
 
@@ -65,6 +72,7 @@ def load_policy(
     server: str | None = None,
     data: Path | None = None,
     action_horizon: int | None = None,
+    sample_noise: float | None = None,
 ) -> Policy:
     if name in FLOORS:
         from labc.runtime.floors import FloorData, NearestPolicy, ReplayPolicy
@@ -83,7 +91,11 @@ def load_policy(
         root = checkpoints_root or Path("labc-out/checkpoints")
         try:
             return LabVLAAdapter(
-                resolve_checkpoint(checkpoint, root), seed=seed, mode=mode, action_horizon=action_horizon
+                resolve_checkpoint(checkpoint, root),
+                seed=seed,
+                mode=mode,
+                action_horizon=action_horizon,
+                sample_noise=sample_noise,
             )
         except (CheckpointError, ValueError) as exc:  # ValueError: a horizon longer than the chunk
             raise PolicyLoadError(str(exc)) from None

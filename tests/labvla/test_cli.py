@@ -101,3 +101,20 @@ def test_an_action_horizon_past_the_chunk_is_a_usage_error(stage2, labc, tmp_pat
         out = labc(*args, *policy, "--workspace", tmp_path / "ws")
         assert out.code == 2, (args[0], out.err)
         assert "99" in out.err and "internal error" not in out.err, out.err
+
+
+@pytest.mark.slow
+def test_sample_noise_reaches_the_policy_and_must_not_be_negative(stage2, labc, tmp_path) -> None:
+    """`--sample-noise` overrides the checkpoint's start of the flow on `run` and `bench` alike."""
+    from labc.runtime.bench import PolicySpec, _policy
+    from labc.runtime.policies import LabVLAAdapter, load_policy
+
+    _, result = stage2
+    default = load_policy("labvla", checkpoint=result.checkpoint)
+    noisy = _policy(PolicySpec(name="labvla", checkpoint=result.checkpoint, sample_noise=1.0))
+    assert isinstance(default, LabVLAAdapter) and isinstance(noisy, LabVLAAdapter)
+    assert default.inner.sample_noise == 0.0 and noisy.inner.sample_noise == 1.0
+    pick = EXAMPLES / "labutopia/level1/pick.yaml"
+    for args in (("run", pick), ("bench", "--tasks", "pick", "--levels", "1")):
+        out = labc(*args, "--policy", "labvla", "--checkpoint", result.checkpoint, "--sample-noise", "-1")
+        assert out.code == 2 and "--sample-noise" in out.err, (args[0], out.err)
