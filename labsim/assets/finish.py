@@ -85,20 +85,32 @@ def surface_material(spec: mujoco.MjSpec, name: str, look: Material) -> str:
     return name
 
 
+def _material_once(
+    spec: mujoco.MjSpec,
+    name: str,
+    rgba: tuple[float, float, float, float],
+    surface: tuple[float, float, float],
+    emission: float = 0.0,
+) -> str:
+    """The named material, added on first use (every glass item and particle shares one)."""
+    if spec.material(name) is None:
+        specular, shininess, reflectance = surface
+        spec.add_material(
+            name=name,
+            rgba=list(rgba),
+            specular=specular,
+            shininess=shininess,
+            reflectance=reflectance,
+            emission=emission,
+        )
+    return name
+
+
 def finish_glass(spec: mujoco.MjSpec, body: str, finish: Finish) -> None:
     """Give the see-through shell geoms of a labware item the glass look: tinted, strongly and tightly
     specular. See-through (0 < alpha < 1) is what marks glass among a labware's geoms; fully hidden
     geoms (a pipette tip not yet picked, alpha 0) are left alone, they are switched on at run time."""
-    name = "finish/glass"
-    if spec.material(name) is None:
-        specular, shininess, reflectance = GLASS_FINISH
-        spec.add_material(
-            name=name,
-            rgba=list(finish.glass_rgba),
-            specular=specular,
-            shininess=shininess,
-            reflectance=reflectance,
-        )
+    name = _material_once(spec, "finish/glass", finish.glass_rgba, GLASS_FINISH)
     for geom in spec.body(body).find_all(mujoco.mjtObj.mjOBJ_GEOM):
         if geom.group == LABWARE_GROUP and 0.0 < geom.rgba[3] < 1.0:
             geom.material = name
@@ -109,17 +121,7 @@ def finish_liquid(spec: mujoco.MjSpec, particles: list[str], finish: Finish) -> 
     """Draw each liquid particle as a larger, glossy, see-through sphere that merges with its
     neighbours into one body of liquid; the collision sphere stays as it was, in a group no camera
     draws. The visual sphere has no contacts and no mass, so the particle's dynamics are unchanged."""
-    name = "finish/liquid"
-    if spec.material(name) is None:
-        specular, shininess, reflectance = LIQUID_FINISH
-        spec.add_material(
-            name=name,
-            rgba=list(finish.liquid_rgba),
-            specular=specular,
-            shininess=shininess,
-            reflectance=reflectance,
-            emission=LIQUID_GLOW,
-        )
+    name = _material_once(spec, "finish/liquid", finish.liquid_rgba, LIQUID_FINISH, LIQUID_GLOW)
     for particle in particles:
         body = spec.body(particle)
         (solid,) = body.geoms
